@@ -1,0 +1,336 @@
+//! `site.yaml` → [`Config`], then validation.
+//!
+//! Parsing rejects unknown keys; validation checks what serde cannot (time zone names,
+//! an absolute base URL, component ids). Every problem becomes a [`Diagnostic`] that points
+//! into `site.yaml`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::error::{did_you_mean, Diagnostic};
+use crate::i18n::Lang;
+use crate::yaml::{self, locate_key, locate_nth_value, locate_value};
+
+/// The keys `site.yaml` accepts, for did-you-mean hints.
+const SITE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "components",
+    "contact",
+    "authors",
+    "theme",
+    "history_days",
+    "feed_items",
+    "component_incidents",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    base_url: String,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    timezone: Option<String>,
+    components: Vec<RawComponent>,
+    #[serde(default)]
+    contact: Option<Contact>,
+    #[serde(default)]
+    authors: BTreeMap<String, Author>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    history_days: Option<u32>,
+    #[serde(default)]
+    feed_items: Option<usize>,
+    #[serde(default)]
+    component_incidents: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComponent {
+    id: String,
+    name: String,
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// Where customers can reach the hoster; each is optional.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The forum, or its announcements section.
+    pub forum: Option<String>,
+    /// A chat room or channel.
+    pub chat: Option<String>,
+    /// A support e-mail address.
+    pub email: Option<String>,
+    /// A support or contact page.
+    pub page: Option<String>,
+}
+
+impl Contact {
+    /// Whether no way of contact is given.
+    pub fn is_empty(&self) -> bool {
+        self.forum.is_none() && self.chat.is_none() && self.email.is_none() && self.page.is_none()
+    }
+}
+
+/// Someone who signs announcements.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    /// The name shown.
+    pub name: String,
+    /// What they do, e.g. "Fondatrice / Responsable".
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// One component customers care about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    pub group: Option<String>,
+    pub description: Option<String>,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    /// Absolute, always ending with `/`.
+    pub base_url: String,
+    pub lang: Lang,
+    pub tz: Tz,
+    /// In the order of `site.yaml`.
+    pub components: Vec<Component>,
+    pub contact: Contact,
+    pub authors: BTreeMap<String, Author>,
+    pub theme: String,
+    /// How many days of past incidents the front page lists.
+    pub history_days: u32,
+    /// How many posts the feeds carry.
+    pub feed_items: usize,
+    /// How many incidents a component page lists before linking to the archive.
+    pub component_incidents: usize,
+}
+
+impl Config {
+    /// The component with this id.
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.id == id)
+    }
+
+    /// Position of a component in `site.yaml`, for stable ordering.
+    pub fn component_index(&self, id: &str) -> usize {
+        self.components.iter().position(|c| c.id == id).unwrap_or(usize::MAX)
+    }
+
+    /// Parses and validates `site.yaml` given as `text`; `path` is used in diagnostics.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = match yaml::from_str(text, 0) {
+            Ok(raw) => raw,
+            Err(e) => return Err(vec![yaml::diagnostic(path, text, &e, SITE_KEYS, "site.yaml")]),
+        };
+        let mut errors = Vec::new();
+        let at_value = |key: &str, value: &str| locate_value(text, 0, key, value);
+
+        if raw.title.trim().is_empty() {
+            errors.push(Diagnostic::at(path, text, locate_key(text, 0, "title"), "`title` is empty"));
+        }
+
+        let base_url = normalize_base_url(&raw.base_url);
+        if base_url.is_none() {
+            errors.push(
+                Diagnostic::at(
+                    path,
+                    text,
+                    at_value("base_url", &raw.base_url),
+                    format!("`base_url` must be an absolute http(s) URL, not `{}`", raw.base_url),
+                )
+                .with_help("write the address the site is published at, e.g. `https://status.example.fr/`"),
+            );
+        }
+
+        let lang = match raw.language.as_deref() {
+            None => Lang::En,
+            Some(l) => match Lang::from_code(l) {
+                Some(lang) => lang,
+                None => {
+                    errors.push(
+                        Diagnostic::at(path, text, at_value("language", l), format!("unsupported language `{l}`"))
+                            .with_help("use `fr` or `en`"),
+                    );
+                    Lang::En
+                }
+            },
+        };
+
+        let tz = match raw.timezone.as_deref() {
+            None => Tz::UTC,
+            Some(name) => match name.parse::<Tz>() {
+                Ok(tz) => tz,
+                Err(_) => {
+                    let mut d = Diagnostic::at(
+                        path,
+                        text,
+                        at_value("timezone", name),
+                        format!("unknown time zone `{name}`"),
+                    );
+                    let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
+                    d = match did_you_mean(name, names) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`? Time zones are IANA names")),
+                        None => d.with_help("use an IANA time zone name, e.g. `Europe/Paris` or `UTC`"),
+                    };
+                    errors.push(d);
+                    Tz::UTC
+                }
+            },
+        };
+
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut components = Vec::with_capacity(raw.components.len());
+        for c in raw.components {
+            let count = seen.entry(c.id.clone()).or_default();
+            let span = locate_nth_value(text, 0, "id", &c.id, *count);
+            *count += 1;
+            if !is_valid_id(&c.id) {
+                errors.push(
+                    Diagnostic::at(path, text, span, format!("invalid component id `{}`", c.id))
+                        .with_help("component ids use only lower-case letters, digits and `-`"),
+                );
+            } else if *count > 1 {
+                errors.push(
+                    Diagnostic::at(path, text, span, format!("duplicate component id `{}`", c.id))
+                        .with_help("each component needs an id of its own"),
+                );
+            }
+            components.push(Component {
+                id: c.id,
+                name: c.name,
+                group: c.group.filter(|g| !g.trim().is_empty()),
+                description: c.description,
+            });
+        }
+        if components.is_empty() {
+            errors.push(
+                Diagnostic::at(path, text, locate_key(text, 0, "components"), "`components` is empty")
+                    .with_help("declare at least one component, e.g. `- {id: web, name: Web hosting}`"),
+            );
+        }
+        if raw.feed_items == Some(0) {
+            errors.push(Diagnostic::at(
+                path,
+                text,
+                locate_key(text, 0, "feed_items"),
+                "`feed_items` must be at least 1",
+            ));
+        }
+        let theme = raw.theme.unwrap_or_else(|| "default".to_string());
+        if theme != "default" {
+            errors.push(
+                Diagnostic::at(path, text, at_value("theme", &theme), format!("unknown theme `{theme}`"))
+                    .with_help("this build of vigie has the theme `default` (templates are compiled in)"),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            base_url: base_url.unwrap_or_default(),
+            lang,
+            tz,
+            components,
+            contact: raw.contact.unwrap_or_default(),
+            authors: raw.authors,
+            theme,
+            history_days: raw.history_days.unwrap_or(14),
+            feed_items: raw.feed_items.unwrap_or(50),
+            component_incidents: raw.component_incidents.unwrap_or(25).max(1),
+        })
+    }
+}
+
+/// `[a-z0-9-]+`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// An absolute http(s) URL with a host, ending with `/`; `None` when `url` is not one.
+pub fn normalize_base_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || url.contains(char::is_whitespace) || url.contains(['?', '#']) {
+        return None;
+    }
+    Some(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(Path::new("site.yaml"), text)
+    }
+
+    const GOOD: &str = "title: T\nbase_url: https://s.example.fr/status\nlanguage: fr\ntimezone: Europe/Paris\ncomponents:\n  - id: web\n    name: Web\n    group: Hosting\n  - id: dns\n    name: DNS\n";
+
+    #[test]
+    fn a_good_config_parses_with_defaults() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.base_url, "https://s.example.fr/status/");
+        assert_eq!(c.lang, Lang::Fr);
+        assert_eq!(c.tz, chrono_tz::Europe::Paris);
+        assert_eq!(c.components.len(), 2);
+        assert_eq!(c.feed_items, 50);
+        assert_eq!(c.history_days, 14);
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_a_suggestion() {
+        let e = parse(&format!("{GOOD}timezon: UTC\n")).unwrap_err();
+        assert_eq!(e[0].message, "unknown key `timezon` in site.yaml");
+        assert_eq!(e[0].span.line, 11);
+        assert!(e[0].help.as_deref().unwrap().contains("`timezone`"));
+    }
+
+    #[test]
+    fn a_bad_time_zone_points_at_its_value() {
+        let e = parse(&GOOD.replace("Europe/Paris", "Europe/Pari")).unwrap_err();
+        assert_eq!(e[0].message, "unknown time zone `Europe/Pari`");
+        assert_eq!((e[0].span.line, e[0].span.column, e[0].span.len), (4, 11, 11));
+        assert!(e[0].help.as_deref().unwrap().contains("Europe/Paris"));
+    }
+
+    #[test]
+    fn a_relative_base_url_is_refused() {
+        let e = parse(&GOOD.replace("https://s.example.fr/status", "/status/")).unwrap_err();
+        assert!(e[0].message.starts_with("`base_url` must be an absolute"));
+    }
+
+    #[test]
+    fn duplicate_component_ids_are_refused() {
+        let e = parse(&GOOD.replace("id: dns", "id: web")).unwrap_err();
+        assert_eq!(e[0].message, "duplicate component id `web`");
+        assert_eq!(e[0].span.line, 9);
+    }
+}

@@ -1,0 +1,470 @@
+//! One incident file: front matter split, typed front matter, validation against the site.
+
+use std::fmt;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::markdown;
+use super::time::TimeSpec;
+use crate::config::Config;
+use crate::error::{did_you_mean, Diagnostic, Span};
+use crate::model::{Impact, Incident, Post, Severity, UpdateStatus};
+use crate::yaml::{self, locate_key, locate_nth_value, locate_value, HELP_SEP};
+
+/// The keys of an incident's front matter, for did-you-mean hints.
+const FRONT_KEYS: &[&str] = &[
+    "title",
+    "start",
+    "end",
+    "severity",
+    "components",
+    "author",
+    "published",
+    "draft",
+    "updates",
+];
+
+const UPDATE_KEYS: &[&str] = &["at", "status", "body"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFront {
+    title: Option<String>,
+    start: Option<TimeSpec>,
+    end: Option<TimeSpec>,
+    severity: Option<Severity>,
+    components: Option<ComponentsSpec>,
+    author: Option<String>,
+    published: Option<TimeSpec>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    updates: Vec<RawUpdate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpdate {
+    at: Option<TimeSpec>,
+    status: Option<UpdateStatus>,
+    #[serde(default)]
+    body: String,
+}
+
+/// `components:` as a list of ids or a mapping from id to severity.
+#[derive(Debug)]
+enum ComponentsSpec {
+    List(Vec<String>),
+    Map(Vec<(String, Severity)>),
+}
+
+impl<'de> Deserialize<'de> for ComponentsSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ComponentsSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of component ids, or a mapping from component id to severity")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ComponentsSpec, A::Error> {
+                let mut ids = Vec::new();
+                while let Some(id) = seq.next_element::<String>()? {
+                    ids.push(id);
+                }
+                Ok(ComponentsSpec::List(ids))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ComponentsSpec, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some((id, severity)) = map.next_entry::<String, Severity>()? {
+                    pairs.push((id, severity));
+                }
+                Ok(ComponentsSpec::Map(pairs))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ComponentsSpec, E> {
+                // `components: web` — a single id.
+                Ok(ComponentsSpec::List(vec![v.to_string()]))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(deserializer)?;
+        Severity::from_keyword(&word).ok_or_else(|| {
+            let words: Vec<&str> = Severity::ALL.iter().map(|s| s.keyword()).collect();
+            let hint = match did_you_mean(&word, words.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? Severities: {}", words.join(", ")),
+                None => format!("severities: {}", words.join(", ")),
+            };
+            de::Error::custom(format!("unknown severity `{word}`{HELP_SEP}{hint}"))
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(deserializer)?;
+        UpdateStatus::from_keyword(&word).ok_or_else(|| {
+            let words: Vec<&str> = UpdateStatus::ALL.iter().map(|s| s.keyword()).collect();
+            let hint = match did_you_mean(&word, words.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? Statuses: {}", words.join(", ")),
+                None => format!("statuses: {}", words.join(", ")),
+            };
+            de::Error::custom(format!("unknown update status `{word}`{HELP_SEP}{hint}"))
+        })
+    }
+}
+
+/// The parts of an incident file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the fences.
+    pub front: &'a str,
+    /// 0-based line index of the first YAML line in the file.
+    pub front_line: usize,
+    /// The Markdown after the closing fence.
+    pub body: &'a str,
+}
+
+/// Splits `text` into front matter and body.
+pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::file(path, "the file is empty")
+            .with_help("an incident file starts with a `---` line, then `title:`, `start:`… and a closing `---`"));
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.trim_end() != "---" {
+        return Err(Diagnostic::at(path, text, Span::new(1, 1, first_line.chars().count().max(1)), "the file does not start with `---`")
+            .with_help("an incident file starts with front matter between two `---` lines"));
+    }
+    let mut offset = first_line.len() + line_break_len(&text[first_line.len()..]);
+    let front_start = offset;
+    for line in text[front_start..].split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare.trim_end() == "---" || bare.trim_end() == "..." {
+            return Ok(Split {
+                front: &text[front_start..offset],
+                front_line: 1,
+                body: &text[offset + line.len()..],
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::at(path, text, Span::new(1, 1, 3), "the front matter has no closing `---`")
+        .with_help("end the front matter with a line holding only `---`, before the Markdown text"))
+}
+
+fn line_break_len(rest: &str) -> usize {
+    if rest.starts_with("\r\n") {
+        2
+    } else {
+        usize::from(rest.starts_with('\n'))
+    }
+}
+
+/// Parses one incident file. `path` is the path shown in diagnostics, `id` the incident's id.
+pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incident, Vec<Diagnostic>> {
+    let split = split_front_matter(path, text).map_err(|d| vec![d])?;
+    let text_for_spans = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let line0 = split.front_line;
+    let raw: RawFront = yaml::from_str(split.front, line0).map_err(|e| {
+        let keys: &[&str] = if e.to_string().contains("`body`") || e.to_string().contains("`at`") {
+            UPDATE_KEYS
+        } else {
+            FRONT_KEYS
+        };
+        vec![yaml::diagnostic_at(path, text_for_spans, line0, &e, keys, "the front matter")]
+    })?;
+
+    let mut errors = Vec::new();
+    let here = |span: Span, message: String| Diagnostic::at(path, text_for_spans, span, message);
+    let tz = config.tz;
+    let mut resolve = |spec: &Option<TimeSpec>, key: &str| -> Option<DateTime<Utc>> {
+        let spec = spec.as_ref()?;
+        match spec.resolve(tz) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let span = locate_value(text_for_spans, line0, key, &spec.source_text());
+                errors.push(here(span, e.message).with_help(e.help));
+                None
+            }
+        }
+    };
+
+    let start = resolve(&raw.start, "start");
+    let end = resolve(&raw.end, "end");
+    let published = resolve(&raw.published, "published");
+    let mut update_times = Vec::with_capacity(raw.updates.len());
+    for (n, u) in raw.updates.iter().enumerate() {
+        let t = match &u.at {
+            Some(spec) => match spec.resolve(tz) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    let span = locate_value(text_for_spans, line0, "at", &spec.source_text());
+                    errors.push(here(span, e.message).with_help(e.help));
+                    None
+                }
+            },
+            None => {
+                errors.push(
+                    here(update_span(text_for_spans, line0, n), format!("update {} has no `at`", n + 1))
+                        .with_help("give each update the time it was posted, e.g. `at: 2017-10-28 09:30`"),
+                );
+                None
+            }
+        };
+        update_times.push(t);
+    }
+
+    let title = raw.title.as_deref().map(str::trim).unwrap_or("");
+    if title.is_empty() {
+        let span = if raw.title.is_some() { locate_key(text_for_spans, line0, "title") } else { Span::new(1, 1, 3) };
+        errors.push(here(span, "missing `title`".to_string()).with_help("add a line `title: …` to the front matter"));
+    }
+    if raw.start.is_none() {
+        errors.push(
+            here(Span::new(1, 1, 3), "missing `start`".to_string())
+                .with_help("add a line `start: YYYY-MM-DD HH:MM` (site time zone) to the front matter"),
+        );
+    }
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            let spec = raw.end.as_ref().map(TimeSpec::source_text).unwrap_or_default();
+            errors.push(
+                here(locate_value(text_for_spans, line0, "end", &spec), "`end` is before `start`".to_string())
+                    .with_help("check the date and time of both; `end` is when the incident stopped"),
+            );
+        }
+    }
+
+    // Components and severities.
+    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
+    let mut unknown_component = |cid: &str, nth: usize| {
+        let span = locate_nth_value(text_for_spans, line0, "components", cid, nth);
+        let mut hint = format!("known: {}", known.join(", "));
+        if let Some(s) = did_you_mean(cid, known.iter().copied()) {
+            hint.push_str(&format!(" — did you mean `{s}`?"));
+        }
+        errors.push(here(span, format!("unknown component `{cid}`")).with_help(hint));
+    };
+    let (severity, mut impacts) = match raw.components {
+        None => match raw.severity {
+            Some(sev) => (
+                Some(sev),
+                config.components.iter().map(|c| Impact { component: c.id.clone(), severity: sev }).collect(),
+            ),
+            None => (None, Vec::new()),
+        },
+        Some(ComponentsSpec::List(ids)) => {
+            let mut impacts = Vec::new();
+            for cid in &ids {
+                if config.component(cid).is_none() {
+                    let nth = ids.iter().take_while(|x| !std::ptr::eq(*x, cid)).filter(|x| *x == cid).count();
+                    unknown_component(cid, nth);
+                } else if let Some(sev) = raw.severity {
+                    impacts.push(Impact { component: cid.clone(), severity: sev });
+                }
+            }
+            (raw.severity, impacts)
+        }
+        Some(ComponentsSpec::Map(pairs)) => {
+            let mut impacts = Vec::new();
+            for (cid, sev) in &pairs {
+                if config.component(cid).is_none() {
+                    unknown_component(cid, 0);
+                } else {
+                    impacts.push(Impact { component: cid.clone(), severity: *sev });
+                }
+            }
+            let worst = pairs.iter().map(|(_, s)| *s).max();
+            (raw.severity.or(worst), impacts)
+        }
+    };
+    if severity.is_none() {
+        errors.push(
+            here(Span::new(1, 1, 3), "missing `severity`".to_string()).with_help(
+                "add `severity: major-outage` (or partial-outage, degraded, maintenance, notice)",
+            ),
+        );
+    }
+    impacts.sort_by_key(|i| config.component_index(&i.component));
+    impacts.dedup_by(|a, b| a.component == b.component);
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Every `None` below has produced an error above.
+    let (Some(start), Some(severity)) = (start, severity) else {
+        return Err(vec![Diagnostic::file(path, "incomplete front matter")]);
+    };
+    let published = published.unwrap_or(start);
+
+    let mut posts = Vec::with_capacity(raw.updates.len() + 1);
+    posts.push(Post {
+        at: published,
+        status: None,
+        markdown: split.body.to_string(),
+        html: markdown::to_html(split.body, "announcement"),
+        anchor: "announcement".to_string(),
+    });
+    let mut updates: Vec<(DateTime<Utc>, &RawUpdate)> =
+        update_times.into_iter().flatten().zip(raw.updates.iter()).collect();
+    // Stable: updates at the same minute keep their order in the file.
+    updates.sort_by_key(|(at, _)| *at);
+    for (at, u) in updates {
+        let mut anchor = format!("update-{}", at.format("%Y%m%dt%H%Mz"));
+        let base = anchor.clone();
+        let mut n = 2;
+        while posts.iter().any(|p: &Post| p.anchor == anchor) {
+            anchor = format!("{base}-{n}");
+            n += 1;
+        }
+        posts.push(Post {
+            at,
+            status: Some(u.status.unwrap_or(UpdateStatus::Update)),
+            html: markdown::to_html(&u.body, &anchor),
+            markdown: u.body.clone(),
+            anchor,
+        });
+    }
+
+    Ok(Incident {
+        id: id.to_string(),
+        source: path.to_path_buf(),
+        title: title.to_string(),
+        start,
+        end,
+        severity,
+        impacts,
+        author: raw.author.filter(|a| !a.trim().is_empty()),
+        published,
+        draft: raw.draft,
+        posts,
+    })
+}
+
+/// The span of the `n`th item under `updates:`.
+fn update_span(text: &str, from_line: usize, n: usize) -> Span {
+    let key = locate_key(text, from_line, "updates");
+    let mut seen = 0;
+    for (i, line) in text.lines().enumerate().skip(key.line) {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("- ") || trimmed == "-" {
+            if seen == n {
+                let col = line.len() - trimmed.len();
+                return Span::new(i + 1, col + 1, 1);
+            }
+            seen += 1;
+        } else if !line.starts_with(' ') && !trimmed.is_empty() {
+            break;
+        }
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("site.yaml"),
+            "title: T\nbase_url: https://s.example.fr/\nlanguage: fr\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n  - {id: mail, name: Mail}\n  - {id: dns, name: DNS}\n",
+        )
+        .unwrap()
+    }
+
+    fn parse_text(text: &str) -> Result<Incident, Vec<Diagnostic>> {
+        parse(Path::new("incidents/x.md"), "x", text, &config())
+    }
+
+    fn first_error(text: &str) -> Diagnostic {
+        parse_text(text).unwrap_err().remove(0)
+    }
+
+    #[test]
+    fn a_complete_incident_parses() {
+        let i = parse_text(
+            "---\ntitle: Panne\nstart: 2017-10-28 00:44\nend: 2017-10-28 01:46\nseverity: major-outage\nupdates:\n  - at: 2017-10-29 18:30\n    body: Suite.\n  - at: 2017-10-28 09:30\n    status: resolved\n    body: Fini.\n---\nTexte **gras**.\n",
+        )
+        .unwrap();
+        assert_eq!(i.title, "Panne");
+        assert_eq!(i.impacts.len(), 3, "absent components means all");
+        assert_eq!(i.posts.len(), 3);
+        assert_eq!(i.posts[1].status, Some(UpdateStatus::Resolved), "updates are sorted by time");
+        assert_eq!(i.posts[2].status, Some(UpdateStatus::Update), "status defaults to update");
+        assert!(i.posts[0].html.contains("<strong>gras</strong>"));
+        assert_eq!(i.published, i.start);
+    }
+
+    #[test]
+    fn a_mapping_of_components_gives_each_its_severity_and_the_worst_overall() {
+        let i = parse_text("---\ntitle: t\nstart: 2020-01-01 10:00\ncomponents: {mail: degraded, web: partial-outage}\n---\n").unwrap();
+        assert_eq!(i.severity, Severity::PartialOutage);
+        assert_eq!(i.impacts[0], Impact { component: "web".into(), severity: Severity::PartialOutage });
+        assert_eq!(i.impacts[1], Impact { component: "mail".into(), severity: Severity::Degraded });
+    }
+
+    #[test]
+    fn an_unknown_component_points_at_it_and_suggests_the_right_one() {
+        let d = first_error("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: degraded\ncomponents: [web, dsn]\n---\n");
+        assert_eq!(d.message, "unknown component `dsn`");
+        assert_eq!((d.span.line, d.span.column, d.span.len), (5, 19, 3));
+        assert_eq!(d.help.as_deref(), Some("known: web, mail, dns — did you mean `dns`?"));
+    }
+
+    #[test]
+    fn an_unknown_key_is_reported_at_its_line_in_the_file() {
+        let d = first_error("---\ntitle: t\nstrat: 2020-01-01 10:00\n---\n");
+        assert_eq!(d.message, "unknown key `strat` in the front matter");
+        assert_eq!((d.span.line, d.span.column, d.span.len), (3, 1, 5));
+        assert_eq!(d.help.as_deref(), Some("did you mean `start`?"));
+    }
+
+    #[test]
+    fn an_unknown_severity_is_named() {
+        let d = first_error("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: major\n---\n");
+        assert_eq!(d.message, "unknown severity `major`");
+        assert_eq!(d.span.line, 4);
+    }
+
+    #[test]
+    fn a_time_in_a_daylight_saving_gap_is_an_error_at_its_value() {
+        let d = first_error("---\ntitle: t\nstart: 2017-03-26 02:30\nseverity: degraded\n---\n");
+        assert!(d.message.contains("does not exist in Europe/Paris"), "{}", d.message);
+        assert_eq!((d.span.line, d.span.column), (3, 8));
+    }
+
+    #[test]
+    fn every_missing_field_is_reported_together() {
+        let errors = parse_text("---\ndraft: false\n---\n").unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["missing `title`", "missing `start`", "missing `severity`"]);
+    }
+
+    #[test]
+    fn end_before_start_is_an_error() {
+        let d = first_error("---\ntitle: t\nstart: 2020-01-01 10:00\nend: 2020-01-01 09:00\nseverity: degraded\n---\n");
+        assert_eq!(d.message, "`end` is before `start`");
+        assert_eq!(d.span.line, 4);
+    }
+
+    #[test]
+    fn a_missing_closing_fence_is_an_error() {
+        let d = first_error("---\ntitle: t\n");
+        assert_eq!(d.message, "the front matter has no closing `---`");
+    }
+
+    #[test]
+    fn update_anchors_are_unique_even_at_the_same_minute() {
+        let i = parse_text("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: notice\nupdates:\n  - {at: 2020-01-01 11:00, body: a}\n  - {at: 2020-01-01 11:00, body: b}\n---\n").unwrap();
+        assert_eq!(i.posts[1].anchor, "update-20200101t1000z");
+        assert_eq!(i.posts[2].anchor, "update-20200101t1000z-2");
+    }
+}

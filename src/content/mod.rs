@@ -1,0 +1,205 @@
+//! The load stage: `site.yaml` and every incident file under `incidents/`, read into a
+//! [`Site`]. This is the only code that reads the input tree.
+
+pub mod incident;
+pub mod markdown;
+pub mod time;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Error};
+use crate::model::{Incident, Site};
+
+/// What to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Keep incidents marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// Reads and parses the site at `root`. All content errors are returned together.
+pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Error> {
+    let config = load_config(root)?;
+    let files = incident_files(root);
+    let mut diagnostics = files.errors;
+    let parsed: Vec<Result<Incident, Vec<Diagnostic>>> =
+        files.paths.par_iter().map(|path| load_incident(root, path, &config)).collect();
+    let mut incidents = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok(incident) => incidents.push(incident),
+            Err(mut d) => diagnostics.append(&mut d),
+        }
+    }
+    diagnostics.extend(duplicate_ids(&incidents));
+    if !diagnostics.is_empty() {
+        return Err(Error::Content(diagnostics));
+    }
+    if !options.drafts {
+        incidents.retain(|i| !i.draft);
+    }
+    sort_incidents(&mut incidents);
+    Ok(Site { config, incidents })
+}
+
+/// Newest start first, then id: the one order every list starts from.
+pub fn sort_incidents(incidents: &mut [Incident]) {
+    incidents.sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));
+}
+
+/// Reads and validates `site.yaml`.
+pub fn load_config(root: &Path) -> Result<Config, Error> {
+    let path = root.join("site.yaml");
+    let shown = PathBuf::from("site.yaml");
+    let text = match fs::read(&path) {
+        Ok(bytes) => decode(&shown, bytes).map_err(|d| Error::Content(vec![d]))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Content(vec![Diagnostic::file(shown, "no site.yaml in the site's root").with_help(
+                format!("run vigie in a site's folder, or pass --root; looked in `{}`", root.display()),
+            )]))
+        }
+        Err(e) => return Err(Error::Content(vec![Diagnostic::file(shown, format!("cannot read site.yaml: {e}"))])),
+    };
+    Config::parse(&shown, &text).map_err(Error::Content)
+}
+
+/// Parses one incident file, relative to `root` in diagnostics.
+fn load_incident(root: &Path, path: &Path, config: &Config) -> Result<Incident, Vec<Diagnostic>> {
+    let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let bytes = fs::read(path).map_err(|e| vec![Diagnostic::file(&shown, format!("cannot read the file: {e}"))])?;
+    let text = decode(&shown, bytes).map_err(|d| vec![d])?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let id = incident_id(&stem);
+    if id.is_empty() {
+        return Err(vec![Diagnostic::file(&shown, format!("the file name `{stem}` gives an empty id"))
+            .with_help("name the file with letters or digits, e.g. `2017-10-28-panne-reseau.md`")]);
+    }
+    incident::parse(&shown, &id, &text, config)
+}
+
+/// The file's text, or a diagnostic pointing at the first byte that is not UTF-8.
+fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(valid.rsplit(|&b| b == b'\n').next().unwrap_or(&[])).chars().count() + 1;
+        let mut d = Diagnostic::file(shown, format!("the file is not valid UTF-8 (line {line}, column {column})"));
+        d.span = crate::error::Span::new(line, column, 1);
+        d.with_help("save the file as UTF-8 (most editors have it under \"encoding\")")
+    })
+}
+
+/// The incident id for a file stem: accents folded, lower case, `[a-z0-9-]`.
+pub fn incident_id(stem: &str) -> String {
+    let mut id = String::with_capacity(stem.len());
+    for c in stem.nfkd() {
+        let c = match c {
+            'œ' | 'Œ' => {
+                id.push('o');
+                'e'
+            }
+            'æ' | 'Æ' => {
+                id.push('a');
+                'e'
+            }
+            'ß' => {
+                id.push('s');
+                's'
+            }
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        } else if !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    while id.ends_with('-') {
+        id.pop();
+    }
+    id
+}
+
+struct Found {
+    paths: Vec<PathBuf>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Every `.md` file under `incidents/`, sorted, skipping names that start with `_` or `.`.
+fn incident_files(root: &Path) -> Found {
+    let dir = root.join("incidents");
+    let mut found = Found { paths: Vec::new(), errors: Vec::new() };
+    if !dir.is_dir() {
+        return found;
+    }
+    let walker = walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name().to_string_lossy().as_ref()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
+                found.paths.push(e.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_else(|| dir.clone());
+                let message = if e.loop_ancestor().is_some() {
+                    "a symbolic link loops back to a folder that contains it".to_string()
+                } else {
+                    format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string()))
+                };
+                found.errors.push(
+                    Diagnostic::file(path, message).with_help("remove or fix the link or the permissions; vigie never changes it"),
+                );
+            }
+        }
+    }
+    found
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('_') || name.starts_with('.')
+}
+
+/// One diagnostic per id shared by several files, naming all of them.
+fn duplicate_ids(incidents: &[Incident]) -> Vec<Diagnostic> {
+    let mut by_id: HashMap<&str, Vec<&Path>> = HashMap::new();
+    for i in incidents {
+        by_id.entry(&i.id).or_default().push(&i.source);
+    }
+    let mut out: Vec<Diagnostic> = by_id
+        .into_iter()
+        .filter(|(_, paths)| paths.len() > 1)
+        .map(|(id, mut paths)| {
+            paths.sort();
+            let others: Vec<String> = paths[1..].iter().map(|p| format!("`{}`", p.display())).collect();
+            Diagnostic::file(paths[0], format!("the id `{id}` is also the id of {}", others.join(", ")))
+                .with_help("ids come from file names (accents and case folded); rename one of the files")
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_fold_accents_case_and_punctuation() {
+        assert_eq!(incident_id("2017-10-28-Panne réseau"), "2017-10-28-panne-reseau");
+        assert_eq!(incident_id("Œuvre d'été__x"), "oeuvre-d-ete-x");
+        assert_eq!(incident_id("---"), "");
+        assert_eq!(incident_id("日本"), "");
+    }
+}

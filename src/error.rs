@@ -1,0 +1,250 @@
+//! Error types and the one diagnostic printer.
+//!
+//! Content problems are [`Diagnostic`]s: a path, a 1-based line and column counted from
+//! the start of the whole file, a span length, what is wrong and a hint. A run collects
+//! every diagnostic and prints them together with [`print_diagnostics`]; nothing else
+//! prints errors.
+
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Where in a file a diagnostic points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Length of the underlined text, in characters (at least 1 when shown).
+    pub len: usize,
+}
+
+impl Span {
+    /// A span at `line`, `column` underlining `len` characters.
+    pub fn new(line: usize, column: usize, len: usize) -> Span {
+        Span { line, column, len }
+    }
+
+    /// A span for the whole file: no line is shown.
+    pub fn whole_file() -> Span {
+        Span::default()
+    }
+}
+
+/// One problem found in the input, ready to be shown to a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, as the user would name it (relative to the site root when inside it).
+    pub path: PathBuf,
+    pub span: Span,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// The text of the line `span.line` points at, when known.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic about a whole file.
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            path: path.into(),
+            span: Span::whole_file(),
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    /// A diagnostic at `span` of `text`, the whole content of the file at `path`.
+    pub fn at(path: impl Into<PathBuf>, text: &str, span: Span, message: impl Into<String>) -> Diagnostic {
+        let source_line = (span.line > 0)
+            .then(|| text.lines().nth(span.line - 1))
+            .flatten()
+            .map(|l| l.trim_end_matches('\r').to_string());
+        Diagnostic {
+            path: path.into(),
+            span,
+            message: message.into(),
+            help: None,
+            source_line,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `path:line:column`, or just the path for a whole-file diagnostic.
+    pub fn location(&self) -> String {
+        if self.span.line == 0 {
+            self.path.display().to_string()
+        } else {
+            format!("{}:{}:{}", self.path.display(), self.span.line, self.span.column.max(1))
+        }
+    }
+
+    /// The diagnostic as text, in colour when `color` is set.
+    pub fn render(&self, color: bool) -> String {
+        let (red, blue, bold, reset) = if color {
+            ("\x1b[1;31m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m")
+        } else {
+            ("", "", "", "")
+        };
+        let mut out = String::new();
+        let _ = writeln!(out, "{bold}{}{reset}: {red}error{reset}: {bold}{}{reset}", self.location(), self.message);
+        if let Some(line) = &self.source_line {
+            let number = self.span.line.to_string();
+            let pad = " ".repeat(number.len());
+            let line = line.replace('\t', " ");
+            let _ = writeln!(out, "{blue}{pad} |{reset}");
+            let _ = writeln!(out, "{blue}{number} |{reset} {line}");
+            let before = " ".repeat(self.span.column.saturating_sub(1));
+            let carets = "^".repeat(self.span.len.max(1));
+            let _ = writeln!(out, "{blue}{pad} |{reset} {before}{red}{carets}{reset}");
+            if let Some(help) = &self.help {
+                let _ = writeln!(out, "{blue}{pad} ={reset} {bold}help{reset}: {help}");
+            }
+        } else if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = {bold}help{reset}: {help}");
+        }
+        out
+    }
+}
+
+/// Everything that can stop a command.
+#[derive(Debug)]
+pub enum Error {
+    /// The site's content has errors; all of them are here.
+    Content(Vec<Diagnostic>),
+    /// Reading or writing a file failed outside of content parsing.
+    Io { path: PathBuf, source: io::Error },
+    /// The command line asks for something that cannot be done (exit status 2).
+    Usage(String),
+    /// A precondition on the output or environment is not met (exit status 1).
+    Refused(String),
+}
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: io::Error) -> Error {
+        Error::Io { path: path.to_path_buf(), source }
+    }
+
+    /// The process exit status for this error, as FORMAT.md section 6 sets it.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Content(d) => write!(f, "{}", summary(d)),
+            Error::Io { path, source } => write!(f, "`{}`: {source}", path.display()),
+            Error::Usage(m) | Error::Refused(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The closing count: "3 errors in 2 files".
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let mut files: Vec<&Path> = diagnostics.iter().map(|d| d.path.as_path()).collect();
+    files.sort();
+    files.dedup();
+    let e = diagnostics.len();
+    let f = files.len();
+    format!(
+        "{e} error{} in {f} file{}",
+        if e == 1 { "" } else { "s" },
+        if f == 1 { "" } else { "s" }
+    )
+}
+
+/// Whether standard error is a terminal that wants colour.
+pub fn stderr_wants_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal() && std::env::var("TERM").map_or(true, |t| t != "dumb")
+}
+
+/// Prints an error to standard error: every diagnostic, then the count.
+pub fn print_error(error: &Error) {
+    let color = stderr_wants_color();
+    let mut err = io::stderr().lock();
+    match error {
+        Error::Content(diagnostics) => {
+            for d in diagnostics {
+                let _ = writeln!(err, "{}", d.render(color));
+            }
+            let _ = writeln!(err, "{}", summary(diagnostics));
+        }
+        other => {
+            let (red, reset) = if color { ("\x1b[1;31m", "\x1b[0m") } else { ("", "") };
+            let _ = writeln!(err, "{red}error{reset}: {other}");
+        }
+    }
+}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3) && *d < c.chars().count().max(word.chars().count()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diagnostic_shows_the_line_and_a_caret_under_the_span() {
+        let text = "---\ntitle: x\ncomponents: [dsn]\n---\n";
+        let d = Diagnostic::at("incidents/a.md", text, Span::new(3, 14, 3), "unknown component `dsn`")
+            .with_help("did you mean `dns`?");
+        assert_eq!(
+            d.render(false),
+            "incidents/a.md:3:14: error: unknown component `dsn`\n  |\n3 | components: [dsn]\n  |              ^^^\n  = help: did you mean `dns`?\n"
+        );
+    }
+
+    #[test]
+    fn the_summary_counts_errors_and_distinct_files() {
+        let d = |p: &str| Diagnostic::file(p, "x");
+        assert_eq!(summary(&[d("a"), d("a"), d("b")]), "3 errors in 2 files");
+        assert_eq!(summary(&[d("a")]), "1 error in 1 file");
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_words_only() {
+        assert_eq!(did_you_mean("dsn", ["web", "mail", "dns"]), Some("dns"));
+        assert_eq!(did_you_mean("titel", ["title", "start"]), Some("title"));
+        assert_eq!(did_you_mean("zzzzzz", ["web", "mail", "dns"]), None);
+    }
+}

@@ -1,0 +1,445 @@
+//! Interface words in each supported language, and how dates and durations are written.
+//!
+//! Templates never contain words of their own: they print fields of [`Strings`].
+
+use chrono::{DateTime, Locale, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::model::{Phase, Severity, Status, UpdateStatus};
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// The language for a `site.yaml` code (`fr`, `fr-FR`, `en`, `en-GB`…).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// BCP 47 code for `lang` attributes and feeds.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// The interface words.
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::Fr => &FR,
+            Lang::En => &EN,
+        }
+    }
+
+    fn locale(self) -> Locale {
+        match self {
+            Lang::Fr => Locale::fr_FR,
+            Lang::En => Locale::en_GB,
+        }
+    }
+
+    /// "samedi 28 octobre 2017, 00:44 CEST".
+    pub fn datetime(self, t: DateTime<Utc>, tz: Tz) -> String {
+        let local = tz.from_utc_datetime(&t.naive_utc());
+        let fmt = match self {
+            Lang::Fr => "%A %-d %B %Y, %H:%M %Z",
+            Lang::En => "%A %-d %B %Y, %H:%M %Z",
+        };
+        local.format_localized(fmt, self.locale()).to_string()
+    }
+
+    /// "samedi 28 octobre 2017".
+    pub fn date(self, t: DateTime<Utc>, tz: Tz) -> String {
+        let local = tz.from_utc_datetime(&t.naive_utc());
+        local.format_localized("%A %-d %B %Y", self.locale()).to_string()
+    }
+
+    /// "28 oct. 2017" — short, for lists.
+    pub fn short_date(self, t: DateTime<Utc>, tz: Tz) -> String {
+        let local = tz.from_utc_datetime(&t.naive_utc());
+        local.format_localized("%-d %b %Y", self.locale()).to_string()
+    }
+
+    /// "00:44".
+    pub fn time(self, t: DateTime<Utc>, tz: Tz) -> String {
+        tz.from_utc_datetime(&t.naive_utc()).format("%H:%M").to_string()
+    }
+
+    /// "octobre 2017", capitalised for a heading: "Octobre 2017".
+    pub fn month_heading(self, year: i32, month: u32) -> String {
+        let name = self.strings().months[(month as usize).saturating_sub(1) % 12];
+        format!("{} {year}", capitalize(name))
+    }
+
+    /// A duration: "1 h 02", "45 min", "2 j 3 h" (French); "1 h 02 min", "45 min", "2 d 3 h".
+    pub fn duration(self, seconds: i64) -> String {
+        let minutes = (seconds.max(0) + 30) / 60;
+        let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+        match self {
+            Lang::Fr if d > 0 => format!("{d} j {h} h"),
+            Lang::Fr if h > 0 => format!("{h} h {m:02}"),
+            Lang::En if d > 0 => format!("{d} d {h} h"),
+            Lang::En if h > 0 => format!("{h} h {m:02} min"),
+            _ => format!("{m} min"),
+        }
+    }
+
+    /// "99,95 %" / "99.95%".
+    pub fn percent(self, value: f64) -> String {
+        let s = format!("{value:.2}");
+        match self {
+            Lang::Fr => format!("{}\u{a0}%", s.replace('.', ",")),
+            Lang::En => format!("{s}%"),
+        }
+    }
+}
+
+/// Upper-cases the first letter.
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Every word the interface shows.
+#[derive(Debug)]
+pub struct Strings {
+    pub months: [&'static str; 12],
+    pub skip_to_content: &'static str,
+    pub current_status: &'static str,
+    pub all_operational: &'static str,
+    pub overall_minor: &'static str,
+    pub overall_partial: &'static str,
+    pub overall_major: &'static str,
+    pub overall_maintenance: &'static str,
+    pub operational: &'static str,
+    pub degraded: &'static str,
+    pub partial_outage: &'static str,
+    pub major_outage: &'static str,
+    pub maintenance: &'static str,
+    pub notice: &'static str,
+    pub investigating: &'static str,
+    pub identified: &'static str,
+    pub monitoring: &'static str,
+    pub update: &'static str,
+    pub resolved: &'static str,
+    pub scheduled: &'static str,
+    pub in_progress: &'static str,
+    pub completed: &'static str,
+    pub phase_scheduled: &'static str,
+    pub phase_ongoing: &'static str,
+    pub phase_resolved: &'static str,
+    pub ongoing_incidents: &'static str,
+    pub upcoming_maintenance: &'static str,
+    pub recent_history: &'static str,
+    pub no_recent_incidents: &'static str,
+    pub components: &'static str,
+    pub component: &'static str,
+    pub uptime_days: &'static str,
+    pub uptime: &'static str,
+    pub days_ago: &'static str,
+    pub today: &'static str,
+    pub no_downtime: &'static str,
+    pub downtime: &'static str,
+    pub no_data: &'static str,
+    pub history: &'static str,
+    pub history_title: &'static str,
+    pub years: &'static str,
+    pub no_incidents: &'static str,
+    pub started: &'static str,
+    pub ended: &'static str,
+    pub not_ended: &'static str,
+    pub duration: &'static str,
+    pub severity: &'static str,
+    pub affected: &'static str,
+    pub status: &'static str,
+    pub announcement: &'static str,
+    pub posted: &'static str,
+    pub by: &'static str,
+    pub permalink: &'static str,
+    pub back_to_status: &'static str,
+    pub last_built: &'static str,
+    pub times_in: &'static str,
+    pub feed_rss: &'static str,
+    pub feed_atom: &'static str,
+    pub subscribe: &'static str,
+    pub calendar: &'static str,
+    pub api: &'static str,
+    pub contact: &'static str,
+    pub forum: &'static str,
+    pub chat: &'static str,
+    pub email: &'static str,
+    pub page: &'static str,
+    pub incidents_of_component: &'static str,
+    pub more_in_history: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub powered_by: &'static str,
+    pub incident: &'static str,
+    pub planned: &'static str,
+    pub previous_year: &'static str,
+    pub next_year: &'static str,
+    pub pages: &'static str,
+    pub feed_description: &'static str,
+}
+
+static FR: Strings = Strings {
+    months: [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre",
+    ],
+    skip_to_content: "Aller au contenu",
+    current_status: "État actuel",
+    all_operational: "Tous les services fonctionnent normalement",
+    overall_minor: "Performances dégradées",
+    overall_partial: "Panne partielle",
+    overall_major: "Panne majeure",
+    overall_maintenance: "Maintenance en cours",
+    operational: "Opérationnel",
+    degraded: "Performances dégradées",
+    partial_outage: "Panne partielle",
+    major_outage: "Panne majeure",
+    maintenance: "Maintenance",
+    notice: "Information",
+    investigating: "Enquête en cours",
+    identified: "Identifié",
+    monitoring: "Sous surveillance",
+    update: "Mise à jour",
+    resolved: "Résolu",
+    scheduled: "Planifiée",
+    in_progress: "En cours",
+    completed: "Terminée",
+    phase_scheduled: "à venir",
+    phase_ongoing: "en cours",
+    phase_resolved: "terminé",
+    ongoing_incidents: "Incidents en cours",
+    upcoming_maintenance: "Maintenances prévues",
+    recent_history: "Historique récent",
+    no_recent_incidents: "Aucun incident ces derniers jours.",
+    components: "Services",
+    component: "Service",
+    uptime_days: "Disponibilité sur 90 jours",
+    uptime: "disponibilité",
+    days_ago: "il y a 90 jours",
+    today: "aujourd’hui",
+    no_downtime: "aucune interruption",
+    downtime: "interruption",
+    no_data: "pas de données",
+    history: "Historique",
+    history_title: "Historique des incidents",
+    years: "Années",
+    no_incidents: "Aucun incident.",
+    started: "Début",
+    ended: "Fin",
+    not_ended: "toujours en cours",
+    duration: "Durée",
+    severity: "Gravité",
+    affected: "Services touchés",
+    status: "État",
+    announcement: "Annonce",
+    posted: "Publié le",
+    by: "par",
+    permalink: "Lien permanent",
+    back_to_status: "Retour à l’état des services",
+    last_built: "Page mise à jour le",
+    times_in: "Heures indiquées en heure de",
+    feed_rss: "Flux RSS",
+    feed_atom: "Flux Atom",
+    subscribe: "S’abonner",
+    calendar: "Calendrier des maintenances",
+    api: "API JSON",
+    contact: "Nous contacter",
+    forum: "Forum",
+    chat: "Discussion",
+    email: "Courriel",
+    page: "Assistance",
+    incidents_of_component: "Incidents",
+    more_in_history: "Tous les incidents dans l’historique",
+    not_found_title: "Page introuvable",
+    not_found_text: "Cette page n’existe pas ou plus.",
+    powered_by: "Propulsé par vigie",
+    incident: "Incident",
+    planned: "Maintenance",
+    previous_year: "Année précédente",
+    next_year: "Année suivante",
+    pages: "Pages",
+    feed_description: "Annonces d’incidents et de maintenances",
+};
+
+static EN: Strings = Strings {
+    months: [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ],
+    skip_to_content: "Skip to content",
+    current_status: "Current status",
+    all_operational: "All systems operational",
+    overall_minor: "Degraded performance",
+    overall_partial: "Partial outage",
+    overall_major: "Major outage",
+    overall_maintenance: "Maintenance in progress",
+    operational: "Operational",
+    degraded: "Degraded performance",
+    partial_outage: "Partial outage",
+    major_outage: "Major outage",
+    maintenance: "Maintenance",
+    notice: "Notice",
+    investigating: "Investigating",
+    identified: "Identified",
+    monitoring: "Monitoring",
+    update: "Update",
+    resolved: "Resolved",
+    scheduled: "Scheduled",
+    in_progress: "In progress",
+    completed: "Completed",
+    phase_scheduled: "upcoming",
+    phase_ongoing: "ongoing",
+    phase_resolved: "over",
+    ongoing_incidents: "Ongoing incidents",
+    upcoming_maintenance: "Upcoming maintenance",
+    recent_history: "Recent history",
+    no_recent_incidents: "No incidents in recent days.",
+    components: "Services",
+    component: "Service",
+    uptime_days: "Uptime over 90 days",
+    uptime: "uptime",
+    days_ago: "90 days ago",
+    today: "today",
+    no_downtime: "no downtime",
+    downtime: "downtime",
+    no_data: "no data",
+    history: "History",
+    history_title: "Incident history",
+    years: "Years",
+    no_incidents: "No incidents.",
+    started: "Started",
+    ended: "Ended",
+    not_ended: "still ongoing",
+    duration: "Duration",
+    severity: "Severity",
+    affected: "Affected services",
+    status: "Status",
+    announcement: "Announcement",
+    posted: "Posted",
+    by: "by",
+    permalink: "Permalink",
+    back_to_status: "Back to current status",
+    last_built: "Page updated",
+    times_in: "Times are shown in",
+    feed_rss: "RSS feed",
+    feed_atom: "Atom feed",
+    subscribe: "Subscribe",
+    calendar: "Maintenance calendar",
+    api: "JSON API",
+    contact: "Contact us",
+    forum: "Forum",
+    chat: "Chat",
+    email: "E-mail",
+    page: "Support",
+    incidents_of_component: "Incidents",
+    more_in_history: "All incidents in the history",
+    not_found_title: "Page not found",
+    not_found_text: "This page does not exist, or no longer does.",
+    powered_by: "Powered by vigie",
+    incident: "Incident",
+    planned: "Maintenance",
+    previous_year: "Previous year",
+    next_year: "Next year",
+    pages: "Pages",
+    feed_description: "Incident and maintenance announcements",
+};
+
+impl Strings {
+    /// The word for a severity.
+    pub fn severity(&self, s: Severity) -> &'static str {
+        match s {
+            Severity::MajorOutage => self.major_outage,
+            Severity::PartialOutage => self.partial_outage,
+            Severity::Degraded => self.degraded,
+            Severity::Maintenance => self.maintenance,
+            Severity::Notice => self.notice,
+        }
+    }
+
+    /// The word for a component's status.
+    pub fn status(&self, s: Status) -> &'static str {
+        match s {
+            Status::Operational => self.operational,
+            Status::Affected(sev) => self.severity(sev),
+        }
+    }
+
+    /// The banner sentence for the site's overall status.
+    pub fn overall(&self, s: Status) -> &'static str {
+        match s {
+            Status::Operational | Status::Affected(Severity::Notice) => self.all_operational,
+            Status::Affected(Severity::Degraded) => self.overall_minor,
+            Status::Affected(Severity::PartialOutage) => self.overall_partial,
+            Status::Affected(Severity::MajorOutage) => self.overall_major,
+            Status::Affected(Severity::Maintenance) => self.overall_maintenance,
+        }
+    }
+
+    /// The word for a post's status.
+    pub fn update_status(&self, s: UpdateStatus) -> &'static str {
+        match s {
+            UpdateStatus::Investigating => self.investigating,
+            UpdateStatus::Identified => self.identified,
+            UpdateStatus::Monitoring => self.monitoring,
+            UpdateStatus::Update => self.update,
+            UpdateStatus::Resolved => self.resolved,
+            UpdateStatus::Scheduled => self.scheduled,
+            UpdateStatus::InProgress => self.in_progress,
+            UpdateStatus::Completed => self.completed,
+        }
+    }
+
+    /// The word for where an incident stands in time.
+    pub fn phase(&self, p: Phase) -> &'static str {
+        match p {
+            Phase::Scheduled => self.phase_scheduled,
+            Phase::Ongoing => self.phase_ongoing,
+            Phase::Resolved => self.phase_resolved,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn french_dates_use_french_day_and_month_names() {
+        let t = Utc.with_ymd_and_hms(2017, 10, 27, 22, 44, 0).unwrap();
+        let paris = chrono_tz::Europe::Paris;
+        assert_eq!(Lang::Fr.datetime(t, paris), "samedi 28 octobre 2017, 00:44 CEST");
+        assert_eq!(Lang::En.datetime(t, paris), "Saturday 28 October 2017, 00:44 CEST");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(Lang::Fr.duration(62 * 60), "1 h 02");
+        assert_eq!(Lang::Fr.duration(45 * 60), "45 min");
+        assert_eq!(Lang::Fr.duration(51 * 3600), "2 j 3 h");
+        assert_eq!(Lang::En.duration(62 * 60), "1 h 02 min");
+    }
+
+    #[test]
+    fn percentages_follow_the_language() {
+        assert_eq!(Lang::Fr.percent(99.951), "99,95\u{a0}%");
+        assert_eq!(Lang::En.percent(100.0), "100.00%");
+    }
+}

@@ -1,0 +1,193 @@
+//! The site as read from disk: plain data, no behaviour beyond simple accessors.
+//!
+//! [`crate::content`] fills these structs; [`crate::status`] derives what they mean at a
+//! given moment; [`crate::render`] turns both into files.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+
+/// How hard an incident hits a component. Ordered from the mildest to the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Information only; never changes a status.
+    Notice,
+    Maintenance,
+    Degraded,
+    PartialOutage,
+    MajorOutage,
+}
+
+impl Severity {
+    /// Every severity, worst first.
+    pub const ALL: [Severity; 5] = [
+        Severity::MajorOutage,
+        Severity::PartialOutage,
+        Severity::Degraded,
+        Severity::Maintenance,
+        Severity::Notice,
+    ];
+
+    /// The word used in incident files.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Severity::MajorOutage => "major-outage",
+            Severity::PartialOutage => "partial-outage",
+            Severity::Degraded => "degraded",
+            Severity::Maintenance => "maintenance",
+            Severity::Notice => "notice",
+        }
+    }
+
+    /// Parses the word used in incident files.
+    pub fn from_keyword(word: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.keyword() == word)
+    }
+}
+
+/// A component's (or the site's) current status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Operational,
+    /// Hit by an ongoing incident of this severity (never `Notice`).
+    Affected(Severity),
+}
+
+impl Status {
+    /// CSS class and stable machine word: `operational`, `degraded`, `major-outage`…
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Status::Operational => "operational",
+            Status::Affected(s) => s.keyword(),
+        }
+    }
+}
+
+/// The status word of one post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UpdateStatus {
+    Investigating,
+    Identified,
+    Monitoring,
+    /// Keeps the incident's current status.
+    Update,
+    Resolved,
+    Scheduled,
+    InProgress,
+    Completed,
+}
+
+impl UpdateStatus {
+    /// Every status word.
+    pub const ALL: [UpdateStatus; 8] = [
+        UpdateStatus::Investigating,
+        UpdateStatus::Identified,
+        UpdateStatus::Monitoring,
+        UpdateStatus::Update,
+        UpdateStatus::Resolved,
+        UpdateStatus::Scheduled,
+        UpdateStatus::InProgress,
+        UpdateStatus::Completed,
+    ];
+
+    /// The word used in incident files.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            UpdateStatus::Investigating => "investigating",
+            UpdateStatus::Identified => "identified",
+            UpdateStatus::Monitoring => "monitoring",
+            UpdateStatus::Update => "update",
+            UpdateStatus::Resolved => "resolved",
+            UpdateStatus::Scheduled => "scheduled",
+            UpdateStatus::InProgress => "in-progress",
+            UpdateStatus::Completed => "completed",
+        }
+    }
+
+    /// Parses the word used in incident files.
+    pub fn from_keyword(word: &str) -> Option<UpdateStatus> {
+        UpdateStatus::ALL.into_iter().find(|s| s.keyword() == word)
+    }
+}
+
+/// Where an incident stands relative to `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// `now < start`.
+    Scheduled,
+    /// `start <= now < end`, or no end.
+    Ongoing,
+    /// `end <= now`.
+    Resolved,
+}
+
+/// One component hit by an incident, and how hard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Impact {
+    pub component: String,
+    pub severity: Severity,
+}
+
+/// One post of an incident: the announcement (index 0) or a follow-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    pub at: DateTime<Utc>,
+    /// The status word given in the file; `None` for the announcement.
+    pub status: Option<UpdateStatus>,
+    /// The Markdown source.
+    pub markdown: String,
+    /// The Markdown rendered to sanitized HTML.
+    pub html: String,
+    /// The anchor of this post on the incident page, unique within the incident.
+    pub anchor: String,
+}
+
+/// One incident or maintenance, from one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    /// URL-safe, unique in the site.
+    pub id: String,
+    /// The file it comes from, relative to the site root.
+    pub source: PathBuf,
+    pub title: String,
+    pub start: DateTime<Utc>,
+    pub end: Option<DateTime<Utc>>,
+    /// The overall severity.
+    pub severity: Severity,
+    /// Affected components, in `site.yaml` order.
+    pub impacts: Vec<Impact>,
+    /// An author id from `site.yaml`, or a free-form name.
+    pub author: Option<String>,
+    /// When the announcement was posted.
+    pub published: DateTime<Utc>,
+    pub draft: bool,
+    /// The announcement first, then the updates in time order.
+    pub posts: Vec<Post>,
+}
+
+impl Incident {
+    /// Whether this is planned maintenance rather than an incident.
+    pub fn is_maintenance(&self) -> bool {
+        self.severity == Severity::Maintenance
+    }
+
+    /// The severity this incident has on `component`, if it affects it.
+    pub fn severity_on(&self, component: &str) -> Option<Severity> {
+        self.impacts.iter().find(|i| i.component == component).map(|i| i.severity)
+    }
+
+    /// The time of the latest post.
+    pub fn last_post_at(&self) -> DateTime<Utc> {
+        self.posts.iter().map(|p| p.at).max().unwrap_or(self.published)
+    }
+}
+
+/// A whole site: the output of the load stage.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// Sorted by start (newest first), then id.
+    pub incidents: Vec<Incident>,
+}

@@ -1,0 +1,374 @@
+//! The derive stage: what the site's incidents mean at a given moment `now`.
+//!
+//! Everything here is pure: no clock, no file system. `now` is a parameter, so the same
+//! site and the same `now` always give the same model (FORMAT.md section 4).
+
+pub mod uptime;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+
+use crate::model::{Incident, Phase, Severity, Site, Status, UpdateStatus};
+use uptime::{day_bounds, local_date, Interval};
+
+/// How many days of uptime the pages show.
+pub const UPTIME_DAYS: usize = 90;
+
+/// The site at `now`.
+#[derive(Debug)]
+pub struct StatusModel<'a> {
+    pub site: &'a Site,
+    pub now: DateTime<Utc>,
+    /// The worst component status.
+    pub overall: Status,
+    /// In `site.yaml` order.
+    pub components: Vec<ComponentState>,
+    /// Parallel to `site.incidents`.
+    pub incidents: Vec<IncidentState>,
+}
+
+/// One component at `now`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentState {
+    pub status: Status,
+    /// The last [`UPTIME_DAYS`] local days, oldest first; the last one is today.
+    pub days: Vec<DayUptime>,
+    /// Uptime over those days, in percent.
+    pub uptime_percent: f64,
+    /// Indices into `site.incidents` of the incidents that affect it, newest first.
+    pub incidents: Vec<usize>,
+}
+
+/// One local day of one component.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayUptime {
+    pub date: NaiveDate,
+    /// Share of the day (up to `now` for today) that was up, in `[0, 1]`.
+    pub uptime: f64,
+    /// Weighted downtime in seconds.
+    pub downtime_seconds: f64,
+    /// The worst severity (notices left out) of the incidents that touched the day.
+    pub worst: Option<Severity>,
+    /// Indices into `site.incidents` of those incidents.
+    pub incidents: Vec<usize>,
+}
+
+/// One incident at `now`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentState {
+    pub phase: Phase,
+    /// The status word to show for the incident as a whole.
+    pub status: UpdateStatus,
+    /// The effective status after each post (parallel to `incident.posts`).
+    pub post_statuses: Vec<UpdateStatus>,
+    /// From start to end (or to `now` while ongoing); `None` before it starts.
+    pub duration_seconds: Option<i64>,
+}
+
+/// Derives the model of `site` at `now`.
+pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
+    let incidents: Vec<IncidentState> = site.incidents.iter().map(|i| incident_state(i, now)).collect();
+    let today = local_date(site.config.tz, now);
+    let components: Vec<ComponentState> = site
+        .config
+        .components
+        .iter()
+        .map(|c| component_state(site, &incidents, &c.id, today, now))
+        .collect();
+    let overall = overall_status(components.iter().map(|c| c.status));
+    StatusModel { site, now, overall, components, incidents }
+}
+
+/// Where `incident` stands at `now`.
+pub fn phase(incident: &Incident, now: DateTime<Utc>) -> Phase {
+    if now < incident.start {
+        Phase::Scheduled
+    } else if incident.end.is_some_and(|end| end <= now) {
+        Phase::Resolved
+    } else {
+        Phase::Ongoing
+    }
+}
+
+/// The status of the announcement itself, from where the incident stood when it was posted.
+fn announcement_status(incident: &Incident) -> UpdateStatus {
+    let at = incident.published;
+    let over = incident.end.is_some_and(|end| end <= at);
+    match (incident.is_maintenance(), over) {
+        (true, true) => UpdateStatus::Completed,
+        (true, false) if at < incident.start => UpdateStatus::Scheduled,
+        (true, false) => UpdateStatus::InProgress,
+        (false, true) => UpdateStatus::Resolved,
+        (false, false) => UpdateStatus::Investigating,
+    }
+}
+
+/// The effective status after each post: `update` keeps the previous one.
+pub fn post_statuses(incident: &Incident) -> Vec<UpdateStatus> {
+    let mut current = announcement_status(incident);
+    incident
+        .posts
+        .iter()
+        .map(|p| {
+            match p.status {
+                None | Some(UpdateStatus::Update) => {}
+                Some(s) => current = s,
+            }
+            current
+        })
+        .collect()
+}
+
+/// The state of `incident` at `now`.
+pub fn incident_state(incident: &Incident, now: DateTime<Utc>) -> IncidentState {
+    let phase = phase(incident, now);
+    let post_statuses = post_statuses(incident);
+    // The latest word among the posts already published; the phase has the last word,
+    // since `end` (not a `resolved` post) decides when an incident stops.
+    let said = incident
+        .posts
+        .iter()
+        .zip(&post_statuses)
+        .filter(|(p, _)| p.at <= now)
+        .map(|(_, s)| *s)
+        .next_back()
+        .unwrap_or(post_statuses[0]);
+    let status = match (incident.is_maintenance(), phase) {
+        (true, Phase::Resolved) => UpdateStatus::Completed,
+        (false, Phase::Resolved) => UpdateStatus::Resolved,
+        (true, Phase::Scheduled) => UpdateStatus::Scheduled,
+        (true, Phase::Ongoing) => match said {
+            UpdateStatus::Scheduled | UpdateStatus::Completed => UpdateStatus::InProgress,
+            other => other,
+        },
+        (false, _) => match said {
+            UpdateStatus::Resolved => UpdateStatus::Monitoring,
+            other => other,
+        },
+    };
+    let duration_seconds = match phase {
+        Phase::Scheduled => incident.end.map(|e| (e - incident.start).num_seconds()),
+        Phase::Ongoing => Some((now - incident.start).num_seconds()),
+        Phase::Resolved => incident.end.map(|e| (e - incident.start).num_seconds()),
+    };
+    IncidentState { phase, status, post_statuses, duration_seconds }
+}
+
+/// The worst of some statuses; operational when there are none.
+pub fn overall_status(statuses: impl IntoIterator<Item = Status>) -> Status {
+    statuses.into_iter().max().unwrap_or(Status::Operational)
+}
+
+/// A component's status: the worst severity among ongoing incidents that affect it;
+/// notices never change it.
+pub fn component_status<'a>(
+    incidents: impl IntoIterator<Item = (&'a Incident, Phase)>,
+    component: &str,
+) -> Status {
+    incidents
+        .into_iter()
+        .filter(|(_, phase)| *phase == Phase::Ongoing)
+        .filter_map(|(i, _)| i.severity_on(component))
+        .filter(|s| *s != Severity::Notice)
+        .max()
+        .map_or(Status::Operational, Status::Affected)
+}
+
+fn component_state(
+    site: &Site,
+    states: &[IncidentState],
+    component: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ComponentState {
+    let tz = site.config.tz;
+    let mine: Vec<usize> = site
+        .incidents
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.severity_on(component).is_some())
+        .map(|(n, _)| n)
+        .collect();
+    let status = component_status(mine.iter().map(|&n| (&site.incidents[n], states[n].phase)), component);
+
+    let first_day = today.checked_sub_days(Days::new(UPTIME_DAYS as u64 - 1)).unwrap_or(today);
+    let (window_start, _) = day_bounds(tz, first_day);
+    // Incidents that touched the window, as intervals clipped to `now`.
+    let touching: Vec<(usize, Interval)> = mine
+        .iter()
+        .filter_map(|&n| {
+            let i = &site.incidents[n];
+            let end = i.end.unwrap_or(now).min(now);
+            let severity = i.severity_on(component)?;
+            (i.start < now && end > window_start && i.start <= end)
+                .then_some((n, Interval { start: i.start, end, severity }))
+        })
+        .collect();
+    let intervals: Vec<Interval> = touching.iter().map(|(_, iv)| *iv).collect();
+
+    let mut days = Vec::with_capacity(UPTIME_DAYS);
+    let (mut up_seconds, mut total_seconds) = (0.0, 0.0);
+    let mut date = first_day;
+    while date <= today {
+        let (from, to) = day_bounds(tz, date);
+        let to = to.min(now);
+        let length = (to - from).num_milliseconds().max(0) as f64 / 1000.0;
+        let down = uptime::weighted_downtime(&intervals, from, to);
+        let on_day: Vec<&(usize, Interval)> = touching
+            .iter()
+            .filter(|(_, iv)| iv.start < to && (iv.end > from || (iv.start == iv.end && iv.start >= from)))
+            .collect();
+        days.push(DayUptime {
+            date,
+            uptime: if length > 0.0 { (1.0 - down / length).clamp(0.0, 1.0) } else { 1.0 },
+            downtime_seconds: down,
+            worst: on_day.iter().map(|(_, iv)| iv.severity).filter(|s| *s != Severity::Notice).max(),
+            incidents: on_day.iter().map(|(n, _)| *n).collect(),
+        });
+        up_seconds += length - down;
+        total_seconds += length;
+        match date.succ_opt() {
+            Some(d) => date = d,
+            None => break,
+        }
+    }
+    let uptime_percent = if total_seconds > 0.0 { (100.0 * up_seconds / total_seconds).clamp(0.0, 100.0) } else { 100.0 };
+    ComponentState { status, days, uptime_percent, incidents: mine }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{Impact, Post};
+    use std::path::{Path, PathBuf};
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("site.yaml"),
+            "title: T\nbase_url: https://s.example.fr/\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n  - {id: mail, name: Mail}\n",
+        )
+        .unwrap()
+    }
+
+    fn incident(id: &str, start: &str, end: Option<&str>, impacts: &[(&str, Severity)]) -> Incident {
+        let severity = impacts.iter().map(|(_, s)| *s).max().unwrap_or(Severity::Notice);
+        Incident {
+            id: id.into(),
+            source: PathBuf::from(format!("incidents/{id}.md")),
+            title: id.into(),
+            start: t(start),
+            end: end.map(t),
+            severity,
+            impacts: impacts.iter().map(|(c, s)| Impact { component: c.to_string(), severity: *s }).collect(),
+            author: None,
+            published: t(start),
+            draft: false,
+            posts: vec![Post { at: t(start), status: None, markdown: String::new(), html: String::new(), anchor: "announcement".into() }],
+        }
+    }
+
+    fn with_update(mut i: Incident, at: &str, status: UpdateStatus) -> Incident {
+        i.posts.push(Post { at: t(at), status: Some(status), markdown: String::new(), html: String::new(), anchor: at.into() });
+        i
+    }
+
+    fn site(incidents: Vec<Incident>) -> Site {
+        Site { config: config(), incidents }
+    }
+
+    #[test]
+    fn an_incident_is_scheduled_then_ongoing_then_resolved() {
+        let i = incident("a", "2020-01-01T10:00:00Z", Some("2020-01-01T11:00:00Z"), &[("web", Severity::MajorOutage)]);
+        assert_eq!(phase(&i, t("2020-01-01T09:59:59Z")), Phase::Scheduled);
+        assert_eq!(phase(&i, t("2020-01-01T10:00:00Z")), Phase::Ongoing);
+        assert_eq!(phase(&i, t("2020-01-01T11:00:00Z")), Phase::Resolved);
+    }
+
+    #[test]
+    fn major_outage_when_an_open_incident_is_a_major_outage() {
+        let s = site(vec![
+            incident("a", "2020-01-01T10:00:00Z", None, &[("web", Severity::MajorOutage)]),
+            incident("b", "2020-01-01T10:00:00Z", None, &[("web", Severity::Degraded), ("mail", Severity::Degraded)]),
+        ]);
+        let m = derive(&s, t("2020-01-01T12:00:00Z"));
+        assert_eq!(m.components[0].status, Status::Affected(Severity::MajorOutage));
+        assert_eq!(m.components[1].status, Status::Affected(Severity::Degraded));
+        assert_eq!(m.overall, Status::Affected(Severity::MajorOutage));
+    }
+
+    #[test]
+    fn notices_and_past_or_future_incidents_leave_the_status_operational() {
+        let s = site(vec![
+            incident("n", "2020-01-01T10:00:00Z", None, &[("web", Severity::Notice)]),
+            incident("past", "2019-01-01T10:00:00Z", Some("2019-01-01T11:00:00Z"), &[("web", Severity::MajorOutage)]),
+            incident("future", "2020-02-01T10:00:00Z", None, &[("web", Severity::Maintenance)]),
+        ]);
+        let m = derive(&s, t("2020-01-01T12:00:00Z"));
+        assert_eq!(m.overall, Status::Operational);
+    }
+
+    #[test]
+    fn ongoing_maintenance_shows_as_maintenance() {
+        let s = site(vec![incident("m", "2020-01-01T10:00:00Z", Some("2020-01-01T14:00:00Z"), &[("mail", Severity::Maintenance)])]);
+        let m = derive(&s, t("2020-01-01T12:00:00Z"));
+        assert_eq!(m.components[1].status, Status::Affected(Severity::Maintenance));
+        assert_eq!(m.incidents[0].status, UpdateStatus::InProgress);
+        assert_eq!(m.components[1].uptime_percent, 100.0, "maintenance is not downtime");
+    }
+
+    #[test]
+    fn ninety_days_of_uptime_end_today() {
+        let s = site(vec![incident("a", "2020-03-01T10:00:00+01:00", Some("2020-03-01T12:24:00+01:00"), &[("web", Severity::MajorOutage)])]);
+        let m = derive(&s, t("2020-03-10T12:00:00Z"));
+        let days = &m.components[0].days;
+        assert_eq!(days.len(), UPTIME_DAYS);
+        assert_eq!(days.last().unwrap().date, NaiveDate::from_ymd_opt(2020, 3, 10).unwrap());
+        let d = days.iter().find(|d| d.date == NaiveDate::from_ymd_opt(2020, 3, 1).unwrap()).unwrap();
+        assert!((d.uptime - 0.9).abs() < 1e-9, "2 h 24 of 24 h is 10 %: {}", d.uptime);
+        assert_eq!(d.worst, Some(Severity::MajorOutage));
+        assert_eq!(d.incidents, vec![0]);
+        assert!(m.components[0].uptime_percent < 100.0);
+        assert_eq!(m.components[1].uptime_percent, 100.0);
+    }
+
+    #[test]
+    fn an_ongoing_incident_counts_as_downtime_up_to_now_only() {
+        let s = site(vec![incident("a", "2020-03-10T11:00:00Z", None, &[("web", Severity::MajorOutage)])]);
+        let m = derive(&s, t("2020-03-10T12:00:00Z"));
+        let today = m.components[0].days.last().unwrap();
+        assert_eq!(today.downtime_seconds, 3600.0);
+        assert_eq!(m.incidents[0].duration_seconds, Some(3600));
+    }
+
+    #[test]
+    fn the_status_follows_the_posts_and_update_keeps_it() {
+        let i = incident("a", "2020-01-01T10:00:00Z", None, &[("web", Severity::MajorOutage)]);
+        let i = with_update(i, "2020-01-01T10:30:00Z", UpdateStatus::Identified);
+        let i = with_update(i, "2020-01-01T11:00:00Z", UpdateStatus::Update);
+        let i = with_update(i, "2020-01-01T13:00:00Z", UpdateStatus::Monitoring);
+        assert_eq!(
+            post_statuses(&i),
+            [UpdateStatus::Investigating, UpdateStatus::Identified, UpdateStatus::Identified, UpdateStatus::Monitoring]
+        );
+        assert_eq!(incident_state(&i, t("2020-01-01T12:00:00Z")).status, UpdateStatus::Identified, "later posts are not out yet");
+    }
+
+    #[test]
+    fn a_resolved_post_does_not_end_an_incident_that_has_no_end() {
+        let i = with_update(incident("a", "2020-01-01T10:00:00Z", None, &[("web", Severity::MajorOutage)]), "2020-01-01T11:00:00Z", UpdateStatus::Resolved);
+        let st = incident_state(&i, t("2020-01-01T12:00:00Z"));
+        assert_eq!(st.phase, Phase::Ongoing);
+        assert_eq!(st.status, UpdateStatus::Monitoring);
+    }
+
+    #[test]
+    fn an_announcement_posted_after_the_end_is_resolved() {
+        let mut i = incident("a", "2017-10-27T22:44:00Z", Some("2017-10-27T23:46:00Z"), &[("web", Severity::MajorOutage)]);
+        i.published = t("2017-10-28T07:30:00Z");
+        assert_eq!(post_statuses(&i)[0], UpdateStatus::Resolved);
+    }
+}
