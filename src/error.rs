@@ -127,6 +127,8 @@ pub enum Error {
     Usage(String),
     /// A precondition on the output or environment is not met (exit status 1).
     Refused(String),
+    /// A template failed to render (a bug in a theme).
+    Render(String),
 }
 
 impl Error {
@@ -150,6 +152,7 @@ impl std::fmt::Display for Error {
             Error::Content(d) => write!(f, "{}", summary(d)),
             Error::Io { path, source } => write!(f, "`{}`: {source}", path.display()),
             Error::Usage(m) | Error::Refused(m) => f.write_str(m),
+            Error::Render(m) => write!(f, "a template failed to render: {m}"),
         }
     }
 }

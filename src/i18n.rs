@@ -116,6 +116,8 @@ pub fn capitalize(s: &str) -> String {
 /// Every word the interface shows.
 #[derive(Debug)]
 pub struct Strings {
+    /// The colon with the spacing the language wants: "\u{a0}:" in French.
+    pub colon: &'static str,
     pub months: [&'static str; 12],
     pub skip_to_content: &'static str,
     pub current_status: &'static str,
@@ -196,6 +198,7 @@ pub struct Strings {
 }
 
 static FR: Strings = Strings {
+    colon: "\u{a0}:",
     months: [
         "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
         "novembre", "décembre",
@@ -254,7 +257,7 @@ static FR: Strings = Strings {
     permalink: "Lien permanent",
     back_to_status: "Retour à l’état des services",
     last_built: "Page mise à jour le",
-    times_in: "Heures indiquées en heure de",
+    times_in: "Heures données dans le fuseau horaire",
     feed_rss: "Flux RSS",
     feed_atom: "Flux Atom",
     subscribe: "S’abonner",
@@ -279,6 +282,7 @@ static FR: Strings = Strings {
 };
 
 static EN: Strings = Strings {
+    colon: ":",
     months: [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
         "November", "December",

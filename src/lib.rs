@@ -3,15 +3,161 @@
 //! A site is a `site.yaml` and Markdown incident files; `vigie build` turns it into a
 //! static site. The work is done in four stages, each a module:
 //!
-//! 1. [`content`] loads the site into a [`model::Site`];
-//! 2. [`status`] derives what it means at a moment `now`;
-//! 3. [`render`] produces every output file in memory;
-//! 4. [`output`] writes them, atomically.
+//! 1. [`content`] loads the site into a [`model::Site`] (the only reader of the input);
+//! 2. [`status`] derives what it means at a moment `now` (pure);
+//! 3. [`render`] and [`feeds`] produce every output file in memory;
+//! 4. [`output`] writes them, atomically (the only writer of the output).
+//!
+//! Each subcommand is one function here taking a small options struct.
 
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod feeds;
 pub mod i18n;
 pub mod model;
+pub mod new;
+pub mod output;
+pub mod render;
 pub mod status;
 pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use cli::{root_or_cwd, resolve_now, Cli, CliCommand};
+use content::LoadOptions;
+use error::Error;
+use model::Site;
+use render::OutputFile;
+
+/// Options of `vigie build`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub now: DateTime<Utc>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+/// What a build did, for the closing message.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub incidents: usize,
+    pub files: usize,
+    pub write: output::WriteReport,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        CliCommand::Build { root, out, now, drafts, base_url } => {
+            let root = root_or_cwd(root);
+            let out = out.unwrap_or_else(|| root.join("public"));
+            let options = BuildOptions { root, out, now: resolve_now(now.as_deref())?, drafts, base_url };
+            let started = std::time::Instant::now();
+            let report = build(&options)?;
+            let w = &report.write;
+            let what = if w.unchanged {
+                "unchanged".to_string()
+            } else {
+                format!("{} written, {} removed", w.written, w.removed)
+            };
+            println!(
+                "built {} incidents into {} ({} files: {what}) in {:.2} s",
+                report.incidents,
+                options.out.display(),
+                report.files,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        CliCommand::Check { root, now } => {
+            let root = root_or_cwd(root);
+            let (site, files) = generate(&root, resolve_now(now.as_deref())?, true, None)?;
+            println!(
+                "ok: {} incidents, {} components, {} files would be written; no errors",
+                site.incidents.len(),
+                site.config.components.len(),
+                files.len()
+            );
+            Ok(())
+        }
+        CliCommand::New { title, severity, components, root, now } => {
+            let options = new::NewOptions { root: root_or_cwd(root), title, severity, components, now: resolve_now(now.as_deref())? };
+            let path = new::new_incident(&options)?;
+            println!("created {}", path.display());
+            Ok(())
+        }
+        CliCommand::Serve { .. } | CliCommand::Announce { .. } => {
+            Err(Error::Usage("this command is not available in this build".to_string()))
+        }
+    }
+}
+
+/// Loads, derives and renders the site at `root`: everything but writing.
+pub fn generate(root: &Path, now: DateTime<Utc>, drafts: bool, base_url: Option<&str>) -> Result<(Site, Vec<OutputFile>), Error> {
+    let mut site = content::load(root, &LoadOptions { drafts })?;
+    if let Some(url) = base_url {
+        site.config.base_url = config::normalize_base_url(url)
+            .ok_or_else(|| Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL")))?;
+    }
+    let model = status::derive(&site, now);
+    let files = render::site(&model)?;
+    drop(model);
+    Ok((site, files))
+}
+
+/// `vigie build`: generate the site and replace the output with it, atomically.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    check_output_place(&options.root, &options.out)?;
+    let (site, files) = generate(&options.root, options.now, options.drafts, options.base_url.as_deref())?;
+    let write = output::write(&options.out, &files)?;
+    Ok(BuildReport { incidents: site.incidents.len(), files: files.len(), write })
+}
+
+/// Refuses an output folder that would hide or destroy the sources.
+fn check_output_place(root: &Path, out: &Path) -> Result<(), Error> {
+    let root = absolute(root);
+    let out = absolute(out);
+    let refuse = |why: &str| Err(Error::Usage(format!("refusing --out `{}`: {why}", out.display())));
+    if out == root {
+        return refuse("it is the site's root; the output must be a folder of its own, e.g. public/");
+    }
+    if root.starts_with(&out) {
+        return refuse("it contains the site's sources");
+    }
+    for sources in ["incidents", "static", "themes"] {
+        if out.starts_with(root.join(sources)) {
+            return refuse(&format!("it is inside {sources}/, which holds the site's sources"));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute and, as far as it exists, free of symbolic links and `..`.
+fn absolute(path: &Path) -> PathBuf {
+    let path = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    // Canonicalize the longest existing ancestor, then add the rest back.
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(existing) {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return path,
+        }
+    }
+}

@@ -190,4 +190,6 @@ pub struct Site {
     pub config: Config,
     /// Sorted by start (newest first), then id.
     pub incidents: Vec<Incident>,
+    /// Files copied as they are: output path (`/`-separated) and bytes, sorted by path.
+    pub files: Vec<(String, Vec<u8>)>,
 }

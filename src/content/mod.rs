@@ -45,7 +45,36 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Error> {
         incidents.retain(|i| !i.draft);
     }
     sort_incidents(&mut incidents);
-    Ok(Site { config, incidents })
+    let files = static_files(root, &config.theme)?;
+    Ok(Site { config, incidents, files })
+}
+
+/// The theme's `static/` files (under `assets/`), then the site's `static/` files (at the
+/// output root), sorted by output path; a later file replaces an earlier one.
+fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut files = std::collections::BTreeMap::new();
+    for (dir, prefix) in [(root.join("themes").join(theme).join("static"), "assets/"), (root.join("static"), "")] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&dir).to_path_buf();
+                Error::Io { path, source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")) }
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            if rel.iter().any(|part| part.starts_with('.')) {
+                continue;
+            }
+            let bytes = fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            files.insert(format!("{prefix}{}", rel.join("/")), bytes);
+        }
+    }
+    Ok(files.into_iter().collect())
 }
 
 /// Newest start first, then id: the one order every list starts from.

@@ -277,7 +277,7 @@ mod tests {
     }
 
     fn site(incidents: Vec<Incident>) -> Site {
-        Site { config: config(), incidents }
+        Site { config: config(), incidents, files: Vec::new() }
     }
 
     #[test]

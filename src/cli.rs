@@ -1,0 +1,144 @@
+//! The command line: clap fills [`Cli`], then [`Cli::into_command`] turns it into validated
+//! options (resolved paths, parsed times) for the library functions.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+
+/// vigie: a static status page and incident announcements, from Markdown files.
+#[derive(Debug, Parser)]
+#[command(name = "vigie", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Build the site into the output folder (public/ by default).
+    Build {
+        /// The site's folder (holding site.yaml and incidents/).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Where to write the site [default: <root>/public].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The moment to build for, RFC 3339 (e.g. 2026-11-20T12:00:00+01:00).
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        /// Include incidents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Use this base URL instead of site.yaml's (for previews).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Validate the site and report every error; write nothing.
+    Check {
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The moment to check for, RFC 3339.
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// Create incidents/YYYY-MM-DD-<slug>.md, starting now.
+    New {
+        /// The incident's title.
+        title: String,
+        /// major-outage, partial-outage, degraded, maintenance or notice.
+        #[arg(long, default_value = "major-outage")]
+        severity: String,
+        /// Affected component ids, comma-separated [default: all].
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
+        components: Vec<String>,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The start time to write, RFC 3339 [default: the current time].
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// Build, serve on 127.0.0.1, rebuild and reload on change.
+    Serve {
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on; only change it if you mean to share the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Include incidents marked `draft: true` [default: yes in serve].
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+        drafts: bool,
+        /// Watch by polling instead of file system events (for network or container mounts).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Print one post of an incident, ready for a forum, a mail or a chat.
+    Announce {
+        /// The incident's id (its file name without .md).
+        id: String,
+        /// Which post: 0 is the announcement, `latest` the newest.
+        #[arg(long, default_value = "latest")]
+        post: String,
+        #[arg(long, value_enum, default_value_t = AnnounceFormat::Text)]
+        format: AnnounceFormat,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The moment to announce at, RFC 3339 (dates the e-mail).
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+}
+
+/// The output formats of `announce`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnnounceFormat {
+    Bbcode,
+    Text,
+    Markdown,
+    Email,
+}
+
+/// Resolves `now`: `--now`, else `SOURCE_DATE_EPOCH`, else the clock. The one place the
+/// clock is read.
+pub fn resolve_now(flag: Option<&str>) -> Result<DateTime<Utc>, Error> {
+    if let Some(text) = flag {
+        return DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| Error::Usage(format!("--now `{text}` is not an RFC 3339 time; write e.g. 2026-11-20T12:00:00+01:00")));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds")))?;
+        return DateTime::from_timestamp(secs, 0)
+            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range")));
+    }
+    Ok(Utc::now())
+}
+
+/// The site root: `--root` or the current directory.
+pub fn root_or_cwd(root: Option<PathBuf>) -> PathBuf {
+    root.unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn now_is_read_from_the_flag_first() {
+        assert_eq!(resolve_now(Some("2026-11-20T12:00:00+01:00")).unwrap().to_rfc3339(), "2026-11-20T11:00:00+00:00");
+        assert!(matches!(resolve_now(Some("tomorrow")), Err(Error::Usage(_))));
+    }
+}

@@ -1,0 +1,169 @@
+//! Feeds: one entry per post (the announcement and each update), newest first, as the
+//! posts of a forum's announcements section.
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+
+use crate::error::Error;
+use crate::model::Site;
+use crate::render::views::{author_line, component_names};
+use crate::render::OutputFile;
+use crate::status::StatusModel;
+
+/// One post, ready for any feed format.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    /// "Titre de l'incident — Identifié".
+    pub title: String,
+    /// The absolute permalink of the post (incident page and anchor); also its id.
+    pub link: String,
+    pub at: DateTime<Utc>,
+    pub author: Option<String>,
+    /// Component names, as categories.
+    pub categories: Vec<String>,
+    /// The post as HTML: a line of facts, then the sanitized body.
+    pub html: String,
+}
+
+impl FeedEntry {
+    /// RFC 822 date, as RSS wants it.
+    pub fn rfc822(&self) -> String {
+        self.at.to_rfc2822()
+    }
+}
+
+/// Every published post (`at <= now`) of the incidents for which `keep` holds, newest
+/// first, at most `limit`.
+pub fn entries(model: &StatusModel, keep: impl Fn(usize) -> bool, limit: usize) -> Vec<FeedEntry> {
+    let site = model.site;
+    let mut posts: Vec<(usize, usize)> = Vec::new();
+    for (n, i) in site.incidents.iter().enumerate() {
+        if keep(n) {
+            posts.extend(i.posts.iter().enumerate().filter(|(_, p)| p.at <= model.now).map(|(k, _)| (n, k)));
+        }
+    }
+    let at = |&(n, k): &(usize, usize)| site.incidents[n].posts[k].at;
+    posts.sort_by(|a, b| {
+        at(b).cmp(&at(a))
+            .then_with(|| site.incidents[a.0].id.cmp(&site.incidents[b.0].id))
+            .then_with(|| b.1.cmp(&a.1))
+    });
+    posts.truncate(limit);
+    posts.into_iter().map(|(n, k)| entry(model, n, k)).collect()
+}
+
+fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
+    let site = model.site;
+    let (lang, tz) = (site.config.lang, site.config.tz);
+    let t = lang.strings();
+    let i = &site.incidents[n];
+    let p = &i.posts[k];
+    let effective = model.incidents[n].post_statuses[k];
+    let word = match p.status {
+        Some(s) if k > 0 => t.update_status(s),
+        _ => t.update_status(effective),
+    };
+    let col = t.colon;
+    let mut facts = format!("{}{col} {} — {}{col} {}", t.severity, t.severity(i.severity), t.started, lang.datetime(i.start, tz));
+    if let Some(end) = i.end {
+        facts.push_str(&format!(" — {}{col} {}", t.ended, lang.datetime(end, tz)));
+    }
+    let facts = format!(
+        "<p><strong>{}</strong><br>{}</p>\n",
+        escape(&facts),
+        escape(&format!("{}{col} {}", t.affected, component_names(site, i)))
+    );
+    FeedEntry {
+        title: format!("{} — {word}", i.title),
+        link: post_url(site, n, k),
+        at: p.at,
+        author: author_line(site, i.author.as_deref()),
+        categories: i
+            .impacts
+            .iter()
+            .filter_map(|imp| site.config.component(&imp.component).map(|c| c.name.clone()))
+            .collect(),
+        html: format!("{facts}{}", p.html),
+    }
+}
+
+/// The absolute URL of post `k` of incident `n`.
+pub fn post_url(site: &Site, n: usize, k: usize) -> String {
+    let i = &site.incidents[n];
+    format!("{}incidents/{}/#{}", site.config.base_url, i.id, i.posts[k].anchor)
+}
+
+/// Escapes text for HTML and XML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct RssFeed<'a> {
+    title: &'a str,
+    /// The page the feed is about.
+    link: String,
+    description: String,
+    lang: &'static str,
+    self_url: String,
+    /// The date of the newest entry; absent when there is none, so that an unchanged feed
+    /// stays byte-identical from one build to the next.
+    last_build: Option<String>,
+    items: Vec<FeedEntry>,
+}
+
+/// The site's feeds: `feed.xml` and one per component.
+pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
+    let site = model.site;
+    let cfg = &site.config;
+    let t = cfg.lang.strings();
+    let mut files = Vec::new();
+    let items = entries(model, |_| true, cfg.feed_items);
+    files.push(rss(
+        "feed.xml",
+        RssFeed {
+            title: &cfg.title,
+            link: cfg.base_url.clone(),
+            description: cfg.description.clone().unwrap_or_else(|| t.feed_description.to_string()),
+            lang: cfg.lang.code(),
+            self_url: format!("{}feed.xml", cfg.base_url),
+            last_build: items.first().map(FeedEntry::rfc822),
+            items,
+        },
+    )?);
+    for (k, c) in cfg.components.iter().enumerate() {
+        let mine = &model.components[k].incidents;
+        let items = entries(model, |n| mine.binary_search_by(|m| m.cmp(&n)).is_ok(), cfg.feed_items);
+        let path = format!("components/{}/feed.xml", c.id);
+        files.push(rss(
+            &path,
+            RssFeed {
+                title: &c.name,
+                link: format!("{}components/{}/", cfg.base_url, c.id),
+                description: format!("{} — {}", cfg.title, c.name),
+                lang: cfg.lang.code(),
+                self_url: format!("{}{path}", cfg.base_url),
+                last_build: items.first().map(FeedEntry::rfc822),
+                items,
+            },
+        )?);
+    }
+    Ok(files)
+}
+
+fn rss(path: &str, feed: RssFeed) -> Result<OutputFile, Error> {
+    let xml = feed.render().map_err(|e| Error::Render(format!("{path}: {e}")))?;
+    Ok(OutputFile::new(path, xml.into_bytes()))
+}

@@ -1,0 +1,326 @@
+//! The only code that touches the output directory.
+//!
+//! A build never writes into the live output. It brings a sibling staging directory
+//! (`.<name>.vigie-staging`) to the new content, writing only the files whose bytes
+//! differ, then swaps the two directories in one `renameat2(RENAME_EXCHANGE)` call. A
+//! reader of the output sees the old site or the new one, never a mix; a build that fails
+//! or is killed before the swap leaves the output as it was. The previous output becomes
+//! the next build's staging directory, so unchanged files are never rewritten, and a
+//! build that changes nothing writes nothing at all.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::render::OutputFile;
+
+/// Suffix of files being written; a killed build may leave some in the staging directory,
+/// and the next build removes them.
+const TMP_SUFFIX: &str = ".vigie-tmp";
+
+/// What a write did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files whose bytes were written (into the staging directory before the swap).
+    pub written: usize,
+    /// Files removed because the build no longer produces them.
+    pub removed: usize,
+    /// Whether the output already held exactly this build, so nothing was touched.
+    pub unchanged: bool,
+}
+
+/// The staging directory that goes with `out`.
+pub fn staging_dir(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.vigie-staging"))
+}
+
+/// Makes `out` hold exactly `files`, atomically.
+pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
+    let out = resolve(out)?;
+    check_is_ours(&out)?;
+    if out.is_dir() && holds_exactly(&out, files)? {
+        return Ok(WriteReport { unchanged: true, ..WriteReport::default() });
+    }
+    let staging = staging_dir(&out);
+    if !staging.is_dir() {
+        if staging.exists() {
+            fs::remove_file(&staging).map_err(|e| Error::io(&staging, e))?;
+        }
+        if out.is_dir() {
+            // Share the unchanged files' storage with the live output: files are only ever
+            // replaced by rename, never written in place, so the live copy is never touched.
+            link_tree(&out, &staging)?;
+        } else {
+            fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        }
+    }
+    let mut report = sync(&staging, files)?;
+    swap(&staging, &out)?;
+    report.unchanged = false;
+    Ok(report)
+}
+
+/// `out` with symbolic links resolved, so that a linked output folder is swapped at its
+/// real place and the link itself is kept.
+fn resolve(out: &Path) -> Result<PathBuf, Error> {
+    match fs::canonicalize(out) {
+        Ok(p) => Ok(p),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            let parent = fs::canonicalize(parent).map_err(|e| Error::io(parent, e))?;
+            Ok(parent.join(out.file_name().unwrap_or_default()))
+        }
+        Err(e) => Err(Error::io(out, e)),
+    }
+}
+
+/// Refuses to replace a directory that does not look like a vigie output.
+fn check_is_ours(out: &Path) -> Result<(), Error> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Refused(format!("`{}` exists and is not a directory; refusing to replace it", out.display())));
+    }
+    if !out.is_dir() {
+        return Ok(());
+    }
+    let mut entries = fs::read_dir(out).map_err(|e| Error::io(out, e))?;
+    let empty = entries.next().is_none();
+    let foreign = ["site.yaml", "incidents", ".git", "Cargo.toml"].iter().any(|n| out.join(n).exists());
+    if !empty && (foreign || !out.join("index.html").is_file()) {
+        return Err(Error::Refused(format!(
+            "`{}` is not empty and does not look like a site built by vigie (no index.html, or it holds sources); \
+             refusing to replace it — choose another --out or empty it first",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `dir` holds `files` and nothing else, byte for byte.
+fn holds_exactly(dir: &Path, files: &[OutputFile]) -> Result<bool, Error> {
+    for f in files {
+        let path = dir.join(&f.path);
+        match fs::metadata(&path) {
+            Ok(m) if m.is_file() && m.len() == f.bytes.len() as u64 => {}
+            _ => return Ok(false),
+        }
+        if fs::read(&path).map_err(|e| Error::io(&path, e))? != f.bytes {
+            return Ok(false);
+        }
+    }
+    let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        count += 1;
+        if !wanted.contains(rel(dir, entry.path()).as_str()) {
+            return Ok(false);
+        }
+    }
+    Ok(count == files.len())
+}
+
+/// The `/`-separated path of `path` under `dir`.
+fn rel(dir: &Path, path: &Path) -> String {
+    let r = path.strip_prefix(dir).unwrap_or(path);
+    r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Mirrors `from` into a new `to` with hard links (copies where links are impossible).
+fn link_tree(from: &Path, to: &Path) -> Result<(), Error> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.map_err(|e| Error::io(from, e.into()))?;
+        let target = to.join(entry.path().strip_prefix(from).unwrap_or(entry.path()));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+        } else if fs::hard_link(entry.path(), &target).is_err() {
+            fs::copy(entry.path(), &target).map_err(|e| Error::io(&target, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Brings `dir` to hold exactly `files`, writing only what differs.
+fn sync(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
+    let mut report = WriteReport::default();
+    let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut wanted_dirs: HashSet<String> = HashSet::new();
+    for f in files {
+        let mut p = f.path.as_str();
+        while let Some(i) = p.rfind('/') {
+            p = &p[..i];
+            if !wanted_dirs.insert(p.to_string()) {
+                break;
+            }
+        }
+    }
+    // Remove what is not wanted first, so that a file never blocks a folder of the same name.
+    let mut stale_dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
+        let path = rel(dir, entry.path());
+        if entry.file_type().is_dir() {
+            if !wanted_dirs.contains(&path) {
+                stale_dirs.push(entry.into_path());
+            }
+        } else if !wanted.contains(path.as_str()) {
+            fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            if !path.ends_with(TMP_SUFFIX) {
+                report.removed += 1;
+            }
+        }
+    }
+    for d in stale_dirs {
+        fs::remove_dir(&d).map_err(|e| Error::io(&d, e))?;
+    }
+    for f in files {
+        let path = dir.join(&f.path);
+        let same = match fs::metadata(&path) {
+            Ok(m) if m.is_file() && m.len() == f.bytes.len() as u64 => fs::read(&path).map(|b| b == f.bytes).unwrap_or(false),
+            _ => false,
+        };
+        if same {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
+        fs::write(&tmp, &f.bytes).map_err(|e| Error::io(&tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        report.written += 1;
+    }
+    Ok(report)
+}
+
+/// Puts `staging` in the place of `out`; the old output (if any) becomes `staging`.
+fn swap(staging: &Path, out: &Path) -> Result<(), Error> {
+    if !out.exists() {
+        return fs::rename(staging, out).map_err(|e| Error::io(out, e));
+    }
+    exchange(staging, out).map_err(|e| Error::io(out, e))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
+    let r = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if r == 0 {
+        return Ok(());
+    }
+    let err = io::Error::last_os_error();
+    match err.raw_os_error() {
+        // File systems without RENAME_EXCHANGE: the two-step swap.
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => exchange_by_renames(a, b),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    exchange_by_renames(a, b)
+}
+
+/// Swaps two directories with three renames (a short moment without `b`).
+fn exchange_by_renames(a: &Path, b: &Path) -> io::Result<()> {
+    let aside = b.with_file_name(format!(
+        ".{}.vigie-old",
+        b.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    ));
+    if aside.exists() {
+        fs::remove_dir_all(&aside)?;
+    }
+    fs::rename(b, &aside)?;
+    fs::rename(a, b)?;
+    fs::rename(&aside, a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(pairs: &[(&str, &str)]) -> Vec<OutputFile> {
+        pairs.iter().map(|(p, b)| OutputFile::new(*p, b.as_bytes().to_vec())).collect()
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (rel(dir, e.path()), fs::read_to_string(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_build_replaces_the_output_and_removes_stale_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write(&out, &files(&[("index.html", "1"), ("a/index.html", "a")])).unwrap();
+        let r = write(&out, &files(&[("index.html", "2"), ("b/index.html", "b")])).unwrap();
+        assert_eq!(tree(&out), [("b/index.html".into(), "b".into()), ("index.html".into(), "2".into())]);
+        assert_eq!(r.removed, 1);
+        // A third build goes through the old output, now the staging folder.
+        write(&out, &files(&[("index.html", "3")])).unwrap();
+        assert_eq!(tree(&out), [("index.html".into(), "3".into())]);
+    }
+
+    #[test]
+    fn an_unchanged_build_writes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let f = files(&[("index.html", "1"), ("a/b.html", "x")]);
+        write(&out, &f).unwrap();
+        let before = fs::metadata(out.join("a/b.html")).unwrap().modified().unwrap();
+        let r = write(&out, &f).unwrap();
+        assert!(r.unchanged);
+        assert_eq!(fs::metadata(out.join("a/b.html")).unwrap().modified().unwrap(), before);
+    }
+
+    #[test]
+    fn hard_linked_staging_never_changes_the_live_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write(&out, &files(&[("index.html", "1"), ("same.html", "s")])).unwrap();
+        write(&out, &files(&[("index.html", "2"), ("same.html", "s")])).unwrap();
+        // Staging now holds build 1, sharing `same.html` with the live output.
+        write(&out, &files(&[("index.html", "3"), ("same.html", "t")])).unwrap();
+        assert_eq!(tree(&out), [("index.html".into(), "3".into()), ("same.html".into(), "t".into())]);
+        assert_eq!(tree(&staging_dir(&out)), [("index.html".into(), "2".into()), ("same.html".into(), "s".into())]);
+    }
+
+    #[test]
+    fn a_foreign_directory_is_never_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("docs");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(matches!(write(&out, &files(&[("index.html", "1")])), Err(Error::Refused(_))));
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_build_are_cleaned() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write(&out, &files(&[("index.html", "1")])).unwrap();
+        let staging = staging_dir(&out);
+        fs::create_dir_all(staging.join("half")).unwrap();
+        fs::write(staging.join("half/index.html.vigie-tmp"), "partial").unwrap();
+        fs::write(staging.join("index.html"), "garbage").unwrap();
+        write(&out, &files(&[("index.html", "2")])).unwrap();
+        assert_eq!(tree(&out), [("index.html".into(), "2".into())]);
+    }
+}

@@ -1,0 +1,354 @@
+//! The render stage: the model becomes every output file, in memory. No I/O here.
+//!
+//! Each kind of page has one template struct; its template lives in
+//! `themes/default/templates/` and is compiled into the binary by askama.
+
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use chrono::Datelike;
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::feeds;
+use crate::model::{Phase, Site};
+use crate::status::StatusModel;
+use views::*;
+
+/// One file of the output: a path relative to the output root, `/`-separated, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
+        OutputFile { path: path.into(), bytes: bytes.into() }
+    }
+}
+
+/// The default theme's static files, compiled in; a site's `themes/default/static/` or
+/// `static/` files with the same path replace them.
+pub const THEME_ASSETS: &[(&str, &[u8])] = &[
+    ("assets/style.css", include_bytes!("../../themes/default/static/style.css")),
+    ("assets/favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
+];
+
+/// How many incidents the front page lists under "recent history" at most.
+const RECENT_MAX: usize = 20;
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage<'a> {
+    c: Chrome<'a>,
+    overall: Badge,
+    overall_text: &'static str,
+    groups: Vec<GroupView>,
+    ongoing: Vec<IncidentSummary>,
+    upcoming: Vec<IncidentSummary>,
+    recent: Vec<IncidentSummary>,
+}
+
+/// One affected component on an incident page.
+struct AffectedView {
+    name: String,
+    href: String,
+    badge: Badge,
+}
+
+#[derive(Template)]
+#[template(path = "incident.html")]
+struct IncidentPage<'a> {
+    c: Chrome<'a>,
+    i: IncidentSummary,
+    affected: Vec<AffectedView>,
+    posts: Vec<PostView>,
+    is_ongoing: bool,
+}
+
+struct YearLink {
+    year: i32,
+    href: String,
+    count: usize,
+    current: bool,
+}
+
+struct MonthView {
+    heading: String,
+    entries: Vec<IncidentSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage<'a> {
+    c: Chrome<'a>,
+    heading: String,
+    years: Vec<YearLink>,
+    months: Vec<MonthView>,
+}
+
+#[derive(Template)]
+#[template(path = "component.html")]
+struct ComponentPage<'a> {
+    c: Chrome<'a>,
+    row: ComponentRow,
+    incidents: Vec<IncidentSummary>,
+    more: bool,
+    total: usize,
+}
+
+#[derive(Template)]
+#[template(path = "404.html")]
+struct NotFoundPage<'a> {
+    c: Chrome<'a>,
+    /// Absolute path of the site root on its host, since a 404 page is served at any URL.
+    home: String,
+}
+
+/// Renders every file of the site.
+pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
+    let site = model.site;
+    let mut files: Vec<OutputFile> = Vec::new();
+
+    files.push(page("index.html", index(model))?);
+    files.push(page("404.html", not_found(model))?);
+
+    let incident_pages: Result<Vec<OutputFile>, Error> =
+        (0..site.incidents.len()).into_par_iter().map(|n| page(&format!("incidents/{}/index.html", site.incidents[n].id), incident(model, n))).collect();
+    files.extend(incident_pages?);
+
+    files.extend(history(model)?);
+    for k in 0..site.config.components.len() {
+        let id = &site.config.components[k].id;
+        files.push(page(&format!("components/{id}/index.html"), component(model, k))?);
+    }
+    files.extend(feeds::all(model)?);
+
+    for (path, bytes) in THEME_ASSETS {
+        files.push(OutputFile::new(*path, *bytes));
+    }
+    // Site files last: they replace theme files of the same path.
+    for (path, bytes) in &site.files {
+        files.retain(|f| &f.path != path);
+        files.push(OutputFile::new(path.clone(), bytes.clone()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn page(path: &str, template: impl Template) -> Result<OutputFile, Error> {
+    let html = template.render().map_err(|e| Error::Render(format!("{path}: {e}")))?;
+    Ok(OutputFile::new(path, html.into_bytes()))
+}
+
+/// `"../"` repeated once per folder in `path`.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// The absolute URL of a page from its folder path (`incidents/x/`).
+pub fn absolute(site: &Site, folder: &str) -> String {
+    format!("{}{folder}", site.config.base_url)
+}
+
+fn chrome<'a>(model: &'a StatusModel<'a>, path: &str, with_built: bool) -> Chrome<'a> {
+    let site = model.site;
+    let cfg = &site.config;
+    let t = cfg.lang.strings();
+    let folder = path.strip_suffix("index.html").unwrap_or(path);
+    let mut contact = Vec::new();
+    let c = &cfg.contact;
+    for (label, value) in [(t.forum, &c.forum), (t.chat, &c.chat), (t.page, &c.page)] {
+        if let Some(v) = value {
+            contact.push(LinkView { label: label.to_string(), href: v.clone() });
+        }
+    }
+    if let Some(mail) = &c.email {
+        contact.push(LinkView {
+            label: format!("{} ({mail})", t.email),
+            href: if mail.starts_with("mailto:") { mail.clone() } else { format!("mailto:{mail}") },
+        });
+    }
+    Chrome {
+        t,
+        lang: cfg.lang.code(),
+        site_title: &cfg.title,
+        root: root_of(path),
+        canonical: absolute(site, folder),
+        description: cfg.description.clone().unwrap_or_else(|| t.feed_description.to_string()),
+        built: with_built.then(|| TimeView::new(cfg.lang, cfg.tz, model.now)),
+        tz_name: cfg.tz.name(),
+        contact,
+        extra_feed: None,
+    }
+}
+
+fn index<'a>(model: &'a StatusModel<'a>) -> IndexPage<'a> {
+    let site = model.site;
+    let t = site.config.lang.strings();
+    let root = "";
+    let n_with = |phase: Phase| -> Vec<usize> {
+        (0..site.incidents.len()).filter(|&n| model.incidents[n].phase == phase).collect()
+    };
+    let ongoing: Vec<IncidentSummary> = n_with(Phase::Ongoing).into_iter().map(|n| incident_summary(model, n, root)).collect();
+    // Upcoming: soonest first.
+    let mut upcoming_n = n_with(Phase::Scheduled);
+    upcoming_n.sort_by_key(|&n| (site.incidents[n].start, site.incidents[n].id.clone()));
+    let upcoming = upcoming_n.into_iter().map(|n| incident_summary(model, n, root)).collect();
+    let since = model.now - chrono::Duration::days(i64::from(site.config.history_days));
+    let recent = (0..site.incidents.len())
+        .filter(|&n| model.incidents[n].phase == Phase::Resolved && site.incidents[n].end.is_some_and(|e| e >= since))
+        .take(RECENT_MAX)
+        .map(|n| incident_summary(model, n, root))
+        .collect();
+    IndexPage {
+        c: chrome(model, "index.html", true),
+        overall: Badge::status(t, model.overall),
+        overall_text: t.overall(model.overall),
+        groups: groups(model, root),
+        ongoing,
+        upcoming,
+        recent,
+    }
+}
+
+fn incident<'a>(model: &'a StatusModel<'a>, n: usize) -> IncidentPage<'a> {
+    let site = model.site;
+    let i = &site.incidents[n];
+    let path = format!("incidents/{}/index.html", i.id);
+    let root = root_of(&path);
+    let t = site.config.lang.strings();
+    let affected = i
+        .impacts
+        .iter()
+        .filter_map(|imp| {
+            let c = site.config.component(&imp.component)?;
+            Some(AffectedView {
+                name: c.name.clone(),
+                href: format!("{root}components/{}/index.html", c.id),
+                badge: Badge::severity(t, imp.severity),
+            })
+        })
+        .collect();
+    let mut c = chrome(model, &path, false);
+    c.description = views::excerpt(&i.posts[0].markdown, 160);
+    IncidentPage {
+        i: incident_summary(model, n, &root),
+        affected,
+        posts: post_views(model, n),
+        is_ongoing: model.incidents[n].phase == Phase::Ongoing,
+        c,
+    }
+}
+
+fn history(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
+    let site = model.site;
+    let (lang, tz) = (site.config.lang, site.config.tz);
+    let t = lang.strings();
+    // Year → month → incident indices, newest first (site.incidents is newest first).
+    let mut by_year: BTreeMap<i32, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
+    for (n, i) in site.incidents.iter().enumerate() {
+        let local = i.start.with_timezone(&tz);
+        by_year.entry(local.year()).or_default().entry(local.month()).or_default().push(n);
+    }
+    let years_of = |root: &str, current: Option<i32>| -> Vec<YearLink> {
+        by_year
+            .iter()
+            .rev()
+            .map(|(y, months)| YearLink {
+                year: *y,
+                href: format!("{root}history/{y}/index.html"),
+                count: months.values().map(Vec::len).sum(),
+                current: Some(*y) == current,
+            })
+            .collect()
+    };
+    let months_of = |year: i32, root: &str| -> Vec<MonthView> {
+        by_year
+            .get(&year)
+            .map(|months| {
+                months
+                    .iter()
+                    .rev()
+                    .map(|(m, ns)| MonthView {
+                        heading: lang.month_heading(year, *m),
+                        entries: ns.iter().map(|&n| incident_summary(model, n, root)).collect(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut files = Vec::new();
+    let latest = by_year.keys().next_back().copied();
+    let path = "history/index.html";
+    let root = root_of(path);
+    files.push(page(
+        path,
+        HistoryPage {
+            c: chrome(model, path, false),
+            heading: t.history_title.to_string(),
+            years: years_of(&root, latest),
+            months: latest.map(|y| months_of(y, &root)).unwrap_or_default(),
+        },
+    )?);
+    let year_pages: Result<Vec<OutputFile>, Error> = by_year
+        .keys()
+        .copied()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|y| {
+            let path = format!("history/{y}/index.html");
+            let root = root_of(&path);
+            page(
+                &path,
+                HistoryPage {
+                    c: chrome(model, &path, false),
+                    heading: format!("{} — {y}", t.history_title),
+                    years: years_of(&root, Some(y)),
+                    months: months_of(y, &root),
+                },
+            )
+        })
+        .collect();
+    files.extend(year_pages?);
+    Ok(files)
+}
+
+fn component<'a>(model: &'a StatusModel<'a>, k: usize) -> ComponentPage<'a> {
+    let site = model.site;
+    let id = &site.config.components[k].id;
+    let path = format!("components/{id}/index.html");
+    let root = root_of(&path);
+    let mine = &model.components[k].incidents;
+    let shown = site.config.component_incidents;
+    let mut c = chrome(model, &path, true);
+    c.extra_feed = Some(LinkView {
+        label: format!("{} — {}", site.config.components[k].name, c.t.feed_rss),
+        href: "feed.xml".to_string(),
+    });
+    if let Some(d) = &site.config.components[k].description {
+        c.description = d.clone();
+    }
+    ComponentPage {
+        row: component_row(model, k, &root),
+        incidents: mine.iter().take(shown).map(|&n| incident_summary(model, n, &root)).collect(),
+        more: mine.len() > shown,
+        total: mine.len(),
+        c,
+    }
+}
+
+fn not_found<'a>(model: &'a StatusModel<'a>) -> NotFoundPage<'a> {
+    let site = model.site;
+    let base = &site.config.base_url;
+    // The path part of base_url: "https://h/status/" → "/status/".
+    let after_scheme = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
+    let home = after_scheme.find('/').map_or("/".to_string(), |i| after_scheme[i..].to_string());
+    let mut c = chrome(model, "404.html", false);
+    c.root = home.clone();
+    c.canonical = absolute(site, "404.html");
+    NotFoundPage { c, home }
+}

@@ -1,0 +1,329 @@
+//! View structs: what templates print, already formatted in the site's language.
+//!
+//! Templates get these, never the domain types, so that every decision about wording,
+//! dates and links is made (and tested) in Rust.
+
+use chrono::{DateTime, Utc};
+
+use crate::content::markdown::plain_text;
+use crate::i18n::{Lang, Strings};
+use crate::model::{Incident, Phase, Severity, Site, Status, UpdateStatus};
+use crate::status::{ComponentState, DayUptime, IncidentState, StatusModel};
+
+/// What every page shares: language, links back to the root, the footer.
+#[derive(Debug, Clone)]
+pub struct Chrome<'a> {
+    pub t: &'static Strings,
+    pub lang: &'static str,
+    pub site_title: &'a str,
+    /// Relative path from the page to the site root: `""`, `"../"`, `"../../"`.
+    pub root: String,
+    /// The page's absolute URL.
+    pub canonical: String,
+    pub description: String,
+    /// When the site was built, for pages whose content depends on it.
+    pub built: Option<TimeView>,
+    pub tz_name: &'a str,
+    pub contact: Vec<LinkView>,
+    /// Where the page's own feed is, when it has one besides the site's.
+    pub extra_feed: Option<LinkView>,
+}
+
+/// A link with its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkView {
+    pub label: String,
+    pub href: String,
+}
+
+/// A moment, for `<time>`: local text and UTC `datetime`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeView {
+    pub text: String,
+    pub iso: String,
+}
+
+impl TimeView {
+    pub fn new(lang: Lang, tz: chrono_tz::Tz, t: DateTime<Utc>) -> TimeView {
+        TimeView { text: lang.datetime(t, tz), iso: iso(t) }
+    }
+}
+
+/// RFC 3339 in UTC, to the second.
+pub fn iso(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A status or severity shown with a word, an icon and a class (never colour alone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Badge {
+    pub class: &'static str,
+    pub icon: &'static str,
+    pub word: &'static str,
+}
+
+impl Badge {
+    pub fn status(t: &Strings, s: Status) -> Badge {
+        Badge { class: s.keyword(), icon: icon(s), word: t.status(s) }
+    }
+
+    pub fn severity(t: &Strings, s: Severity) -> Badge {
+        let status = if s == Severity::Notice { Status::Operational } else { Status::Affected(s) };
+        Badge { class: s.keyword(), icon: if s == Severity::Notice { "i" } else { icon(status) }, word: t.severity(s) }
+    }
+}
+
+/// A glyph per status, so that status never depends on colour alone.
+pub fn icon(s: Status) -> &'static str {
+    match s {
+        Status::Operational => "✓",
+        Status::Affected(Severity::Notice) => "i",
+        Status::Affected(Severity::Maintenance) => "⚙",
+        Status::Affected(Severity::Degraded) => "!",
+        Status::Affected(Severity::PartialOutage) => "◆",
+        Status::Affected(Severity::MajorOutage) => "✕",
+    }
+}
+
+/// The CSS class of an update status.
+pub fn update_class(s: UpdateStatus) -> &'static str {
+    s.keyword()
+}
+
+/// One incident in a list.
+#[derive(Debug, Clone)]
+pub struct IncidentSummary {
+    pub href: String,
+    pub title: String,
+    pub severity: Badge,
+    pub status_word: &'static str,
+    pub status_class: &'static str,
+    pub phase_word: &'static str,
+    pub start: TimeView,
+    pub short_date: String,
+    pub end: Option<TimeView>,
+    pub duration: Option<String>,
+    pub components: String,
+    pub excerpt: String,
+    pub is_maintenance: bool,
+}
+
+/// Builds the summary of incident `n` of the model, with links relative to `root`.
+pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSummary {
+    let site = model.site;
+    let (lang, tz) = (site.config.lang, site.config.tz);
+    let t = lang.strings();
+    let i = &site.incidents[n];
+    let st = &model.incidents[n];
+    let latest = i.posts.iter().rev().find(|p| p.at <= model.now).unwrap_or(&i.posts[0]);
+    IncidentSummary {
+        href: format!("{root}incidents/{}/index.html", i.id),
+        title: i.title.clone(),
+        severity: Badge::severity(t, i.severity),
+        status_word: t.update_status(st.status),
+        status_class: update_class(st.status),
+        phase_word: t.phase(st.phase),
+        start: TimeView::new(lang, tz, i.start),
+        short_date: lang.short_date(i.start, tz),
+        end: i.end.map(|e| TimeView::new(lang, tz, e)),
+        duration: st.duration_seconds.map(|s| lang.duration(s)),
+        components: component_names(site, i),
+        excerpt: excerpt(&latest.markdown, 240),
+        is_maintenance: i.is_maintenance(),
+    }
+}
+
+/// "Hébergement web, Messagerie" — the affected components, by name.
+pub fn component_names(site: &Site, i: &Incident) -> String {
+    let names: Vec<&str> = i
+        .impacts
+        .iter()
+        .filter_map(|imp| site.config.component(&imp.component).map(|c| c.name.as_str()))
+        .collect();
+    names.join(", ")
+}
+
+/// The first `max` characters of the text of `markdown`, cut at a word.
+pub fn excerpt(markdown: &str, max: usize) -> String {
+    let text = plain_text(markdown);
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// One post on an incident page.
+#[derive(Debug, Clone)]
+pub struct PostView {
+    pub anchor: String,
+    pub label: &'static str,
+    pub status_class: &'static str,
+    pub at: TimeView,
+    pub author: Option<String>,
+    /// Sanitized HTML (ammonia) rendered from the post's Markdown.
+    pub html: String,
+    pub is_announcement: bool,
+}
+
+/// "Élodie (Fondatrice / Responsable)", from the `authors` of site.yaml or as written.
+pub fn author_line(site: &Site, author: Option<&str>) -> Option<String> {
+    let a = author?;
+    Some(match site.config.authors.get(a) {
+        Some(known) => match &known.role {
+            Some(role) => format!("{} ({role})", known.name),
+            None => known.name.clone(),
+        },
+        None => a.to_string(),
+    })
+}
+
+/// The posts of incident `n`, oldest first.
+pub fn post_views(model: &StatusModel, n: usize) -> Vec<PostView> {
+    let site = model.site;
+    let (lang, tz) = (site.config.lang, site.config.tz);
+    let t = lang.strings();
+    let i = &site.incidents[n];
+    let st: &IncidentState = &model.incidents[n];
+    let author = author_line(site, i.author.as_deref());
+    i.posts
+        .iter()
+        .zip(&st.post_statuses)
+        .enumerate()
+        .map(|(k, (p, effective))| {
+            let shown = p.status.unwrap_or(*effective);
+            PostView {
+                anchor: p.anchor.clone(),
+                label: if k == 0 { t.announcement } else { t.update_status(shown) },
+                status_class: update_class(*effective),
+                at: TimeView::new(lang, tz, p.at),
+                author: author.clone(),
+                html: p.html.clone(),
+                is_announcement: k == 0,
+            }
+        })
+        .collect()
+}
+
+/// One day of an uptime bar.
+#[derive(Debug, Clone)]
+pub struct BarView {
+    /// `ok`, `degraded`, `partial-outage`, `major-outage`, `maintenance`, `future`.
+    pub class: &'static str,
+    /// Full text for screen readers and the tooltip.
+    pub label: String,
+    /// The first incident of the day, when there is one.
+    pub href: Option<String>,
+}
+
+/// One component, as shown on the front page and its own page.
+#[derive(Debug, Clone)]
+pub struct ComponentRow {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub href: String,
+    pub badge: Badge,
+    pub uptime: String,
+    pub bars: Vec<BarView>,
+    pub bars_label: String,
+}
+
+/// Components in their groups, in `site.yaml` order (a group sits where its first
+/// component is).
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    pub name: Option<String>,
+    pub worst: Badge,
+    pub components: Vec<ComponentRow>,
+}
+
+pub fn component_row(model: &StatusModel, k: usize, root: &str) -> ComponentRow {
+    let site = model.site;
+    let lang = site.config.lang;
+    let t = lang.strings();
+    let c = &site.config.components[k];
+    let state: &ComponentState = &model.components[k];
+    let bars = state.days.iter().map(|d| bar(model, d, root)).collect();
+    let uptime = lang.percent(state.uptime_percent);
+    ComponentRow {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        description: c.description.clone(),
+        href: format!("{root}components/{}/index.html", c.id),
+        badge: Badge::status(t, state.status),
+        bars_label: match lang {
+            Lang::Fr => format!("{}\u{a0}: {uptime}", t.uptime_days),
+            Lang::En => format!("{}: {uptime}", t.uptime_days),
+        },
+        uptime,
+        bars,
+    }
+}
+
+fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
+    let site = model.site;
+    let lang = site.config.lang;
+    let t = lang.strings();
+    let date = d.date.format_localized("%-d %b %Y", locale(lang)).to_string();
+    let class = match d.worst {
+        None | Some(Severity::Notice) => "ok",
+        Some(s) => s.keyword(),
+    };
+    let mut label = format!("{date} — {} {}", lang.percent(d.uptime * 100.0), t.uptime);
+    if d.downtime_seconds >= 30.0 {
+        label.push_str(&format!(", {} {}", lang.duration(d.downtime_seconds.round() as i64), t.downtime));
+    } else {
+        label.push_str(&format!(", {}", t.no_downtime));
+    }
+    for &n in &d.incidents {
+        let i = &site.incidents[n];
+        label.push_str(&format!(" — {} ({})", i.title, t.severity(i.severity)));
+    }
+    BarView {
+        class,
+        label,
+        href: d.incidents.first().map(|&n| format!("{root}incidents/{}/index.html", site.incidents[n].id)),
+    }
+}
+
+fn locale(lang: Lang) -> chrono::Locale {
+    match lang {
+        Lang::Fr => chrono::Locale::fr_FR,
+        Lang::En => chrono::Locale::en_GB,
+    }
+}
+
+/// Groups the component rows.
+pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
+    let site = model.site;
+    let t = site.config.lang.strings();
+    let mut groups: Vec<GroupView> = Vec::new();
+    for (k, c) in site.config.components.iter().enumerate() {
+        let row = component_row(model, k, root);
+        let status = model.components[k].status;
+        match groups.iter_mut().find(|g| g.name.is_some() && g.name == c.group) {
+            Some(g) => {
+                if Badge::status(t, status).class != g.worst.class && status > status_of(&g.worst) {
+                    g.worst = Badge::status(t, status);
+                }
+                g.components.push(row);
+            }
+            None => groups.push(GroupView { name: c.group.clone(), worst: Badge::status(t, status), components: vec![row] }),
+        }
+    }
+    groups
+}
+
+fn status_of(b: &Badge) -> Status {
+    Severity::from_keyword(b.class).map_or(Status::Operational, Status::Affected)
+}
+
+/// Whether an incident belongs in the "ongoing" list of the front page.
+pub fn is_ongoing(st: &IncidentState) -> bool {
+    st.phase == Phase::Ongoing
+}
