@@ -88,7 +88,7 @@ fn check_is_ours(out: &Path) -> Result<(), Error> {
     }
     let mut entries = fs::read_dir(out).map_err(|e| Error::io(out, e))?;
     let empty = entries.next().is_none();
-    let foreign = ["site.yaml", "incidents", ".git", "Cargo.toml"].iter().any(|n| out.join(n).exists());
+    let foreign = ["site.yaml", ".git", "Cargo.toml"].iter().any(|n| out.join(n).exists());
     if !empty && (foreign || !out.join("index.html").is_file()) {
         return Err(Error::Refused(format!(
             "`{}` is not empty and does not look like a site built by vigie (no index.html, or it holds sources); \

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// The Markdown extensions vigie enables everywhere (pages and announcements).
 pub fn options() -> Options {
@@ -15,9 +15,14 @@ pub fn options() -> Options {
 }
 
 /// Renders `markdown` to safe HTML. Footnote ids are prefixed with `prefix` so that several
-/// posts on one page never share an id.
+/// posts on one page never share an id. Headings move two levels down (`#` becomes
+/// `<h3>`), since a post sits under the page's `<h1>` and its own `<h2>`.
 pub fn to_html(markdown: &str, prefix: &str) -> String {
     let parser = Parser::new_ext(markdown, options()).map(|event| match event {
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
         Event::FootnoteReference(name) => Event::FootnoteReference(CowStr::from(format!("{prefix}-fn-{name}"))),
         Event::Start(Tag::FootnoteDefinition(name)) => {
             Event::Start(Tag::FootnoteDefinition(CowStr::from(format!("{prefix}-fn-{name}"))))
@@ -27,6 +32,15 @@ pub fn to_html(markdown: &str, prefix: &str) -> String {
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, parser);
     sanitizer().clean(&raw).to_string()
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
@@ -81,6 +95,11 @@ mod tests {
         assert!(html.contains("href=\"#p0-fn-n\""), "{html}");
         assert!(html.contains("id=\"p0-fn-n\""), "{html}");
         assert!(html.contains("text-align"), "{html}");
+    }
+
+    #[test]
+    fn headings_sit_under_the_post_heading() {
+        assert_eq!(to_html("# A\n\n## B", "p"), "<h3>A</h3>\n<h4>B</h4>\n");
     }
 
     #[test]

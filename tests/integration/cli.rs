@@ -1,0 +1,66 @@
+//! `vigie check`, `vigie new` and the command line itself.
+
+use std::fs;
+
+use crate::common::*;
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let site = Site::example();
+    let run = site.vigie(&["check", "--now", NOW]);
+    run.success();
+    assert!(run.stdout.starts_with("ok: 6 incidents, 7 components"), "{}", run.stdout);
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn new_creates_a_dated_file_that_builds() {
+    let site = Site::example();
+    let run = site.vigie(&["new", "Coupure du webmail", "--severity", "partial-outage", "--components", "webmail,mail", "--now", NOW]);
+    run.success();
+    let path = "incidents/2026-11-25-coupure-du-webmail.md";
+    let text = site.read(path);
+    assert!(text.starts_with("---\ntitle: Coupure du webmail\nstart: 2026-11-25 12:00\n"), "{text}");
+    assert!(text.contains("severity: partial-outage\ncomponents: [webmail, mail]\n"));
+    site.build().success();
+    let page = site.read("public/incidents/2026-11-25-coupure-du-webmail/index.html");
+    assert!(page.contains("Coupure du webmail"));
+}
+
+#[test]
+fn new_never_overwrites_a_file() {
+    let site = Site::example();
+    site.vigie(&["new", "Panne", "--now", NOW]).success();
+    let path = site.path("incidents/2026-11-25-panne.md");
+    fs::write(&path, "mine").unwrap();
+    let run = site.vigie(&["new", "Panne", "--now", NOW]);
+    run.failure(1);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert_eq!(fs::read_to_string(&path).unwrap(), "mine");
+}
+
+#[test]
+fn new_refuses_an_unknown_component_as_a_usage_error() {
+    let site = Site::example();
+    let run = site.vigie(&["new", "Panne", "--components", "dsn", "--now", NOW]);
+    run.failure(2);
+    assert!(run.stderr.contains("unknown component `dsn` (did you mean `dns`?)"), "{}", run.stderr);
+}
+
+#[test]
+fn a_wrong_command_line_exits_with_2() {
+    let site = Site::example();
+    site.vigie(&["build", "--now", "yesterday"]).failure(2);
+    site.vigie(&["build", "--frobnicate"]).failure(2);
+}
+
+#[test]
+fn the_output_may_not_hide_the_sources() {
+    let site = Site::example();
+    let root = site.root().display().to_string();
+    for out in [root.clone(), format!("{root}/incidents/public"), format!("{root}/..")] {
+        let run = site.vigie(&["build", "--now", NOW, "--out", &out]);
+        run.failure(2);
+        assert!(run.stderr.contains("refusing --out"), "{}", run.stderr);
+    }
+}

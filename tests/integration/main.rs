@@ -1,0 +1,9 @@
+//! Integration tests: the built `vigie` binary run on fixture sites.
+//!
+//! One test binary, one module per feature. Fixture sites live in `tests/fixtures/<case>/`
+//! and are copied into a temporary folder before each run.
+
+mod common;
+
+mod build;
+mod cli;
