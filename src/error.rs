@@ -198,6 +198,13 @@ pub fn print_error(error: &Error) {
 
 /// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // "major" for "major-outage": a clear prefix is the likeliest meaning.
+    if word.chars().count() >= 3 {
+        if let Some(c) = candidates.iter().find(|c| c.starts_with(word)) {
+            return Some(c);
+        }
+    }
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
@@ -249,5 +256,6 @@ mod tests {
         assert_eq!(did_you_mean("dsn", ["web", "mail", "dns"]), Some("dns"));
         assert_eq!(did_you_mean("titel", ["title", "start"]), Some("title"));
         assert_eq!(did_you_mean("zzzzzz", ["web", "mail", "dns"]), None);
+        assert_eq!(did_you_mean("major", ["major-outage", "degraded"]), Some("major-outage"));
     }
 }

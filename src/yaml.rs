@@ -39,7 +39,9 @@ pub fn diagnostic_at(
         None => raw.clone(),
     };
     let (message, help) = match message.split_once(HELP_SEP) {
-        Some((m, h)) => (m.to_string(), Some(h.to_string())),
+        // serde_yaml puts the path of the value before custom messages ("updates[0].at: ");
+        // the line and column say where it is.
+        Some((m, h)) => (strip_path(m).to_string(), Some(h.to_string())),
         None => (message, None),
     };
     // Errors raised by our own Deserialize impls (they carry a hint) are placed at the
@@ -70,6 +72,24 @@ pub fn diagnostic_at(
     } else if let Some(variant) = between(&message, "unknown variant `", "`") {
         span.len = variant.chars().count();
         (format!("unknown value `{variant}`"), help.or_else(|| message.split_once(", ").map(|(_, e)| e.to_string())))
+    } else if let Some((found, expected)) = type_mismatch(&message) {
+        let what = match message.split_once(": invalid type") {
+            Some((path, _)) => format!("`{path}`"),
+            None => "this value".to_string(),
+        };
+        (
+            format!("{what} should be {expected} (found: {found})"),
+            Some("docs/format.md lists every key and the values it takes".to_string()),
+        )
+    } else if help.is_none() && err.location().is_some() {
+        (
+            message,
+            Some(
+                "this is a YAML syntax error: check the indentation, and put quotes around values \
+                 that contain `: ` or `#`, or start with `*`, `&`, `[`, `{`, `'` or `\"`"
+                    .to_string(),
+            ),
+        )
     } else {
         (message, help)
     };
@@ -103,6 +123,25 @@ fn token_len(text: &str, span: Span) -> usize {
         .take_while(|c| !matches!(c, ' ' | ',' | ':' | ']' | '}' | '[' | '{'))
         .count();
     n.max(1)
+}
+
+/// `(found, expected)` of serde's "invalid type: X, expected Y".
+fn type_mismatch(message: &str) -> Option<(String, String)> {
+    let rest = &message[message.find("invalid type: ")? + "invalid type: ".len()..];
+    let (found, expected) = rest.split_once(", expected ")?;
+    Some((found.to_string(), expected.to_string()))
+}
+
+/// `message` without a leading serde path such as `start: ` or `updates[0].status: `.
+fn strip_path(message: &str) -> &str {
+    match message.split_once(": ") {
+        Some((path, rest))
+            if !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c)) =>
+        {
+            rest
+        }
+        _ => message,
+    }
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {

@@ -174,12 +174,9 @@ pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incid
     let text_for_spans = text.strip_prefix('\u{feff}').unwrap_or(text);
     let line0 = split.front_line;
     let raw: RawFront = yaml::from_str(split.front, line0).map_err(|e| {
-        let keys: &[&str] = if e.to_string().contains("`body`") || e.to_string().contains("`at`") {
-            UPDATE_KEYS
-        } else {
-            FRONT_KEYS
-        };
-        vec![yaml::diagnostic_at(path, text_for_spans, line0, &e, keys, "the front matter")]
+        let in_update = e.to_string().contains("expected one of `at`");
+        let (keys, what) = if in_update { (UPDATE_KEYS, "an update") } else { (FRONT_KEYS, "the front matter") };
+        vec![yaml::diagnostic_at(path, text_for_spans, line0, &e, keys, what)]
     })?;
 
     let mut errors = Vec::new();

@@ -5,5 +5,7 @@
 
 mod common;
 
+mod atomic;
 mod build;
 mod cli;
+mod errors;
