@@ -27,7 +27,13 @@ fn a_build_killed_halfway_leaves_the_output_whole() {
     let old = snapshot_tree(&site.path("public"));
 
     // What the interrupted build would produce: every page differs (another base URL).
-    let args = ["build", "--now", NOW, "--base-url", "https://elsewhere.test/"];
+    let args = [
+        "build",
+        "--now",
+        NOW,
+        "--base-url",
+        "https://elsewhere.test/",
+    ];
     let reference = Site::empty();
     let out = reference.path("new").display().to_string();
     let mut with_out = args.to_vec();
@@ -49,7 +55,10 @@ fn a_build_killed_halfway_leaves_the_output_whole() {
         let _ = child.kill(); // SIGKILL
         child.wait().unwrap();
         let now = snapshot_tree(&site.path("public"));
-        assert!(now == old || now == new, "killed after {delay_ms} ms: public/ is a mix of two builds");
+        assert!(
+            now == old || now == new,
+            "killed after {delay_ms} ms: public/ is a mix of two builds"
+        );
         if now == new {
             // The swap happened; go back to the old site for the next round.
             site.build().success();
@@ -59,6 +68,10 @@ fn a_build_killed_halfway_leaves_the_output_whole() {
     // The next full run finishes the job and leaves nothing behind.
     site.vigie(&args).success();
     assert!(snapshot_tree(&site.path("public")) == new);
-    let leftovers: Vec<String> = snapshot_tree(&site.path("public")).into_iter().map(|(p, _)| p).filter(|p| p.contains("vigie")).collect();
+    let leftovers: Vec<String> = snapshot_tree(&site.path("public"))
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.contains("vigie"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -16,7 +16,10 @@ fn diagnostics(files: &[(&str, &[u8])]) -> String {
     }
     let run = site.build();
     run.failure(1);
-    assert!(!site.path("public").exists(), "a failed build writes nothing");
+    assert!(
+        !site.path("public").exists(),
+        "a failed build writes nothing"
+    );
     run.stderr_in(&site)
 }
 
@@ -33,23 +36,59 @@ macro_rules! bad_input {
     };
 }
 
-bad_input!(no_closing_fence, "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\n\nThe text.\n");
+bad_input!(
+    no_closing_fence,
+    "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\n\nThe text.\n"
+);
 bad_input!(no_opening_fence, "title: Broken\nstart: 2020-02-02 10:00\n");
-bad_input!(yaml_syntax_error, "---\ntitle: Broken: really\nstart: 2020-02-02 10:00\nseverity: degraded\n---\n");
-bad_input!(yaml_bad_indentation, "---\ntitle: Broken\nupdates:\n  - at: 2020-02-02 10:00\n   body: x\n---\n");
-bad_input!(front_matter_not_a_mapping, "---\n- title\n- start\n---\nText.\n");
-bad_input!(missing_title_and_start, "---\nseverity: degraded\n---\nText.\n");
-bad_input!(unknown_key, "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\ncomponent: [web]\n---\n");
+bad_input!(
+    yaml_syntax_error,
+    "---\ntitle: Broken: really\nstart: 2020-02-02 10:00\nseverity: degraded\n---\n"
+);
+bad_input!(
+    yaml_bad_indentation,
+    "---\ntitle: Broken\nupdates:\n  - at: 2020-02-02 10:00\n   body: x\n---\n"
+);
+bad_input!(
+    front_matter_not_a_mapping,
+    "---\n- title\n- start\n---\nText.\n"
+);
+bad_input!(
+    missing_title_and_start,
+    "---\nseverity: degraded\n---\nText.\n"
+);
+bad_input!(
+    unknown_key,
+    "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\ncomponent: [web]\n---\n"
+);
 bad_input!(unknown_key_in_an_update, "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\nupdates:\n  - at: 2020-02-02 11:00\n    bdy: Oops\n---\n");
-bad_input!(unknown_severity, "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: major\n---\n");
+bad_input!(
+    unknown_severity,
+    "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: major\n---\n"
+);
 bad_input!(unknown_update_status, "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\nupdates:\n  - at: 2020-02-02 11:00\n    status: fixed\n    body: Done.\n---\n");
 bad_input!(unknown_component, "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\ncomponents: [web, dsn]\n---\n");
 bad_input!(unknown_component_in_a_mapping, "---\ntitle: Broken\nstart: 2020-02-02 10:00\ncomponents:\n  web: degraded\n  mial: partial-outage\n---\n");
-bad_input!(impossible_date, "---\ntitle: Broken\nstart: 2020-02-30 10:00\nseverity: degraded\n---\n");
-bad_input!(not_a_date, "---\ntitle: Broken\nstart: yesterday evening\nseverity: degraded\n---\n");
-bad_input!(time_in_the_spring_gap, "---\ntitle: Broken\nstart: 2020-03-29 02:30\nseverity: degraded\n---\n");
-bad_input!(time_in_the_autumn_overlap, "---\ntitle: Broken\nstart: 2020-10-25 02:30\nseverity: degraded\n---\n");
-bad_input!(end_before_start, "---\ntitle: Broken\nstart: 2020-02-02 10:00\nend: 2020-02-02 09:00\nseverity: degraded\n---\n");
+bad_input!(
+    impossible_date,
+    "---\ntitle: Broken\nstart: 2020-02-30 10:00\nseverity: degraded\n---\n"
+);
+bad_input!(
+    not_a_date,
+    "---\ntitle: Broken\nstart: yesterday evening\nseverity: degraded\n---\n"
+);
+bad_input!(
+    time_in_the_spring_gap,
+    "---\ntitle: Broken\nstart: 2020-03-29 02:30\nseverity: degraded\n---\n"
+);
+bad_input!(
+    time_in_the_autumn_overlap,
+    "---\ntitle: Broken\nstart: 2020-10-25 02:30\nseverity: degraded\n---\n"
+);
+bad_input!(
+    end_before_start,
+    "---\ntitle: Broken\nstart: 2020-02-02 10:00\nend: 2020-02-02 09:00\nseverity: degraded\n---\n"
+);
 bad_input!(update_without_at, "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\nupdates:\n  - status: resolved\n    body: Done.\n---\n");
 bad_input!(empty_file, "");
 /// A billion laughs: nine levels of ten aliases each, used where a list is expected.
@@ -57,7 +96,10 @@ fn alias_bomb_text() -> String {
     let mut text = String::from("---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\ncomponents:\n  - &l0 [web, web, web, web, web, web, web, web, web, web]\n");
     for level in 1..9 {
         let prev = format!("*l{}", level - 1);
-        text.push_str(&format!("  - &l{level} [{}]\n", vec![prev.as_str(); 10].join(", ")));
+        text.push_str(&format!(
+            "  - &l{level} [{}]\n",
+            [prev.as_str(); 10].join(", ")
+        ));
     }
     text.push_str("updates: [*l8, *l8, *l8, *l8, *l8, *l8, *l8, *l8, *l8, *l8]\n---\n");
     text
@@ -72,7 +114,11 @@ fn alias_bomb() {
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         // SAFETY: getrusage fills the struct it is given.
         unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-        assert!(usage.ru_maxrss < 400 * 1024, "memory stayed small: {} kB", usage.ru_maxrss);
+        assert!(
+            usage.ru_maxrss < 400 * 1024,
+            "memory stayed small: {} kB",
+            usage.ru_maxrss
+        );
     }
     insta::assert_snapshot!("alias_bomb", out);
 }
@@ -88,21 +134,36 @@ fn not_utf8() {
 #[test]
 fn two_files_with_the_same_id() {
     insta::assert_snapshot!(diagnostics(&[
-        ("incidents/2020/2020-01-01-Fine.md", b"---\ntitle: Twin\nstart: 2020-01-01 10:00\nseverity: notice\n---\n"),
-        ("incidents/2020-01-01-fïne.md", b"---\ntitle: Twin\nstart: 2020-01-01 10:00\nseverity: notice\n---\n"),
+        (
+            "incidents/2020/2020-01-01-Fine.md",
+            b"---\ntitle: Twin\nstart: 2020-01-01 10:00\nseverity: notice\n---\n"
+        ),
+        (
+            "incidents/2020-01-01-fïne.md",
+            b"---\ntitle: Twin\nstart: 2020-01-01 10:00\nseverity: notice\n---\n"
+        ),
     ]));
 }
 
 #[test]
 fn an_id_that_is_empty_once_folded() {
-    insta::assert_snapshot!(diagnostics(&[("incidents/---.md", b"---\ntitle: x\nstart: 2020-01-01 10:00\nseverity: notice\n---\n")]));
+    insta::assert_snapshot!(diagnostics(&[(
+        "incidents/---.md",
+        b"---\ntitle: x\nstart: 2020-01-01 10:00\nseverity: notice\n---\n"
+    )]));
 }
 
 #[test]
 fn every_error_of_a_run_is_reported_with_a_count() {
     let out = diagnostics(&[
-        ("incidents/a.md", b"---\ntitle: A\nstart: 2020-02-02 10:00\nseverity: major\n---\n"),
-        ("incidents/b.md", b"---\nstart: 2020-02-02 10:00\nseverity: degraded\ncomponents: [dsn]\n---\n"),
+        (
+            "incidents/a.md",
+            b"---\ntitle: A\nstart: 2020-02-02 10:00\nseverity: major\n---\n",
+        ),
+        (
+            "incidents/b.md",
+            b"---\nstart: 2020-02-02 10:00\nseverity: degraded\ncomponents: [dsn]\n---\n",
+        ),
     ]);
     assert!(out.ends_with("3 errors in 2 files\n"), "{out}");
     insta::assert_snapshot!(out);
@@ -121,7 +182,9 @@ fn site_yaml_with_a_bad_time_zone() {
 
 #[test]
 fn site_yaml_with_a_relative_base_url() {
-    insta::assert_snapshot!(site_yaml(&SITE.replace("https://status.example.test/", "/status/")));
+    insta::assert_snapshot!(site_yaml(
+        &SITE.replace("https://status.example.test/", "/status/")
+    ));
 }
 
 #[test]
@@ -153,19 +216,35 @@ fn a_failed_build_leaves_the_output_as_it_was() {
     let site = Site::fixture("errors");
     site.build().success();
     let before = snapshot_tree(&site.path("public"));
-    site.write("incidents/2020-01-01-fine.md", "---\ntitle: Broken\nstart: 2020-13-01 10:00\n---\n");
-    site.vigie(&["build", "--now", "2030-01-01T00:00:00Z"]).failure(1);
-    assert!(snapshot_tree(&site.path("public")) == before, "public/ must not change");
+    site.write(
+        "incidents/2020-01-01-fine.md",
+        "---\ntitle: Broken\nstart: 2020-13-01 10:00\n---\n",
+    );
+    site.vigie(&["build", "--now", "2030-01-01T00:00:00Z"])
+        .failure(1);
+    assert!(
+        snapshot_tree(&site.path("public")) == before,
+        "public/ must not change"
+    );
 }
 
 #[test]
 fn a_ten_megabyte_incident_builds() {
     let site = Site::fixture("errors");
-    let paragraph = "Une ligne de texte avec **du gras**, un [lien](https://example.fr) et `du code`.\n\n";
+    let paragraph =
+        "Une ligne de texte avec **du gras**, un [lien](https://example.fr) et `du code`.\n\n";
     let body = paragraph.repeat(10 * 1024 * 1024 / paragraph.len() + 1);
-    site.write("incidents/2020-03-03-huge.md", &format!("---\ntitle: Huge\nstart: 2020-03-03 10:00\nseverity: notice\n---\n{body}"));
+    site.write(
+        "incidents/2020-03-03-huge.md",
+        &format!("---\ntitle: Huge\nstart: 2020-03-03 10:00\nseverity: notice\n---\n{body}"),
+    );
     site.build().success();
-    assert!(fs::metadata(site.path("public/incidents/2020-03-03-huge/index.html")).unwrap().len() > 10_000_000);
+    assert!(
+        fs::metadata(site.path("public/incidents/2020-03-03-huge/index.html"))
+            .unwrap()
+            .len()
+            > 10_000_000
+    );
 }
 
 #[cfg(unix)]
@@ -199,14 +278,31 @@ fn markup_in_titles_and_fields_is_escaped_everywhere() {
          <iframe src=\"https://evil.test\"></iframe><div style=\"position:fixed;inset:0\">over</div>\n",
     );
     site.build().success();
-    for page in ["public/incidents/2020-05-05-xss/index.html", "public/index.html", "public/history/2020/index.html", "public/feed.xml"] {
+    for page in [
+        "public/incidents/2020-05-05-xss/index.html",
+        "public/index.html",
+        "public/history/2020/index.html",
+        "public/feed.xml",
+    ] {
         let text = site.read(page);
         let lower = text.to_lowercase();
         // Markup that would run or overlay: as tags or attributes, never as escaped text.
-        for bad in ["<script", "<iframe", "<b onmouseover", "onerror=", "href=\"javascript:", "href=\"data:", "src=\"data:", "style=\"position"] {
+        for bad in [
+            "<script",
+            "<iframe",
+            "<b onmouseover",
+            "onerror=",
+            "href=\"javascript:",
+            "href=\"data:",
+            "src=\"data:",
+            "style=\"position",
+        ] {
             assert!(!lower.contains(bad), "`{bad}` reached {page}");
         }
     }
     let page = site.read("public/incidents/2020-05-05-xss/index.html");
-    assert!(page.contains("<h1>&#60;script&#62;alert(&#39;t&#39;)&#60;/script&#62; &#38; co</h1>"), "the title is shown, escaped");
+    assert!(
+        page.contains("<h1>&#60;script&#62;alert(&#39;t&#39;)&#60;/script&#62; &#38; co</h1>"),
+        "the title is shown, escaped"
+    );
 }
