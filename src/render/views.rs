@@ -150,7 +150,11 @@ pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSu
         start: TimeView::new(lang, tz, i.start),
         short_date: lang.short_date(i.start, tz),
         end: i.end.map(|e| TimeView::new(lang, tz, e)),
-        duration: st.duration_seconds.map(|s| lang.duration(s)),
+        // A notice is a moment, not a stretch of time.
+        duration: st
+            .duration_seconds
+            .filter(|_| i.severity != Severity::Notice)
+            .map(|s| lang.duration(s)),
         components: component_names(site, i),
         excerpt: excerpt(&latest.markdown, 240),
         is_maintenance: i.is_maintenance(),
