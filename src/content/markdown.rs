@@ -15,9 +15,24 @@ pub fn options() -> Options {
 }
 
 /// Renders `markdown` to safe HTML. Footnote ids are prefixed with `prefix` so that several
-/// posts on one page never share an id. Headings move two levels down (`#` becomes
-/// `<h3>`), since a post sits under the page's `<h1>` and its own `<h2>`.
+/// posts on one page never share an id. Headings sit under the page's `<h1>` and the post's
+/// own `<h2>`: the levels a post uses are renumbered from `<h3>` in order, so that a post
+/// whose sections start at `##` (or that jumps from `#` to `###`) never skips a level.
 pub fn to_html(markdown: &str, prefix: &str) -> String {
+    let mut used: Vec<HeadingLevel> = Parser::new_ext(markdown, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Heading { level, .. }) => Some(level),
+            _ => None,
+        })
+        .collect();
+    used.sort();
+    used.dedup();
+    let demote = |level: HeadingLevel| match used.iter().position(|&l| l == level) {
+        Some(0) => HeadingLevel::H3,
+        Some(1) => HeadingLevel::H4,
+        Some(2) => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    };
     let parser = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Start(Tag::Heading {
             level,
@@ -42,15 +57,6 @@ pub fn to_html(markdown: &str, prefix: &str) -> String {
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, parser);
     sanitizer().clean(&raw).to_string()
-}
-
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H3,
-        HeadingLevel::H2 => HeadingLevel::H4,
-        HeadingLevel::H3 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
-    }
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
@@ -113,6 +119,11 @@ mod tests {
     #[test]
     fn headings_sit_under_the_post_heading() {
         assert_eq!(to_html("# A\n\n## B", "p"), "<h3>A</h3>\n<h4>B</h4>\n");
+        assert_eq!(to_html("## A\n\n## B", "p"), "<h3>A</h3>\n<h3>B</h3>\n");
+        assert_eq!(
+            to_html("# A\n\n### B\n\n###### C", "p"),
+            "<h3>A</h3>\n<h4>B</h4>\n<h5>C</h5>\n"
+        );
     }
 
     #[test]

@@ -269,6 +269,18 @@ pub struct ComponentRow {
     pub bars_label: String,
 }
 
+impl ComponentRow {
+    /// The days with an incident, newest first: on a phone a bar is too narrow to tap, so
+    /// the theme lists these days as full-size links under the bars.
+    pub fn incident_days(&self) -> Vec<&BarView> {
+        self.bars
+            .iter()
+            .rev()
+            .filter(|b| b.href.is_some())
+            .collect()
+    }
+}
+
 /// Components in their groups, in `site.yaml` order (a group sits where its first
 /// component is).
 #[derive(Debug, Clone)]

@@ -1,0 +1,578 @@
+#!/usr/bin/env node
+// Browser checks of the built site, in the tools a customer's browser and an auditor use.
+//
+// Builds the example site (the repository root) and the `ongoing` fixture with a fixed
+// `--now`, then:
+//   1. the Nu HTML Checker on every page (and SVG) of both builds;
+//   2. axe-core (WCAG 2.x A and AA) in headless Chromium, light and dark colour schemes;
+//   3. the phone layout at 390 px (no sideways scrolling, text size, touch targets) and the
+//      desktop layout at 1280 px (components in their groups);
+//   4. the front page without JavaScript, the weight of its CSS, no web font, no script;
+//   5. the uptime bars: text alternatives, keyboard access, never colour alone;
+//   6. the "last built" line and the ongoing incident right after the banner;
+//   7. screenshots in docs/screenshots/ (written only with --screenshots or
+//      VIGIE_SCREENSHOTS=1; their presence is always checked).
+//
+// Prints one line per check, then `browser: N passed, M failed`; exits 1 if any failed.
+// Every tool it needs is installed by `tests/run`; a missing one is a failure, never a skip.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const require = createRequire(path.join(HERE, 'package.json'));
+const NOW = '2026-11-25T12:00:00+01:00';
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = process.argv.includes('--screenshots') || process.env.VIGIE_SCREENSHOTS === '1';
+const SHOT_DIR = path.join(REPO, 'docs', 'screenshots');
+const INSTALL_HINT = 'run tests/run once: it installs chromium, java and the npm packages of tests/browser';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+
+// The touch-target rule (WCAG 2.5.5 size, with the exceptions of 2.5.8), checked at 390 px:
+// every visible link or button is at least 44×44 CSS px, unless
+//   - it is INLINE in a sentence: rendered `display: inline` inside a block whose own text
+//     (outside this link) holds at least one word, as links in running text are; or
+//   - it is a day of an uptime chart (`li.bar a`, a few px wide by nature) and the SAME
+//     page offers an equivalent link to the same address that itself passes the rule
+//     (2.5.8's "equivalent" exception: on a phone each component lists its incident days).
+const TARGET = 44;
+// Text size rule at 390 px: the body's font size and all running text in <main> (paragraphs,
+// list items, definitions, table cells that hold text) are at least 16 px; the secondary
+// lines listed in SECONDARY (dates and badges under a title, chart legends, tooltips, counts,
+// the page footer) at least 14 px.
+const BODY_MIN = 16;
+const SECONDARY_MIN = 14;
+const SECONDARY = '.meta, .post-meta, .uptime-legend, .badge, .tip, .count, .footnote-definition, footer';
+
+let passed = 0;
+let failed = 0;
+const started = Date.now();
+
+function report(ok, name, problems = []) {
+  if (ok) {
+    passed += 1;
+    console.log(`ok    ${name}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL  ${name}`);
+    for (const p of problems.slice(0, 25)) console.log(`        ${String(p).replace(/\n/g, '\n        ')}`);
+    if (problems.length > 25) console.log(`        … and ${problems.length - 25} more`);
+  }
+}
+
+/** Runs `fn`, which returns a list of problems (empty: the check passes). */
+async function check(name, fn) {
+  try {
+    const problems = (await fn()) ?? [];
+    report(problems.length === 0, name, problems);
+    return problems.length === 0;
+  } catch (e) {
+    report(false, name, [e && e.stack ? e.stack : String(e)]);
+    return false;
+  }
+}
+
+function finish() {
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`(${secs} s)`);
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Tools
+
+let vnuJar = null;
+let playwright = null;
+let axePath = null;
+const tools = [];
+tools.push(await check('tool: java (Nu HTML Checker runs on it)', () => {
+  const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  return r.status === 0 ? [] : [`java not found (${r.error?.message ?? r.stderr}): ${INSTALL_HINT} (apt-get install default-jre-headless)`];
+}));
+tools.push(await check(`tool: chromium at ${CHROMIUM}`, () =>
+  fs.existsSync(CHROMIUM) ? [] : [`${CHROMIUM} is missing: ${INSTALL_HINT} (apt-get install chromium)`]));
+tools.push(await check('tool: npm packages vnu-jar, playwright-core, axe-core in tests/browser/node_modules', async () => {
+  const problems = [];
+  try { vnuJar = String(require('vnu-jar')); } catch { problems.push(`vnu-jar missing: ${INSTALL_HINT} (cd tests/browser && npm install)`); }
+  try { playwright = require('playwright-core'); } catch { problems.push(`playwright-core missing: ${INSTALL_HINT} (cd tests/browser && npm install)`); }
+  try { axePath = require.resolve('axe-core/axe.min.js'); } catch { problems.push(`axe-core missing: ${INSTALL_HINT} (cd tests/browser && npm install)`); }
+  return problems;
+}));
+if (tools.includes(false)) finish();
+
+// ---------------------------------------------------------------------------------------
+// Build both sites
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-browser-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+const SITES = {
+  example: { root: REPO, out: path.join(tmp, 'example') },
+  ongoing: { root: path.join(REPO, 'tests', 'fixtures', 'ongoing'), out: path.join(tmp, 'ongoing') },
+};
+const built = await check(`build: example and ongoing sites with --now ${NOW}`, () => {
+  const cargo = spawnSync('cargo', ['build', '--quiet'], { cwd: REPO, encoding: 'utf8' });
+  if (cargo.status !== 0) return [`cargo build failed:\n${cargo.stderr}`];
+  const bin = path.join(REPO, 'target', 'debug', 'vigie');
+  const problems = [];
+  for (const [name, s] of Object.entries(SITES)) {
+    const r = spawnSync(bin, ['build', '--root', s.root, '--out', s.out, '--now', NOW], { encoding: 'utf8' });
+    if (r.status !== 0) problems.push(`vigie build of ${name} failed (${r.status}):\n${r.stderr}`);
+  }
+  return problems;
+});
+if (!built) finish();
+
+function walk(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+}
+const files = Object.values(SITES).flatMap((s) => walk(s.out));
+const htmlFiles = files.filter((f) => f.endsWith('.html'));
+
+/** Reads the few facts the checks need from a site.yaml (flat keys and the component list). */
+function siteFacts(root) {
+  const text = fs.readFileSync(path.join(root, 'site.yaml'), 'utf8');
+  const unquote = (v) => v.trim().replace(/^(['"])(.*)\1$/, '$2');
+  const tz = unquote(/^timezone:\s*(.+)$/m.exec(text)?.[1] ?? 'UTC');
+  const components = [];
+  let inList = false;
+  for (const line of text.split('\n')) {
+    if (/^components:/.test(line)) { inList = true; continue; }
+    if (inList && /^\S/.test(line)) inList = false;
+    if (!inList) continue;
+    let m;
+    if ((m = /^\s*-\s*id:\s*(.+)$/.exec(line))) components.push({ id: unquote(m[1]), group: null });
+    else if ((m = /^\s+(name|group):\s*(.+)$/.exec(line)) && components.length) components.at(-1)[m[1]] = unquote(m[2]);
+  }
+  return { tz, components };
+}
+for (const s of Object.values(SITES)) Object.assign(s, siteFacts(s.root));
+
+function findDir(site, under, prefix) {
+  const dir = path.join(SITES[site].out, under);
+  const hit = fs.existsSync(dir) && fs.readdirSync(dir).find((n) => n.startsWith(prefix));
+  return hit ? `${under}/${hit}/index.html` : `${under}/${prefix}…(missing)/index.html`;
+}
+const FRONT = { site: 'example', path: 'index.html', name: 'example front page' };
+const INCIDENT_2017 = { site: 'example', path: findDir('example', 'incidents', '2017-10-28-'), name: 'example 2017 incident' };
+const ONGOING_INCIDENT = { site: 'ongoing', path: findDir('ongoing', 'incidents', '2026-11-25-'), name: 'ongoing incident' };
+const ONGOING_FRONT = { site: 'ongoing', path: 'index.html', name: 'ongoing front page' };
+const PAGES = [
+  FRONT,
+  INCIDENT_2017,
+  ONGOING_INCIDENT,
+  { site: 'example', path: 'history/index.html', name: 'example archive' },
+  { site: 'example', path: 'history/2017/index.html', name: 'example archive 2017' },
+  { site: 'example', path: 'components/web/index.html', name: 'example component page' },
+  ONGOING_FRONT,
+];
+
+// ---------------------------------------------------------------------------------------
+// 1. Nu HTML Checker
+
+await check(`Nu HTML Checker: ${htmlFiles.length} pages and the SVG files of both builds, no error`, () => {
+  const r = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--skip-non-html', '--also-check-svg', '--format', 'gnu',
+    SITES.example.out, SITES.ongoing.out], { encoding: 'utf8' });
+  if (r.status === 0) return [];
+  const out = `${r.stdout}${r.stderr}`.trim().split('\n').map((l) => l.replace(`file:${tmp}/`, ''));
+  return out.length ? out : [`vnu exited ${r.status}`];
+});
+
+// ---------------------------------------------------------------------------------------
+// Static checks on the built files (4)
+
+await check('no <script> in any built page', () =>
+  htmlFiles.filter((f) => /<script\b/i.test(fs.readFileSync(f, 'utf8'))).map((f) => `${path.relative(tmp, f)} has a <script>`));
+await check('no web font (@font-face) in any stylesheet', () =>
+  files.filter((f) => f.endsWith('.css') && /@font-face/i.test(fs.readFileSync(f, 'utf8'))).map((f) => `${path.relative(tmp, f)} declares @font-face`));
+await check('front page CSS under 50 KB', () => {
+  const html = fs.readFileSync(path.join(SITES.example.out, 'index.html'), 'utf8');
+  const hrefs = [...html.matchAll(/<link\b[^>]*rel="stylesheet"[^>]*>/g)].map((m) => /href="([^"]+)"/.exec(m[0])?.[1]);
+  if (!hrefs.length) return ['the front page links no stylesheet'];
+  let total = 0;
+  const problems = [];
+  for (const h of hrefs) {
+    if (/^[a-z]+:|^\/\//i.test(h)) { problems.push(`external stylesheet ${h}`); continue; }
+    total += fs.statSync(path.join(SITES.example.out, h)).size;
+  }
+  const inline = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)].reduce((n, m) => n + m[1].length, 0);
+  total += inline;
+  console.log(`        (CSS: ${(total / 1024).toFixed(1)} KB)`);
+  if (total >= 50 * 1024) problems.push(`${total} bytes of CSS`);
+  return problems;
+});
+
+// ---------------------------------------------------------------------------------------
+// A tiny static server: /example/… and /ongoing/… from the two builds.
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.json': 'application/json', '.ics': 'text/calendar', '.png': 'image/png' };
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  const [, site, ...rest] = decodeURIComponent(url.pathname).split('/');
+  const root = SITES[site]?.out;
+  let file = root && path.resolve(root, rest.join('/'));
+  if (file && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+  if (!file || !file.startsWith(root) || !fs.existsSync(file)) {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+    return;
+  }
+  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const BASE = `http://127.0.0.1:${server.address().port}`;
+const urlOf = (p) => `${BASE}/${p.site}/${p.path}`;
+
+let browser;
+try {
+  browser = await playwright.chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+} catch (e) {
+  report(false, 'launch chromium', [String(e), INSTALL_HINT]);
+  server.close();
+  finish();
+}
+
+async function open(context, p) {
+  const page = await context.newPage();
+  const r = await page.goto(urlOf(p), { waitUntil: 'load' });
+  if (!r || r.status() !== 200) throw new Error(`${urlOf(p)} answered ${r?.status()}`);
+  return page;
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. axe-core, light and dark
+
+for (const scheme of ['light', 'dark']) {
+  const context = await browser.newContext({ colorScheme: scheme, ...DESKTOP });
+  for (const p of PAGES) {
+    await check(`axe WCAG 2 A/AA, ${scheme}: ${p.name}, no serious or critical violation`, async () => {
+      const page = await open(context, p);
+      await page.addScriptTag({ path: axePath });
+      const violations = await page.evaluate(async (tags) => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+          nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').split('\n').slice(1, 2).join('').trim()}`) }));
+      }, AXE_TAGS);
+      await page.close();
+      return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 4).join('\n  ')}${v.nodes.length > 4 ? `\n  … ${v.nodes.length - 4} more` : ''}`);
+    });
+  }
+  // Tooltips only show on hover or focus: check the contrast of one shown on focus.
+  await check(`axe colour contrast, ${scheme}: an uptime tooltip shown on keyboard focus`, async () => {
+    const page = await open(context, FRONT);
+    const link = page.locator('li.bar a').first();
+    if ((await link.count()) === 0) return ['no uptime bar links on the example front page'];
+    await link.focus();
+    await page.addScriptTag({ path: axePath });
+    const v = await page.evaluate(async () => {
+      const tip = document.activeElement.querySelector('.tip');
+      const r = await window.axe.run(tip, { runOnly: { type: 'rule', values: ['color-contrast'] } });
+      return { violations: r.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.failureSummary).join('; ')}`), checked: r.passes.length + r.incomplete.length };
+    });
+    await page.close();
+    return v.checked === 0 && v.violations.length === 0 ? ['axe could not check the tooltip (not rendered?)'] : v.violations;
+  });
+  await context.close();
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Phone (390 px) and desktop (1280 px) layouts
+
+const phone = await browser.newContext({ colorScheme: 'light', ...PHONE });
+for (const p of PAGES) {
+  const page = await open(phone, p);
+  await check(`phone 390 px: ${p.name}: no horizontal scrolling`, async () => {
+    const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth,
+      wide: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} right=${Math.round(e.getBoundingClientRect().right)}`) }));
+    return m.sw <= m.iw ? [] : [`scrollWidth ${m.sw} > innerWidth ${m.iw}`, ...m.wide];
+  });
+  await check(`phone 390 px: ${p.name}: body text >= ${BODY_MIN} px, secondary text >= ${SECONDARY_MIN} px`, () =>
+    page.evaluate(({ BODY_MIN, SECONDARY_MIN, SECONDARY }) => {
+      const problems = [];
+      const body = parseFloat(getComputedStyle(document.body).fontSize);
+      if (body < BODY_MIN) problems.push(`body font-size ${body}px`);
+      for (const el of document.querySelectorAll(['p', 'li', 'dd', 'dt', 'td', 'th', 'span', 'a', 'time', 'strong', 'em', 'code'].map((t) => `main ${t}, footer ${t}`).join(', '))) {
+        const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && /\p{L}|\d/u.test(n.textContent));
+        if (!ownText || el.closest('.visually-hidden')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        const min = el.closest(SECONDARY) ? SECONDARY_MIN : BODY_MIN;
+        if (size < min - 0.01) problems.push(`${size}px < ${min}px: <${el.tagName.toLowerCase()} class="${el.className}"> “${el.textContent.trim().slice(0, 50)}”`);
+      }
+      return problems;
+    }, { BODY_MIN, SECONDARY_MIN, SECONDARY }));
+  await check(`phone 390 px: ${p.name}: links and buttons >= ${TARGET}×${TARGET} px or inline in a sentence`, () =>
+    page.evaluate((TARGET) => {
+      const visible = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('.visually-hidden'); };
+      const big = (el) => { const r = el.getBoundingClientRect(); return r.width >= TARGET - 0.5 && r.height >= TARGET - 0.5; };
+      const inline = (el) => {
+        if (getComputedStyle(el).display !== 'inline') return false;
+        let block = el.parentElement;
+        while (block && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
+        if (!block) return false;
+        // The block's text without this link must still hold a word: the link sits in a sentence.
+        const clone = block.cloneNode(true);
+        const path = []; for (let n = el; n !== block; n = n.parentNode) path.unshift([...n.parentNode.childNodes].indexOf(n));
+        let twin = clone; for (const i of path) twin = twin.childNodes[i];
+        twin.remove();
+        return /\p{L}{2,}/u.test(clone.textContent);
+      };
+      const targets = [...document.querySelectorAll('a[href], button, input, select, textarea, summary')].filter(visible);
+      const good = new Set(targets.filter((el) => !el.closest('li.bar') && (big(el) || inline(el))).map((el) => el.href));
+      const problems = [];
+      for (const el of targets) {
+        if (el.closest('li.bar')) {
+          if (!good.has(el.href)) problems.push(`uptime bar link to ${el.getAttribute('href')} has no equivalent full-size link on the page`);
+          continue;
+        }
+        if (big(el) || inline(el)) continue;
+        const r = el.getBoundingClientRect();
+        problems.push(`${Math.round(r.width)}×${Math.round(r.height)} <${el.tagName.toLowerCase()} class="${el.className}"> “${el.textContent.trim().slice(0, 40)}” in ${el.parentElement.tagName.toLowerCase()}.${el.parentElement.className}`);
+      }
+      return problems;
+    }, TARGET));
+  await page.close();
+}
+
+const desktop = await browser.newContext({ colorScheme: 'light', ...DESKTOP });
+for (const p of [FRONT, ONGOING_FRONT]) {
+  await check(`desktop 1280 px: ${p.name}: components shown in their groups, in site.yaml order`, async () => {
+    const page = await open(desktop, p);
+    const shown = await page.evaluate(() => [...document.querySelectorAll('section.components section.group')].map((g) => {
+      const gr = g.getBoundingClientRect();
+      return {
+        name: g.querySelector(':scope > .group-name > span')?.textContent.trim() ?? null,
+        components: [...g.querySelectorAll('.component')].map((c) => {
+          const r = c.getBoundingClientRect();
+          const bars = c.querySelector('.bars')?.getBoundingClientRect();
+          return { name: c.querySelector('.component-name')?.textContent.trim(),
+            inside: r.left >= gr.left - 1 && r.right <= gr.right + 1 && r.top >= gr.top - 1 && r.bottom <= gr.bottom + 1,
+            barsWidth: bars ? bars.width : 0 };
+        }),
+      };
+    }));
+    await page.close();
+    const expected = [];
+    for (const c of SITES[p.site].components) {
+      const g = c.group && expected.find((e) => e.name === c.group);
+      if (g) g.components.push(c.name);
+      else if (!c.group && expected.length && expected.at(-1).name === null) expected.at(-1).components.push(c.name);
+      else expected.push({ name: c.group ?? null, components: [c.name] });
+    }
+    const problems = [];
+    // Components without a group may stand in one box each or share one: both read well.
+    const merge = (groups) => groups.reduce((acc, g) => {
+      if (g.name === null && acc.length && acc.at(-1).name === null) acc.at(-1).components.push(...g.components);
+      else acc.push({ name: g.name, components: [...g.components] });
+      return acc;
+    }, []);
+    const got = merge(shown.map((g) => ({ name: g.name, components: g.components.map((c) => c.name) })));
+    if (JSON.stringify(got) !== JSON.stringify(merge(expected))) problems.push(`groups shown ${JSON.stringify(got)}\n  expected ${JSON.stringify(expected)}`);
+    for (const g of shown) for (const c of g.components) {
+      if (!c.inside) problems.push(`${c.name} is drawn outside its group's box`);
+      if (c.barsWidth < 600) problems.push(`${c.name}: uptime bars only ${Math.round(c.barsWidth)} px wide`);
+    }
+    return problems;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Without JavaScript
+
+const noScript = await browser.newContext({ colorScheme: 'light', javaScriptEnabled: false, ...DESKTOP });
+for (const p of [FRONT, ONGOING_FRONT]) {
+  await check(`JavaScript disabled: ${p.name} shows the banner and every component`, async () => {
+    const page = await open(noScript, p);
+    const problems = [];
+    const banner = page.locator('.banner');
+    if (!(await banner.isVisible()) || !/\p{L}{3,}/u.test(await banner.innerText())) problems.push('no visible banner with a status word');
+    const names = await page.locator('.component .component-name').allInnerTexts();
+    const want = SITES[p.site].components.map((c) => c.name);
+    if (JSON.stringify(names) !== JSON.stringify(want)) problems.push(`components shown ${JSON.stringify(names)}, expected ${JSON.stringify(want)}`);
+    const hidden = await page.locator('.component').evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().height < 20).length);
+    if (hidden) problems.push(`${hidden} components are not drawn`);
+    await page.close();
+    return problems;
+  });
+}
+await noScript.close();
+
+// ---------------------------------------------------------------------------------------
+// 5. Uptime bars
+
+for (const [ctxName, context] of [['1280 px', desktop], ['390 px', phone]]) {
+  for (const p of [FRONT, ONGOING_FRONT, { site: 'example', path: 'components/mail/index.html', name: 'example mail component page' }]) {
+    await check(`uptime bars, ${ctxName}: ${p.name}: 90 days, each with a text alternative; incident days are focusable links`, async () => {
+      const page = await open(context, p);
+      const problems = await page.evaluate(() => {
+        const problems = [];
+        const charts = [...document.querySelectorAll('ol.bars')];
+        if (!charts.length) problems.push('no uptime chart');
+        for (const ol of charts) {
+          if (!/\d/.test(ol.getAttribute('aria-label') ?? '')) problems.push(`chart without a label giving the uptime: ${ol.outerHTML.slice(0, 80)}`);
+          const bars = [...ol.querySelectorAll(':scope > li')];
+          if (bars.length !== 90) problems.push(`chart has ${bars.length} bars, not 90`);
+          for (const li of bars) {
+            const text = li.textContent.trim();
+            if (!/\d/.test(text) || !/\p{L}{3,}/u.test(text)) problems.push(`bar without a text alternative: ${li.outerHTML.slice(0, 100)}`);
+            const withIncident = /\bday-(degraded|partial-outage|major-outage|maintenance)\b/.test(li.className);
+            const a = li.querySelector('a[href]');
+            if (withIncident && !a) problems.push(`incident day is not a link: ${text.slice(0, 80)}`);
+            if (a && (a.tabIndex < 0 || !a.getAttribute('href').includes('incidents/'))) problems.push(`bar link not focusable or not to an incident: ${a.outerHTML.slice(0, 100)}`);
+          }
+        }
+        return problems;
+      });
+      // Keyboard: each bar link takes focus and then shows its text, whole, inside the window,
+      // on top of everything (nothing clips or covers any corner of it).
+      const links = page.locator('li.bar a');
+      for (let i = 0; i < (await links.count()); i += 1) {
+        const link = links.nth(i);
+        await link.focus();
+        const r = await link.evaluate((a) => {
+          const tip = a.querySelector('.tip');
+          const box = tip?.getBoundingClientRect();
+          const style = window.getComputedStyle(tip ?? a);
+          tip?.scrollIntoView({ block: 'center' });
+          const b = tip?.getBoundingClientRect();
+          const corners = b ? [[b.left + 2, b.top + 2], [b.right - 2, b.top + 2], [b.left + 2, b.bottom - 2], [b.right - 2, b.bottom - 2]] : [];
+          // elementFromPoint skips elements that ignore the pointer, as a tooltip does.
+          const events = tip?.style.pointerEvents;
+          if (tip) tip.style.pointerEvents = 'auto';
+          const onTop = corners.every(([x, y]) => tip.contains(document.elementFromPoint(x, y)));
+          if (tip) tip.style.pointerEvents = events;
+          return { focused: document.activeElement === a, name: (a.getAttribute('aria-label') ?? a.textContent).trim(),
+            clipped: !tip || style.clipPath !== 'none' || !onTop,
+            inside: box && box.left >= 0 && box.right <= window.innerWidth, tipText: tip?.textContent ?? '' };
+        });
+        if (!r.focused) problems.push(`bar link ${i} does not take focus`);
+        if (!r.name) problems.push(`bar link ${i} has no accessible name`);
+        if (r.clipped) problems.push(`bar link ${i}: its text is not shown whole on focus (“${r.tipText.slice(0, 40)}”)`);
+        else if (!r.inside) problems.push(`bar link ${i}: the text shown on focus goes off screen (“${r.tipText.slice(0, 40)}”)`);
+      }
+      await page.close();
+      return problems;
+    });
+  }
+}
+
+for (const p of PAGES) {
+  await check(`status never by colour alone: ${p.name}: every status display carries a word`, async () => {
+    const page = await open(desktop, p);
+    const problems = await page.evaluate(() => {
+      const problems = [];
+      for (const el of document.querySelectorAll('[class*="status-"], [class*="sev-"], [class*="day-"]')) {
+        if (!/(^|\s)(status|sev|day)-/.test(el.className)) continue;
+        // The word must be real text (not only an icon hidden from assistive technology).
+        const clone = el.cloneNode(true);
+        clone.querySelectorAll('[aria-hidden="true"]').forEach((n) => n.remove());
+        if (!/\p{L}{3,}/u.test(clone.textContent)) problems.push(`no word in <${el.tagName.toLowerCase()} class="${el.className}">`);
+        // Badges, banners and status lines show the word on screen, not only to screen readers.
+        if (el.matches('.status, .badge, .banner') && !/\p{L}{3,}/u.test(el.innerText)) problems.push(`word not visible in .${el.className}`);
+      }
+      return problems;
+    });
+    await page.close();
+    return problems;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. Build time and the ongoing incident
+
+for (const p of [FRONT, ONGOING_FRONT]) {
+  await check(`${p.name}: says when it was built, in the site's time zone (${SITES[p.site].tz})`, async () => {
+    const page = await open(desktop, p);
+    const t = await page.evaluate(() => {
+      const time = document.querySelector('footer .built time[datetime]');
+      return time && { iso: time.getAttribute('datetime'), text: time.textContent, line: time.parentElement.textContent };
+    });
+    await page.close();
+    if (!t) return ['no footer .built time[datetime]'];
+    const problems = [];
+    if (Date.parse(t.iso) !== Date.parse(NOW)) problems.push(`datetime ${t.iso} is not ${NOW}`);
+    const local = new Intl.DateTimeFormat('en-GB', { timeZone: SITES[p.site].tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(NOW));
+    const day = new Intl.DateTimeFormat('en-GB', { timeZone: SITES[p.site].tz, day: 'numeric' }).format(new Date(NOW));
+    if (!t.text.includes(local) || !new RegExp(`\\b${day}\\b`).test(t.text)) problems.push(`“${t.line.trim()}” does not show ${local} on day ${day} (${SITES[p.site].tz})`);
+    return problems;
+  });
+}
+await check('ongoing front page: the ongoing incident is the first thing after the banner', async () => {
+  const page = await open(desktop, ONGOING_FRONT);
+  const r = await page.evaluate(() => {
+    const banner = document.querySelector('main .banner');
+    const next = banner?.nextElementSibling;
+    const link = next?.querySelector('a[href*="incidents/"]');
+    const box = (e) => e?.getBoundingClientRect().top ?? Infinity;
+    return { banner: !!banner, next: next ? `<${next.tagName.toLowerCase()} class="${next.className}">` : null,
+      ongoing: !!next?.matches('.ongoing'), href: link?.getAttribute('href') ?? null,
+      belowBanner: box(next) > box(banner), aboveComponents: box(next) < box(document.querySelector('section.components')) };
+  });
+  await page.close();
+  const want = ONGOING_INCIDENT.path.replace(/index\.html$/, '');
+  const problems = [];
+  if (!r.banner) problems.push('no banner in main');
+  if (!r.ongoing) problems.push(`after the banner comes ${r.next}, not the ongoing incidents`);
+  if (!r.href || !r.href.includes(want)) problems.push(`first link after the banner is ${r.href}, not ${want}`);
+  if (!r.belowBanner || !r.aboveComponents) problems.push('the ongoing incidents are not drawn between the banner and the components');
+  return problems;
+});
+
+// ---------------------------------------------------------------------------------------
+// 7. Screenshots
+
+const SHOTS_WANTED = [
+  ['front-phone.png', FRONT, phone, 780],
+  ['front-desktop.png', FRONT, desktop, 1280],
+  ['incident-phone.png', INCIDENT_2017, phone, 780],
+  ['incident-desktop.png', INCIDENT_2017, desktop, 1280],
+];
+if (SHOTS) {
+  await check(`screenshots written to ${path.relative(REPO, SHOT_DIR)}/`, async () => {
+    fs.mkdirSync(SHOT_DIR, { recursive: true });
+    for (const [file, p, context] of SHOTS_WANTED) {
+      const page = await open(context, p);
+      await page.screenshot({ path: path.join(SHOT_DIR, file), fullPage: true });
+      await page.close();
+    }
+    return [];
+  });
+}
+await check('screenshots committed: docs/screenshots/{front,incident}-{phone,desktop}.png, referenced by README.md', () => {
+  const problems = [];
+  const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+  for (const [file, , , width] of SHOTS_WANTED) {
+    const f = path.join(SHOT_DIR, file);
+    if (!fs.existsSync(f)) { problems.push(`${file} missing: run node tests/browser/check.mjs --screenshots`); continue; }
+    const b = fs.readFileSync(f);
+    if (b.length < 24 || b.toString('latin1', 1, 4) !== 'PNG') problems.push(`${file} is not a PNG`);
+    else if (b.readUInt32BE(16) !== width) problems.push(`${file} is ${b.readUInt32BE(16)} px wide, expected ${width}`);
+    if (!readme.includes(`docs/screenshots/${file}`)) problems.push(`README.md does not show docs/screenshots/${file}`);
+  }
+  return problems;
+});
+
+await phone.close();
+await desktop.close();
+await browser.close();
+server.close();
+finish();
