@@ -7,3 +7,5 @@ mod common;
 
 mod build;
 mod cli;
+mod api;
+mod feeds;
