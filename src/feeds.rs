@@ -44,12 +44,19 @@ pub fn entries(model: &StatusModel, keep: impl Fn(usize) -> bool, limit: usize) 
     let mut posts: Vec<(usize, usize)> = Vec::new();
     for (n, i) in site.incidents.iter().enumerate() {
         if keep(n) {
-            posts.extend(i.posts.iter().enumerate().filter(|(_, p)| p.at <= model.now).map(|(k, _)| (n, k)));
+            posts.extend(
+                i.posts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.at <= model.now)
+                    .map(|(k, _)| (n, k)),
+            );
         }
     }
     let at = |&(n, k): &(usize, usize)| site.incidents[n].posts[k].at;
     posts.sort_by(|a, b| {
-        at(b).cmp(&at(a))
+        at(b)
+            .cmp(&at(a))
             .then_with(|| site.incidents[a.0].id.cmp(&site.incidents[b.0].id))
             .then_with(|| b.1.cmp(&a.1))
     });
@@ -69,7 +76,13 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
         _ => t.update_status(effective),
     };
     let col = t.colon;
-    let mut facts = format!("{}{col} {} — {}{col} {}", t.severity, t.severity(i.severity), t.started, lang.datetime(i.start, tz));
+    let mut facts = format!(
+        "{}{col} {} — {}{col} {}",
+        t.severity,
+        t.severity(i.severity),
+        t.started,
+        lang.datetime(i.start, tz)
+    );
     if let Some(end) = i.end {
         facts.push_str(&format!(" — {}{col} {}", t.ended, lang.datetime(end, tz)));
     }
@@ -86,7 +99,11 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
         categories: i
             .impacts
             .iter()
-            .filter_map(|imp| site.config.component(&imp.component).map(|c| c.name.clone()))
+            .filter_map(|imp| {
+                site.config
+                    .component(&imp.component)
+                    .map(|c| c.name.clone())
+            })
             .collect(),
         html: format!("{facts}{}", p.html),
     }
@@ -95,7 +112,10 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
 /// The absolute URL of post `k` of incident `n`.
 pub fn post_url(site: &Site, n: usize, k: usize) -> String {
     let i = &site.incidents[n];
-    format!("{}incidents/{}/#{}", site.config.base_url, i.id, i.posts[k].anchor)
+    format!(
+        "{}incidents/{}/#{}",
+        site.config.base_url, i.id, i.posts[k].anchor
+    )
 }
 
 /// Escapes text for HTML and XML.
@@ -154,8 +174,15 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     let t = cfg.lang.strings();
     let mut files = Vec::new();
     let items = entries(model, |_| true, cfg.feed_items);
-    let description = cfg.description.clone().unwrap_or_else(|| t.feed_description.to_string());
-    let updated = items.first().map(|e| e.at).or_else(|| crate::api::last_change(model)).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let description = cfg
+        .description
+        .clone()
+        .unwrap_or_else(|| t.feed_description.to_string());
+    let updated = items
+        .first()
+        .map(|e| e.at)
+        .or_else(|| crate::api::last_change(model))
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let atom = AtomFeed {
         id: &cfg.base_url,
         title: &cfg.title,
@@ -167,7 +194,9 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         author: &cfg.title,
         items: items.clone(),
     };
-    let xml = atom.render().map_err(|e| Error::Render(format!("atom.xml: {e}")))?;
+    let xml = atom
+        .render()
+        .map_err(|e| Error::Render(format!("atom.xml: {e}")))?;
     files.push(OutputFile::new("atom.xml", xml.into_bytes()));
     files.push(rss(
         "feed.xml",
@@ -183,7 +212,11 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     )?);
     for (k, c) in cfg.components.iter().enumerate() {
         let mine = &model.components[k].incidents;
-        let items = entries(model, |n| mine.binary_search_by(|m| m.cmp(&n)).is_ok(), cfg.feed_items);
+        let items = entries(
+            model,
+            |n| mine.binary_search_by(|m| m.cmp(&n)).is_ok(),
+            cfg.feed_items,
+        );
         let path = format!("components/{}/feed.xml", c.id);
         files.push(rss(
             &path,
@@ -202,6 +235,8 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
 }
 
 fn rss(path: &str, feed: RssFeed) -> Result<OutputFile, Error> {
-    let xml = feed.render().map_err(|e| Error::Render(format!("{path}: {e}")))?;
+    let xml = feed
+        .render()
+        .map_err(|e| Error::Render(format!("{path}: {e}")))?;
     Ok(OutputFile::new(path, xml.into_bytes()))
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
+mod api;
 mod build;
 mod cli;
-mod api;
 mod feeds;
