@@ -30,6 +30,11 @@ impl FeedEntry {
     pub fn rfc822(&self) -> String {
         self.at.to_rfc2822()
     }
+
+    /// RFC 3339 in UTC, as Atom wants it.
+    pub fn iso(&self) -> String {
+        crate::render::views::iso(self.at)
+    }
 }
 
 /// Every published post (`at <= now`) of the incidents for which `keep` holds, newest
@@ -144,22 +149,61 @@ struct RssFeed<'a> {
     items: Vec<FeedEntry>,
 }
 
-/// The site's feeds: `feed.xml` and one per component.
+#[derive(Template)]
+#[template(path = "atom.xml")]
+struct AtomFeed<'a> {
+    /// The feed's permanent id: the site's URL.
+    id: &'a str,
+    title: &'a str,
+    subtitle: String,
+    lang: &'static str,
+    link: &'a str,
+    self_url: String,
+    /// The newest entry's date; for a feed with no entry yet, the latest change of the
+    /// site, else the Unix epoch: never `now`, so an unchanged feed keeps its bytes.
+    updated: String,
+    /// Who the feed is by when an entry names nobody: the site.
+    author: &'a str,
+    items: Vec<FeedEntry>,
+}
+
+/// The site's feeds: `feed.xml`, `atom.xml` and one RSS feed per component.
 pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     let site = model.site;
     let cfg = &site.config;
     let t = cfg.lang.strings();
     let mut files = Vec::new();
     let items = entries(model, |_| true, cfg.feed_items);
+    let description = cfg
+        .description
+        .clone()
+        .unwrap_or_else(|| t.feed_description.to_string());
+    let updated = items
+        .first()
+        .map(|e| e.at)
+        .or_else(|| crate::api::last_change(model))
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let atom = AtomFeed {
+        id: &cfg.base_url,
+        title: &cfg.title,
+        subtitle: description.clone(),
+        lang: cfg.lang.code(),
+        link: &cfg.base_url,
+        self_url: format!("{}atom.xml", cfg.base_url),
+        updated: crate::render::views::iso(updated),
+        author: &cfg.title,
+        items: items.clone(),
+    };
+    let xml = atom
+        .render()
+        .map_err(|e| Error::Render(format!("atom.xml: {e}")))?;
+    files.push(OutputFile::new("atom.xml", xml.into_bytes()));
     files.push(rss(
         "feed.xml",
         RssFeed {
             title: &cfg.title,
             link: cfg.base_url.clone(),
-            description: cfg
-                .description
-                .clone()
-                .unwrap_or_else(|| t.feed_description.to_string()),
+            description,
             lang: cfg.lang.code(),
             self_url: format!("{}feed.xml", cfg.base_url),
             last_build: items.first().map(FeedEntry::rfc822),
@@ -177,7 +221,7 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         files.push(rss(
             &path,
             RssFeed {
-                title: &c.name,
+                title: &format!("{} — {}", c.name, cfg.title),
                 link: format!("{}components/{}/", cfg.base_url, c.id),
                 description: format!("{} — {}", cfg.title, c.name),
                 lang: cfg.lang.code(),

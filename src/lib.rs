@@ -10,16 +10,20 @@
 //!
 //! Each subcommand is one function here taking a small options struct.
 
+pub mod api;
+pub mod badge;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
 pub mod i18n;
+pub mod ics;
 pub mod model;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod sitemap;
 pub mod status;
 pub mod yaml;
 

@@ -145,6 +145,9 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         )?);
     }
     files.extend(feeds::all(model)?);
+    files.extend(crate::api::all(model)?);
+    files.push(crate::ics::calendar(model));
+    files.extend(crate::badge::all(model));
 
     for (path, bytes) in THEME_ASSETS {
         files.push(OutputFile::new(*path, *bytes));
@@ -153,6 +156,13 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     for (path, bytes) in &site.files {
         files.retain(|f| &f.path != path);
         files.push(OutputFile::new(path.clone(), bytes.clone()));
+    }
+    // After the site's files, so that their HTML pages are listed, unless they bring a
+    // sitemap.xml or robots.txt of their own.
+    for f in crate::sitemap::all(site, &files) {
+        if !files.iter().any(|g| g.path == f.path) {
+            files.push(f);
+        }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

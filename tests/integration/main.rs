@@ -5,7 +5,9 @@
 
 mod common;
 
+mod api;
 mod atomic;
 mod build;
 mod cli;
 mod errors;
+mod feeds;

@@ -1,0 +1,183 @@
+//! `maintenance.ics`: every maintenance window as an iCalendar (RFC 5545) event, so that a
+//! customer can subscribe to the maintenance calendar from any calendar application.
+//!
+//! Written by hand: the format is small, and the parts that matter (CRLF line endings,
+//! folding at 75 octets without splitting a UTF-8 character, escaping of TEXT values) are
+//! easier to see and test here than behind a crate.
+
+use chrono::{DateTime, Utc};
+
+use crate::api::{is_announced, maintenance_end};
+use crate::content::markdown::plain_text;
+use crate::model::Site;
+use crate::render::OutputFile;
+use crate::status::StatusModel;
+
+/// The longest a content line may be, in octets, without its CRLF (RFC 5545, 3.1).
+const LINE_OCTETS: usize = 75;
+
+/// A date-time in UTC, RFC 5545's "form #2": `20261202T070000Z`.
+pub fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Escapes a TEXT value (RFC 5545, 3.3.11): backslash, semicolon, comma and newlines.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.replace("\r\n", "\n").chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' | '\r' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One content line, folded: no line longer than 75 octets, continuation lines start with
+/// a space, never inside a UTF-8 character; each line ends with CRLF.
+pub fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / LINE_OCTETS * 3 + 2);
+    let mut used = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if used + len > LINE_OCTETS {
+            out.push_str("\r\n ");
+            // The leading space counts towards the 75 octets of the continuation line.
+            used = 1;
+        }
+        out.push(c);
+        used += len;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// The host of `base_url`, for UIDs (`id@host`).
+fn host(site: &Site) -> &str {
+    let base = &site.config.base_url;
+    let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
+    let host = rest.split('/').next().unwrap_or(rest);
+    // Without credentials or port: UIDs name the site, not a connection.
+    let host = host.rsplit('@').next().unwrap_or(host);
+    host.split(':').next().unwrap_or(host)
+}
+
+/// The calendar of every announced maintenance window, soonest last (newest start first,
+/// as the site lists incidents).
+pub fn calendar(model: &StatusModel) -> OutputFile {
+    let site = model.site;
+    let cfg = &site.config;
+    let mut lines: Vec<String> = vec![
+        "BEGIN:VCALENDAR".into(),
+        "VERSION:2.0".into(),
+        "PRODID:-//vigie//maintenance calendar//EN".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!(
+            "X-WR-CALNAME:{}",
+            escape_text(&format!("{} — {}", cfg.title, cfg.lang.strings().calendar))
+        ),
+        format!("X-WR-TIMEZONE:{}", cfg.tz.name()),
+    ];
+    let host = host(site);
+    for i in site
+        .incidents
+        .iter()
+        .filter(|i| i.is_maintenance() && is_announced(i, model.now))
+    {
+        let url = format!("{}incidents/{}/", cfg.base_url, i.id);
+        let published: Vec<&crate::model::Post> =
+            i.posts.iter().filter(|p| p.at <= model.now).collect();
+        let mut description = String::new();
+        for p in &published {
+            if !description.is_empty() {
+                description.push_str("\n\n");
+            }
+            description.push_str(&plain_text(&p.markdown));
+        }
+        description.push_str(&format!("\n\n{url}"));
+        // SEQUENCE grows with each published update, so that calendars take the new text.
+        let sequence = published.len().saturating_sub(1);
+        let modified = published.iter().map(|p| p.at).max().unwrap_or(i.published);
+        lines.extend([
+            "BEGIN:VEVENT".into(),
+            format!("UID:{}@{host}", i.id),
+            format!("DTSTAMP:{}", utc(i.published)),
+            format!("DTSTART:{}", utc(i.start)),
+            format!("DTEND:{}", utc(maintenance_end(i))),
+            format!("LAST-MODIFIED:{}", utc(modified)),
+            format!("SEQUENCE:{sequence}"),
+            format!("SUMMARY:{}", escape_text(&i.title)),
+            format!("DESCRIPTION:{}", escape_text(description.trim())),
+            format!("URL:{url}"),
+            "STATUS:CONFIRMED".into(),
+            "TRANSP:OPAQUE".into(),
+            "END:VEVENT".into(),
+        ]);
+    }
+    lines.push("END:VCALENDAR".into());
+    let text: String = lines.iter().map(|l| fold(l)).collect();
+    OutputFile::new("maintenance.ics", text.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_values_escape_backslash_semicolon_comma_and_newlines() {
+        assert_eq!(escape_text("a\\b;c,d\ne\r\nf"), "a\\\\b\\;c\\,d\\ne\\nf");
+        assert_eq!(
+            escape_text("Maintenance : « DNS »"),
+            "Maintenance : « DNS »"
+        );
+    }
+
+    #[test]
+    fn short_lines_are_not_folded_and_end_with_crlf() {
+        assert_eq!(fold("SUMMARY:hello"), "SUMMARY:hello\r\n");
+        let exactly = "X".repeat(75);
+        assert_eq!(fold(&exactly), format!("{exactly}\r\n"));
+    }
+
+    #[test]
+    fn long_lines_fold_at_75_octets_with_a_leading_space() {
+        let line = "D".repeat(200);
+        let folded = fold(&line);
+        let parts: Vec<&str> = folded.trim_end_matches("\r\n").split("\r\n").collect();
+        assert_eq!(parts[0].len(), 75);
+        assert!(parts[1..]
+            .iter()
+            .all(|p| p.starts_with(' ') && p.len() <= 75));
+        let unfolded: String = parts
+            .iter()
+            .enumerate()
+            .map(|(n, p)| if n == 0 { *p } else { &p[1..] })
+            .collect();
+        assert_eq!(unfolded, line);
+    }
+
+    #[test]
+    fn folding_never_splits_a_utf8_character() {
+        // "é" is two octets: 74 octets of "a" leave room for one more octet, not for "é".
+        let line = format!("{}é{}", "a".repeat(74), "€".repeat(40));
+        let folded = fold(&line);
+        for part in folded.split("\r\n") {
+            assert!(part.len() <= 75, "{} octets: {part:?}", part.len());
+        }
+        assert!(folded.starts_with(&format!("{}\r\n é", "a".repeat(74))));
+        let unfolded = folded.replace("\r\n ", "");
+        assert_eq!(unfolded.trim_end_matches("\r\n"), line);
+    }
+
+    #[test]
+    fn utc_times_use_the_basic_format_with_z() {
+        let t = DateTime::parse_from_rfc3339("2026-12-02T02:00:00-05:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(utc(t), "20261202T070000Z");
+    }
+}

@@ -1,0 +1,66 @@
+//! `sitemap.xml` (the sitemaps.org protocol) and `robots.txt`, for search engines.
+//!
+//! The sitemap lists the absolute URL of every HTML page of the output but the 404 page,
+//! in the folder form pages use for their canonical link (`incidents/x/`, not
+//! `incidents/x/index.html`).
+
+use crate::feeds::escape;
+use crate::model::Site;
+use crate::render::OutputFile;
+
+/// The sitemap of `files` (every other output file) and a `robots.txt` pointing at it.
+pub fn all(site: &Site, files: &[OutputFile]) -> Vec<OutputFile> {
+    let base = &site.config.base_url;
+    let mut urls: Vec<String> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .map(|p| format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)))
+        .collect();
+    urls.sort();
+    urls.dedup();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for url in &urls {
+        xml.push_str(&format!("<url><loc>{}</loc></url>\n", escape(url)));
+    }
+    xml.push_str("</urlset>\n");
+    let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
+    vec![
+        OutputFile::new("sitemap.xml", xml),
+        OutputFile::new("robots.txt", robots),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_urls_are_absolute_folders_and_the_404_page_is_left_out() {
+        let site = crate::model::Site {
+            config: crate::config::Config::parse(
+                std::path::Path::new("site.yaml"),
+                "title: T\nbase_url: https://example.fr/status/\ncomponents:\n  - id: web\n    name: Web\n",
+            )
+            .unwrap(),
+            incidents: vec![],
+            files: vec![],
+        };
+        let files = [
+            "index.html",
+            "404.html",
+            "incidents/a/index.html",
+            "feed.xml",
+            "about.html",
+        ]
+        .map(|p| OutputFile::new(p, ""));
+        let out = all(&site, &files);
+        let xml = String::from_utf8(out[0].bytes.clone()).unwrap();
+        assert!(xml.contains("<loc>https://example.fr/status/</loc>"));
+        assert!(xml.contains("<loc>https://example.fr/status/incidents/a/</loc>"));
+        assert!(xml.contains("<loc>https://example.fr/status/about.html</loc>"));
+        assert!(!xml.contains("404") && !xml.contains("feed.xml"));
+        let robots = String::from_utf8(out[1].bytes.clone()).unwrap();
+        assert!(robots.contains("Sitemap: https://example.fr/status/sitemap.xml"));
+    }
+}
