@@ -30,7 +30,7 @@ pub fn render(a: &Announcement) -> String {
         ),
         (
             "Subject",
-            encode_header(&format!("{} — {}", a.title, a.post_label)),
+            encode_words("Subject", &format!("{} — {}", a.title, a.post_label), false),
         ),
         ("Date", m.date.clone()),
         ("Message-ID", message_id(&m.anchor)),
@@ -64,42 +64,74 @@ pub fn render(a: &Announcement) -> String {
         out.push_str(&format!("Content-Type: text/{kind}; charset=utf-8\r\n"));
         out.push_str("Content-Transfer-Encoding: quoted-printable\r\n\r\n");
         out.push_str(&quoted_printable(&body));
+        // The line break before a boundary belongs to the boundary (RFC 2046): this one
+        // keeps the part's own last line break.
+        out.push_str("\r\n");
     }
     out.push_str(&format!("--{BOUNDARY}--\r\n"));
     out
 }
 
-/// `Name: value` and CRLF; a value too long for one line moves to the next, after a space.
+/// `Name: value` and CRLF. Values are not folded: the long ones are message ids, which
+/// cannot be broken, and some readers keep the folding space in them.
 fn fold(name: &str, value: &str) -> String {
-    if name.len() + 2 + value.len() > 78 && !value.contains("\r\n") {
-        format!("{name}:\r\n {value}\r\n")
-    } else {
-        format!("{name}: {value}\r\n")
-    }
+    format!("{name}: {value}\r\n")
 }
 
-/// The sender's name: as it is when it is plain ASCII without specials, quoted when it
-/// has specials, encoded (RFC 2047) otherwise.
+/// The sender's name, as a phrase of plain and encoded words.
 fn display_name(name: &str) -> String {
-    if !name.is_ascii() {
-        encode_header(name)
-    } else if name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || " !#$%&'*+-/=?^_`{|}~".contains(c))
-    {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
-    }
+    encode_words("From", name, true)
 }
 
-/// `text` as it is when plain ASCII, else as RFC 2047 encoded words (UTF-8, base64), each
-/// at most 75 characters, on continuation lines.
-pub fn encode_header(text: &str) -> String {
-    if text.is_ascii() && !text.contains("=?") {
-        return text.to_string();
+/// A header value as words: plain ASCII words as they are, runs of words that need it
+/// (non-ASCII; in a `phrase`, also the specials of RFC 5322) as RFC 2047 encoded words
+/// (UTF-8, base64, at most 75 characters each), folded before a word to keep lines
+/// within 78 characters after `name: `.
+///
+/// Plain words between encoded ones keep the spaces around them visible to every reader;
+/// encoded words next to each other only occur when a run is too long for one.
+pub fn encode_words(name: &str, text: &str, phrase: bool) -> String {
+    const SPECIALS: &[char] = &[
+        '(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',', '.', '"',
+    ];
+    let needs = |w: &str| !w.is_ascii() || w.contains("=?") || (phrase && w.contains(SPECIALS));
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut tokens: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < words.len() {
+        if needs(words[k]) {
+            let mut end = k;
+            while end + 1 < words.len() && needs(words[end + 1]) {
+                end += 1;
+            }
+            tokens.extend(encoded_words(&words[k..=end].join(" ")));
+            k = end + 1;
+        } else {
+            tokens.push(words[k].to_string());
+            k += 1;
+        }
     }
-    // 45 bytes give 60 base64 characters: with `=?utf-8?B?` and `?=`, 72.
+    let mut out = String::new();
+    let mut line = name.len() + 2;
+    for (n, token) in tokens.iter().enumerate() {
+        if n > 0 {
+            if line + 1 + token.len() > 78 && line > 1 {
+                out.push_str("\r\n ");
+                line = 1;
+            } else {
+                out.push(' ');
+                line += 1;
+            }
+        }
+        out.push_str(token);
+        line += token.len();
+    }
+    out
+}
+
+/// `text` as RFC 2047 encoded words: 45 bytes give 60 base64 characters, 72 with
+/// `=?utf-8?B?` and `?=`; a character is never split.
+fn encoded_words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut chunk = String::new();
     for c in text.chars() {
@@ -112,7 +144,7 @@ pub fn encode_header(text: &str) -> String {
     if !chunk.is_empty() {
         words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
     }
-    words.join("\r\n ")
+    words
 }
 
 /// Base64 (RFC 4648) with padding.
@@ -249,15 +281,25 @@ mod tests {
     }
 
     #[test]
-    fn non_ascii_headers_become_short_encoded_words() {
-        assert_eq!(encode_header("Plain"), "Plain");
-        assert_eq!(encode_header("Résolu"), "=?utf-8?B?UsOpc29sdQ==?=");
-        let long = encode_header(&"Indisponibilité de l'ensemble des services ".repeat(3));
-        assert!(
-            long.split("\r\n ")
-                .all(|w| w.len() <= 75 && w.starts_with("=?utf-8?B?")),
-            "{long}"
+    fn non_ascii_words_become_short_encoded_words() {
+        assert_eq!(encode_words("Subject", "Plain text", false), "Plain text");
+        assert_eq!(
+            encode_words("Subject", "Panne — Résolu", false),
+            "Panne =?utf-8?B?4oCUIFLDqXNvbHU=?="
         );
+        assert_eq!(
+            encode_words("From", "Acme, Inc.", true),
+            "=?utf-8?B?QWNtZSwgSW5jLg==?="
+        );
+        let long = encode_words(
+            "Subject",
+            &"Indisponibilité de l'ensemble des services ".repeat(3),
+            false,
+        );
+        for line in long.split("\r\n") {
+            assert!(line.len() <= 78, "{long}");
+        }
+        assert!(encoded_words(&"é".repeat(60)).iter().all(|w| w.len() <= 75));
     }
 
     #[test]
@@ -286,13 +328,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn long_headers_fold_before_the_value() {
-        assert_eq!(fold("Date", "x"), "Date: x\r\n");
-        assert!(
-            fold("Message-ID", &format!("<{}@h>", "a".repeat(80))).starts_with("Message-ID:\r\n <")
-        );
     }
 }

@@ -1,6 +1,7 @@
 //! Markdown (CommonMark with GitHub's tables and footnotes) for chat tools and git
 //! hosting: the post written back from its parsed form, links made absolute, under a
-//! `##` title, its own headings moved two levels down.
+//! `##` title, its own headings moved two levels down. Paragraphs are single lines, since
+//! chat tools turn every newline into a line break.
 
 use pulldown_cmark::Alignment;
 
@@ -201,7 +202,8 @@ fn inlines(list: &[Inline]) -> String {
                 out.push_str(&format!("![{}]({})", escape(alt), destination(url)))
             }
             Inline::NoteRef(n) => out.push_str(&format!("[^{n}]")),
-            Inline::SoftBreak => out.push('\n'),
+            // Chat tools show every newline: a paragraph stays on one line.
+            Inline::SoftBreak => out.push(' '),
             Inline::HardBreak => out.push_str("\\\n"),
         }
     }

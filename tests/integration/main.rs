@@ -5,5 +5,6 @@
 
 mod common;
 
+mod announce;
 mod build;
 mod cli;
