@@ -17,7 +17,11 @@ pub enum Lang {
 impl Lang {
     /// The language for a `site.yaml` code (`fr`, `fr-FR`, `en`, `en-GB`…).
     pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = code
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match primary.as_str() {
             "fr" => Some(Lang::Fr),
             "en" => Some(Lang::En),
@@ -61,18 +65,24 @@ impl Lang {
     /// "samedi 28 octobre 2017".
     pub fn date(self, t: DateTime<Utc>, tz: Tz) -> String {
         let local = tz.from_utc_datetime(&t.naive_utc());
-        local.format_localized("%A %-d %B %Y", self.locale()).to_string()
+        local
+            .format_localized("%A %-d %B %Y", self.locale())
+            .to_string()
     }
 
     /// "28 oct. 2017" — short, for lists.
     pub fn short_date(self, t: DateTime<Utc>, tz: Tz) -> String {
         let local = tz.from_utc_datetime(&t.naive_utc());
-        local.format_localized("%-d %b %Y", self.locale()).to_string()
+        local
+            .format_localized("%-d %b %Y", self.locale())
+            .to_string()
     }
 
     /// "00:44".
     pub fn time(self, t: DateTime<Utc>, tz: Tz) -> String {
-        tz.from_utc_datetime(&t.naive_utc()).format("%H:%M").to_string()
+        tz.from_utc_datetime(&t.naive_utc())
+            .format("%H:%M")
+            .to_string()
     }
 
     /// "octobre 2017", capitalised for a heading: "Octobre 2017".
@@ -98,7 +108,8 @@ impl Lang {
     /// both dates when it spans days; "depuis le samedi 28 octobre 2017 à 00:44" without end.
     pub fn period(self, start: DateTime<Utc>, end: Option<DateTime<Utc>>, tz: Tz) -> String {
         let t = self.strings();
-        let at = |x: DateTime<Utc>| format!("{}{}{}", self.date(x, tz), t.at_time, self.time(x, tz));
+        let at =
+            |x: DateTime<Utc>| format!("{}{}{}", self.date(x, tz), t.at_time, self.time(x, tz));
         let Some(end) = end else {
             return format!("{} {}", t.since, at(start));
         };
@@ -114,7 +125,13 @@ impl Lang {
                 self.time(end, tz)
             )
         } else {
-            format!("{} {} {} {} ({duration})", t.date_from, at(start), t.date_to, at(end))
+            format!(
+                "{} {} {} {} ({duration})",
+                t.date_from,
+                at(start),
+                t.date_to,
+                at(end)
+            )
         }
     }
 
@@ -240,8 +257,18 @@ pub struct Strings {
 static FR: Strings = Strings {
     colon: "\u{a0}:",
     months: [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ],
     skip_to_content: "Aller au contenu",
     current_status: "État actuel",
@@ -333,8 +360,18 @@ static FR: Strings = Strings {
 static EN: Strings = Strings {
     colon: ":",
     months: [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ],
     skip_to_content: "Skip to content",
     current_status: "Current status",
@@ -487,8 +524,14 @@ mod tests {
     fn french_dates_use_french_day_and_month_names() {
         let t = Utc.with_ymd_and_hms(2017, 10, 27, 22, 44, 0).unwrap();
         let paris = chrono_tz::Europe::Paris;
-        assert_eq!(Lang::Fr.datetime(t, paris), "samedi 28 octobre 2017, 00:44 CEST");
-        assert_eq!(Lang::En.datetime(t, paris), "Saturday 28 October 2017, 00:44 CEST");
+        assert_eq!(
+            Lang::Fr.datetime(t, paris),
+            "samedi 28 octobre 2017, 00:44 CEST"
+        );
+        assert_eq!(
+            Lang::En.datetime(t, paris),
+            "Saturday 28 October 2017, 00:44 CEST"
+        );
     }
 
     #[test]
@@ -496,7 +539,10 @@ mod tests {
         let paris = chrono_tz::Europe::Paris;
         let start = Utc.with_ymd_and_hms(2017, 10, 27, 22, 44, 0).unwrap();
         let end = Utc.with_ymd_and_hms(2017, 10, 27, 23, 46, 0).unwrap();
-        assert_eq!(Lang::Fr.period(start, Some(end), paris), "samedi 28 octobre 2017 de 00:44 à 01:46 (1 h 02)");
+        assert_eq!(
+            Lang::Fr.period(start, Some(end), paris),
+            "samedi 28 octobre 2017 de 00:44 à 01:46 (1 h 02)"
+        );
         assert_eq!(
             Lang::En.period(start, Some(end), paris),
             "Saturday 28 October 2017 from 00:44 to 01:46 (1 h 02 min)"
@@ -506,8 +552,14 @@ mod tests {
             Lang::Fr.period(start, Some(late), paris),
             "du samedi 28 octobre 2017 à 00:44 au dimanche 29 octobre 2017 à 01:30 (1 j 0 h)"
         );
-        assert_eq!(Lang::Fr.period(start, None, paris), "depuis le samedi 28 octobre 2017 à 00:44");
-        assert_eq!(Lang::En.period(start, None, paris), "since Saturday 28 October 2017, 00:44");
+        assert_eq!(
+            Lang::Fr.period(start, None, paris),
+            "depuis le samedi 28 octobre 2017 à 00:44"
+        );
+        assert_eq!(
+            Lang::En.period(start, None, paris),
+            "since Saturday 28 October 2017, 00:44"
+        );
     }
 
     #[test]
