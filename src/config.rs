@@ -28,6 +28,7 @@ const SITE_KEYS: &[&str] = &[
     "history_days",
     "feed_items",
     "component_incidents",
+    "list_unsubscribe",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +55,8 @@ struct RawConfig {
     feed_items: Option<usize>,
     #[serde(default)]
     component_incidents: Option<usize>,
+    #[serde(default)]
+    list_unsubscribe: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,6 +131,9 @@ pub struct Config {
     pub feed_items: usize,
     /// How many incidents a component page lists before linking to the archive.
     pub component_incidents: usize,
+    /// Where readers of announcement e-mails unsubscribe (`mailto:` or `https:` URLs),
+    /// sent as the `List-Unsubscribe` header (RFC 2369); empty: no header.
+    pub list_unsubscribe: Vec<String>,
 }
 
 impl Config {
@@ -295,6 +301,19 @@ impl Config {
                 ),
             );
         }
+        for url in &raw.list_unsubscribe {
+            let lower = url.to_ascii_lowercase();
+            let usable = (lower.starts_with("mailto:")
+                || lower.starts_with("https://")
+                || lower.starts_with("http://"))
+                && !url.contains(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == ',');
+            if !usable {
+                errors.push(
+                    Diagnostic::at(path, text, at_value("list_unsubscribe", url), format!("`{url}` is not an unsubscribe URL"))
+                        .with_help("write `mailto:` or `https://` URLs, e.g. `list_unsubscribe: [mailto:leave@example.fr]`"),
+                );
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -311,6 +330,7 @@ impl Config {
             history_days: raw.history_days.unwrap_or(14),
             feed_items: raw.feed_items.unwrap_or(50),
             component_incidents: raw.component_incidents.unwrap_or(25).max(1),
+            list_unsubscribe: raw.list_unsubscribe,
         })
     }
 }

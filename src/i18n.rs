@@ -104,6 +104,37 @@ impl Lang {
         }
     }
 
+    /// An incident's time span in words: "samedi 28 octobre 2017 de 00:44 à 01:46 (1 h 02)";
+    /// both dates when it spans days; "depuis le samedi 28 octobre 2017 à 00:44" without end.
+    pub fn period(self, start: DateTime<Utc>, end: Option<DateTime<Utc>>, tz: Tz) -> String {
+        let t = self.strings();
+        let at =
+            |x: DateTime<Utc>| format!("{}{}{}", self.date(x, tz), t.at_time, self.time(x, tz));
+        let Some(end) = end else {
+            return format!("{} {}", t.since, at(start));
+        };
+        let duration = self.duration((end - start).num_seconds());
+        let local = |x: DateTime<Utc>| tz.from_utc_datetime(&x.naive_utc()).date_naive();
+        if local(start) == local(end) {
+            format!(
+                "{} {} {} {} {} ({duration})",
+                self.date(start, tz),
+                t.time_from,
+                self.time(start, tz),
+                t.time_to,
+                self.time(end, tz)
+            )
+        } else {
+            format!(
+                "{} {} {} {} ({duration})",
+                t.date_from,
+                at(start),
+                t.date_to,
+                at(end)
+            )
+        }
+    }
+
     /// "99,95 %" / "99.95%".
     pub fn percent(self, value: f64) -> String {
         let s = format!("{value:.2}");
@@ -207,6 +238,22 @@ pub struct Strings {
     pub next_year: &'static str,
     pub pages: &'static str,
     pub feed_description: &'static str,
+    /// Announcements: the label of an incident's time span.
+    pub period: &'static str,
+    /// "de 00:44 à 01:46" / "from 00:44 to 01:46".
+    pub time_from: &'static str,
+    pub time_to: &'static str,
+    /// "du samedi … au dimanche …" / "from Saturday … to Sunday …".
+    pub date_from: &'static str,
+    pub date_to: &'static str,
+    /// Between a date and a time: " à " / ", ".
+    pub at_time: &'static str,
+    /// "depuis le samedi …" / "since Saturday …".
+    pub since: &'static str,
+    /// The heading of an announcement's footnotes.
+    pub notes: &'static str,
+    /// The heading of the list of link addresses in plain-text announcements.
+    pub links: &'static str,
 }
 
 static FR: Strings = Strings {
@@ -302,6 +349,15 @@ static FR: Strings = Strings {
     next_year: "Année suivante",
     pages: "Pages",
     feed_description: "Annonces d’incidents et de maintenances",
+    period: "Période",
+    time_from: "de",
+    time_to: "à",
+    date_from: "du",
+    date_to: "au",
+    at_time: " à ",
+    since: "depuis le",
+    notes: "Notes",
+    links: "Liens",
 };
 
 static EN: Strings = Strings {
@@ -397,6 +453,15 @@ static EN: Strings = Strings {
     next_year: "Next year",
     pages: "Pages",
     feed_description: "Incident and maintenance announcements",
+    period: "When",
+    time_from: "from",
+    time_to: "to",
+    date_from: "from",
+    date_to: "to",
+    at_time: ", ",
+    since: "since",
+    notes: "Notes",
+    links: "Links",
 };
 
 impl Strings {
@@ -470,6 +535,34 @@ mod tests {
         assert_eq!(
             Lang::En.datetime(t, paris),
             "Saturday 28 October 2017, 00:44 CEST"
+        );
+    }
+
+    #[test]
+    fn periods_read_as_sentences() {
+        let paris = chrono_tz::Europe::Paris;
+        let start = Utc.with_ymd_and_hms(2017, 10, 27, 22, 44, 0).unwrap();
+        let end = Utc.with_ymd_and_hms(2017, 10, 27, 23, 46, 0).unwrap();
+        assert_eq!(
+            Lang::Fr.period(start, Some(end), paris),
+            "samedi 28 octobre 2017 de 00:44 à 01:46 (1 h 02)"
+        );
+        assert_eq!(
+            Lang::En.period(start, Some(end), paris),
+            "Saturday 28 October 2017 from 00:44 to 01:46 (1 h 02 min)"
+        );
+        let late = Utc.with_ymd_and_hms(2017, 10, 28, 23, 30, 0).unwrap();
+        assert_eq!(
+            Lang::Fr.period(start, Some(late), paris),
+            "du samedi 28 octobre 2017 à 00:44 au dimanche 29 octobre 2017 à 01:30 (1 j 0 h)"
+        );
+        assert_eq!(
+            Lang::Fr.period(start, None, paris),
+            "depuis le samedi 28 octobre 2017 à 00:44"
+        );
+        assert_eq!(
+            Lang::En.period(start, None, paris),
+            "since Saturday 28 October 2017, 00:44"
         );
     }
 

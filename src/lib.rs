@@ -10,6 +10,7 @@
 //!
 //! Each subcommand is one function here taking a small options struct.
 
+pub mod announce;
 pub mod api;
 pub mod badge;
 pub mod cli;
@@ -120,7 +121,24 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             println!("created {}", path.display());
             Ok(())
         }
-        CliCommand::Serve { .. } | CliCommand::Announce { .. } => Err(Error::Usage(
+        CliCommand::Announce {
+            id,
+            post,
+            format,
+            root,
+            now,
+        } => {
+            let options = announce::AnnounceOptions {
+                root: root_or_cwd(root),
+                id,
+                post: announce::PostChoice::parse(&post)?,
+                format,
+                now: resolve_now(now.as_deref())?,
+            };
+            print!("{}", announce::announce(&options)?);
+            Ok(())
+        }
+        CliCommand::Serve { .. } => Err(Error::Usage(
             "this command is not available in this build".to_string(),
         )),
     }

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod announce;
 mod api;
 mod atomic;
 mod build;

@@ -1,0 +1,313 @@
+//! `vigie announce`: one post of an incident, ready to paste or send.
+//!
+//! The post's Markdown is parsed once into a [`doc::Doc`] (from pulldown-cmark events,
+//! with the site's Markdown options) and every format renders that same tree with the
+//! same header (title, status, severity, components, when) and footer (author, link to
+//! the post, contact lines): [`bbcode`] for forums, [`text`] for plain mail, [`markdown`]
+//! for chat tools and git hosting, [`email`] for a whole RFC 5322 message. Nothing is
+//! written anywhere: the result is returned as a string.
+
+pub mod bbcode;
+pub mod doc;
+pub mod email;
+pub mod markdown;
+pub mod text;
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::cli::AnnounceFormat;
+use crate::content::{self, LoadOptions};
+use crate::error::{did_you_mean, Error};
+use crate::feeds::post_url;
+use crate::i18n::{Lang, Strings};
+use crate::model::Phase;
+use crate::render::views::author_line;
+use crate::status::{self, StatusModel};
+
+/// Options of `vigie announce`.
+#[derive(Debug, Clone)]
+pub struct AnnounceOptions {
+    pub root: PathBuf,
+    /// The incident's id.
+    pub id: String,
+    pub post: PostChoice,
+    pub format: AnnounceFormat,
+    /// The moment the announcement is made: decides the incident's status word.
+    pub now: DateTime<Utc>,
+}
+
+/// Which post of the incident to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostChoice {
+    /// The newest post already published at `now` (the announcement if none is).
+    Latest,
+    /// Post number `n`: 0 is the announcement, then the updates in time order.
+    Number(usize),
+}
+
+impl PostChoice {
+    /// Reads `--post`: `latest` or a number.
+    pub fn parse(text: &str) -> Result<PostChoice, Error> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("latest") {
+            return Ok(PostChoice::Latest);
+        }
+        text.parse().map(PostChoice::Number).map_err(|_| {
+            Error::Usage(format!(
+                "--post `{text}` is neither `latest` nor a post number (0 is the announcement)"
+            ))
+        })
+    }
+}
+
+/// `vigie announce`: the chosen post of incident `id`, in the chosen format.
+pub fn announce(options: &AnnounceOptions) -> Result<String, Error> {
+    // Drafts too: an announcement is often prepared before the incident is published.
+    let site = content::load(&options.root, &LoadOptions { drafts: true })?;
+    let model = status::derive(&site, options.now);
+    let n = find_incident(&model, &options.id)?;
+    let k = choose_post(&model, n, options.post)?;
+    let a = Announcement::new(&model, n, k);
+    Ok(match options.format {
+        AnnounceFormat::Bbcode => bbcode::render(&a),
+        AnnounceFormat::Text => text::render(&a),
+        AnnounceFormat::Markdown => markdown::render(&a),
+        AnnounceFormat::Email => email::render(&a),
+    })
+}
+
+fn find_incident(model: &StatusModel, id: &str) -> Result<usize, Error> {
+    let incidents = &model.site.incidents;
+    if let Some(n) = incidents.iter().position(|i| i.id == id) {
+        return Ok(n);
+    }
+    let mut message = format!("no incident with the id `{id}`");
+    match did_you_mean(id, incidents.iter().map(|i| i.id.as_str())) {
+        Some(close) => message.push_str(&format!("\n  = help: did you mean `{close}`?")),
+        None => message.push_str(
+            "\n  = help: an incident's id is its file name under incidents/, without `.md`",
+        ),
+    }
+    Err(Error::Refused(message))
+}
+
+fn choose_post(model: &StatusModel, n: usize, choice: PostChoice) -> Result<usize, Error> {
+    let i = &model.site.incidents[n];
+    match choice {
+        PostChoice::Latest => Ok(i.posts.iter().rposition(|p| p.at <= model.now).unwrap_or(0)),
+        PostChoice::Number(k) if k < i.posts.len() => Ok(k),
+        PostChoice::Number(k) => {
+            let count = i.posts.len();
+            let range = if count == 1 {
+                "only post 0, the announcement".to_string()
+            } else {
+                format!("posts 0 (the announcement) to {}", count - 1)
+            };
+            Err(Error::Refused(format!(
+                "incident `{}` has {count} post{}: there is no post {k}\n  = help: use {range}, or `--post latest`",
+                i.id,
+                if count == 1 { "" } else { "s" }
+            )))
+        }
+    }
+}
+
+/// A labelled fact of the header: "Gravité : Panne majeure".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
+/// A way to reach the hoster: "Forum", the text shown and the URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactLine {
+    pub label: &'static str,
+    pub text: String,
+    pub url: String,
+}
+
+/// What an e-mail needs besides the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailFacts {
+    /// The site's title, as the sender's name.
+    pub sender_name: String,
+    /// `contact.email`, else `no-reply@` the host of `base_url`.
+    pub from: String,
+    /// The host of `base_url`, for message ids.
+    pub host: String,
+    pub incident_id: String,
+    pub anchor: String,
+    /// The announcement's anchor, when this post is an update (for threading).
+    pub thread_anchor: Option<String>,
+    /// The post's time, RFC 5322, in the site's time zone.
+    pub date: String,
+    /// `list_unsubscribe` of site.yaml.
+    pub list_unsubscribe: Vec<String>,
+}
+
+/// One post with everything every format shows around it, already in the site's language.
+#[derive(Debug, Clone)]
+pub struct Announcement {
+    pub lang: Lang,
+    pub t: &'static Strings,
+    pub title: String,
+    /// Status, severity, components, when.
+    pub facts: Vec<Fact>,
+    /// "Annonce", "Mise à jour", "Résolu"…
+    pub post_label: &'static str,
+    /// When the post was published, in words, with the time zone.
+    pub post_time: String,
+    /// "Élodie (Fondatrice / Responsable)".
+    pub author: Option<String>,
+    /// The absolute URL of the post on the incident page.
+    pub permalink: String,
+    pub contact: Vec<ContactLine>,
+    /// The post, parsed.
+    pub doc: Doc,
+    /// The post as sanitized HTML (for the HTML part of the e-mail).
+    pub html: String,
+    pub mail: MailFacts,
+}
+
+pub use doc::Doc;
+
+impl Announcement {
+    /// Post `k` of incident `n` of the model.
+    pub fn new(model: &StatusModel, n: usize, k: usize) -> Announcement {
+        let site = model.site;
+        let cfg = &site.config;
+        let (lang, tz) = (cfg.lang, cfg.tz);
+        let t = lang.strings();
+        let i = &site.incidents[n];
+        let state = &model.incidents[n];
+        let p = &i.posts[k];
+        let permalink = post_url(site, n, k);
+
+        let components: Vec<String> = i
+            .impacts
+            .iter()
+            .filter_map(|imp| {
+                let name = &cfg.component(&imp.component)?.name;
+                Some(if imp.severity == i.severity {
+                    name.clone()
+                } else {
+                    format!("{name} ({})", t.severity(imp.severity).to_lowercase())
+                })
+            })
+            .collect();
+        let ongoing = state.phase == Phase::Ongoing && i.end.is_none();
+        let facts = vec![
+            Fact {
+                label: t.status,
+                value: t.update_status(state.status).to_string(),
+            },
+            Fact {
+                label: t.severity,
+                value: t.severity(i.severity).to_string(),
+            },
+            Fact {
+                label: t.affected,
+                value: components.join(", "),
+            },
+            Fact {
+                label: t.period,
+                value: lang.period(i.start, if ongoing { None } else { i.end }, tz),
+            },
+        ];
+        let post_label = if k == 0 {
+            t.announcement
+        } else {
+            t.update_status(p.status.unwrap_or(state.post_statuses[k]))
+        };
+
+        let c = &cfg.contact;
+        let mut contact = Vec::new();
+        for (label, value) in [(t.forum, &c.forum), (t.chat, &c.chat), (t.page, &c.page)] {
+            if let Some(v) = value {
+                contact.push(ContactLine {
+                    label,
+                    text: v.clone(),
+                    url: v.clone(),
+                });
+            }
+        }
+        let address = c
+            .email
+            .as_deref()
+            .map(|m| m.strip_prefix("mailto:").unwrap_or(m).to_string());
+        if let Some(mail) = &address {
+            contact.push(ContactLine {
+                label: t.email,
+                text: mail.clone(),
+                url: format!("mailto:{mail}"),
+            });
+        }
+
+        let host = host_of(&cfg.base_url);
+        Announcement {
+            lang,
+            t,
+            title: i.title.clone(),
+            facts,
+            post_label,
+            post_time: lang.datetime(p.at, tz),
+            author: author_line(site, i.author.as_deref()),
+            doc: doc::parse(&p.markdown, &permalink),
+            permalink,
+            contact,
+            html: p.html.clone(),
+            mail: MailFacts {
+                sender_name: cfg.title.clone(),
+                from: address.unwrap_or_else(|| format!("no-reply@{host}")),
+                host,
+                incident_id: i.id.clone(),
+                anchor: p.anchor.clone(),
+                thread_anchor: (k > 0).then(|| i.posts[0].anchor.clone()),
+                date: p.at.with_timezone(&tz).to_rfc2822(),
+                list_unsubscribe: cfg.list_unsubscribe.clone(),
+            },
+        }
+    }
+
+    /// "Gravité :" — a label with the language's colon.
+    pub fn label(&self, label: &str) -> String {
+        format!("{label}{}", self.t.colon)
+    }
+}
+
+/// The host of an absolute URL, without port or user.
+pub fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = match host.rfind(':') {
+        Some(i) if !host.ends_with(']') => &host[..i],
+        _ => host,
+    };
+    host.to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_numbers_and_latest_are_read() {
+        assert_eq!(PostChoice::parse("latest").unwrap(), PostChoice::Latest);
+        assert_eq!(PostChoice::parse("0").unwrap(), PostChoice::Number(0));
+        assert!(matches!(PostChoice::parse("-1"), Err(Error::Usage(_))));
+        assert!(matches!(PostChoice::parse("last"), Err(Error::Usage(_))));
+    }
+
+    #[test]
+    fn the_host_drops_scheme_port_and_path() {
+        assert_eq!(host_of("https://status.example.fr/"), "status.example.fr");
+        assert_eq!(
+            host_of("http://user@Example.org:8080/status/"),
+            "example.org"
+        );
+    }
+}
