@@ -138,20 +138,36 @@ impl Config {
 
     /// Position of a component in `site.yaml`, for stable ordering.
     pub fn component_index(&self, id: &str) -> usize {
-        self.components.iter().position(|c| c.id == id).unwrap_or(usize::MAX)
+        self.components
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or(usize::MAX)
     }
 
     /// Parses and validates `site.yaml` given as `text`; `path` is used in diagnostics.
     pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let raw: RawConfig = match yaml::from_str(text, 0) {
             Ok(raw) => raw,
-            Err(e) => return Err(vec![yaml::diagnostic(path, text, &e, SITE_KEYS, "site.yaml")]),
+            Err(e) => {
+                return Err(vec![yaml::diagnostic(
+                    path,
+                    text,
+                    &e,
+                    SITE_KEYS,
+                    "site.yaml",
+                )])
+            }
         };
         let mut errors = Vec::new();
         let at_value = |key: &str, value: &str| locate_value(text, 0, key, value);
 
         if raw.title.trim().is_empty() {
-            errors.push(Diagnostic::at(path, text, locate_key(text, 0, "title"), "`title` is empty"));
+            errors.push(Diagnostic::at(
+                path,
+                text,
+                locate_key(text, 0, "title"),
+                "`title` is empty",
+            ));
         }
 
         let base_url = normalize_base_url(&raw.base_url);
@@ -161,9 +177,14 @@ impl Config {
                     path,
                     text,
                     at_value("base_url", &raw.base_url),
-                    format!("`base_url` must be an absolute http(s) URL, not `{}`", raw.base_url),
+                    format!(
+                        "`base_url` must be an absolute http(s) URL, not `{}`",
+                        raw.base_url
+                    ),
                 )
-                .with_help("write the address the site is published at, e.g. `https://status.example.fr/`"),
+                .with_help(
+                    "write the address the site is published at, e.g. `https://status.example.fr/`",
+                ),
             );
         }
 
@@ -173,8 +194,13 @@ impl Config {
                 Some(lang) => lang,
                 None => {
                     errors.push(
-                        Diagnostic::at(path, text, at_value("language", l), format!("unsupported language `{l}`"))
-                            .with_help("use `fr` or `en`"),
+                        Diagnostic::at(
+                            path,
+                            text,
+                            at_value("language", l),
+                            format!("unsupported language `{l}`"),
+                        )
+                        .with_help("use `fr` or `en`"),
                     );
                     Lang::En
                 }
@@ -194,8 +220,12 @@ impl Config {
                     );
                     let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
                     d = match did_you_mean(name, names) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`? Time zones are IANA names")),
-                        None => d.with_help("use an IANA time zone name, e.g. `Europe/Paris` or `UTC`"),
+                        Some(s) => {
+                            d.with_help(format!("did you mean `{s}`? Time zones are IANA names"))
+                        }
+                        None => {
+                            d.with_help("use an IANA time zone name, e.g. `Europe/Paris` or `UTC`")
+                        }
                     };
                     errors.push(d);
                     Tz::UTC
@@ -216,8 +246,13 @@ impl Config {
                 );
             } else if *count > 1 {
                 errors.push(
-                    Diagnostic::at(path, text, span, format!("duplicate component id `{}`", c.id))
-                        .with_help("each component needs an id of its own"),
+                    Diagnostic::at(
+                        path,
+                        text,
+                        span,
+                        format!("duplicate component id `{}`", c.id),
+                    )
+                    .with_help("each component needs an id of its own"),
                 );
             }
             components.push(Component {
@@ -229,8 +264,13 @@ impl Config {
         }
         if components.is_empty() {
             errors.push(
-                Diagnostic::at(path, text, locate_key(text, 0, "components"), "`components` is empty")
-                    .with_help("declare at least one component, e.g. `- {id: web, name: Web hosting}`"),
+                Diagnostic::at(
+                    path,
+                    text,
+                    locate_key(text, 0, "components"),
+                    "`components` is empty",
+                )
+                .with_help("declare at least one component, e.g. `- {id: web, name: Web hosting}`"),
             );
         }
         if raw.feed_items == Some(0) {
@@ -244,8 +284,15 @@ impl Config {
         let theme = raw.theme.unwrap_or_else(|| "default".to_string());
         if theme != "default" {
             errors.push(
-                Diagnostic::at(path, text, at_value("theme", &theme), format!("unknown theme `{theme}`"))
-                    .with_help("this build of vigie has the theme `default` (templates are compiled in)"),
+                Diagnostic::at(
+                    path,
+                    text,
+                    at_value("theme", &theme),
+                    format!("unknown theme `{theme}`"),
+                )
+                .with_help(
+                    "this build of vigie has the theme `default` (templates are compiled in)",
+                ),
             );
         }
         if !errors.is_empty() {
@@ -270,18 +317,27 @@ impl Config {
 
 /// `[a-z0-9-]+`.
 pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// An absolute http(s) URL with a host, ending with `/`; `None` when `url` is not one.
 pub fn normalize_base_url(url: &str) -> Option<String> {
     let url = url.trim();
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() || url.contains(char::is_whitespace) || url.contains(['?', '#']) {
         return None;
     }
-    Some(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+    Some(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
 }
 
 #[cfg(test)]
@@ -317,7 +373,10 @@ mod tests {
     fn a_bad_time_zone_points_at_its_value() {
         let e = parse(&GOOD.replace("Europe/Paris", "Europe/Pari")).unwrap_err();
         assert_eq!(e[0].message, "unknown time zone `Europe/Pari`");
-        assert_eq!((e[0].span.line, e[0].span.column, e[0].span.len), (4, 11, 11));
+        assert_eq!(
+            (e[0].span.line, e[0].span.column, e[0].span.len),
+            (4, 11, 11)
+        );
         assert!(e[0].help.as_deref().unwrap().contains("Europe/Paris"));
     }
 

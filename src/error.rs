@@ -59,7 +59,12 @@ impl Diagnostic {
     }
 
     /// A diagnostic at `span` of `text`, the whole content of the file at `path`.
-    pub fn at(path: impl Into<PathBuf>, text: &str, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn at(
+        path: impl Into<PathBuf>,
+        text: &str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let source_line = (span.line > 0)
             .then(|| text.lines().nth(span.line - 1))
             .flatten()
@@ -84,7 +89,12 @@ impl Diagnostic {
         if self.span.line == 0 {
             self.path.display().to_string()
         } else {
-            format!("{}:{}:{}", self.path.display(), self.span.line, self.span.column.max(1))
+            format!(
+                "{}:{}:{}",
+                self.path.display(),
+                self.span.line,
+                self.span.column.max(1)
+            )
         }
     }
 
@@ -96,7 +106,12 @@ impl Diagnostic {
             ("", "", "", "")
         };
         let mut out = String::new();
-        let _ = writeln!(out, "{bold}{}{reset}: {red}error{reset}: {bold}{}{reset}", self.location(), self.message);
+        let _ = writeln!(
+            out,
+            "{bold}{}{reset}: {red}error{reset}: {bold}{}{reset}",
+            self.location(),
+            self.message
+        );
         if let Some(line) = &self.source_line {
             let number = self.span.line.to_string();
             let pad = " ".repeat(number.len());
@@ -134,7 +149,10 @@ pub enum Error {
 impl Error {
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: io::Error) -> Error {
-        Error::Io { path: path.to_path_buf(), source }
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
     /// The process exit status for this error, as FORMAT.md section 6 sets it.
@@ -175,7 +193,9 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 
 /// Whether standard error is a terminal that wants colour.
 pub fn stderr_wants_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal() && std::env::var("TERM").map_or(true, |t| t != "dumb")
+    std::env::var_os("NO_COLOR").is_none()
+        && io::stderr().is_terminal()
+        && std::env::var("TERM").map_or(true, |t| t != "dumb")
 }
 
 /// Prints an error to standard error: every diagnostic, then the count.
@@ -190,18 +210,27 @@ pub fn print_error(error: &Error) {
             let _ = writeln!(err, "{}", summary(diagnostics));
         }
         other => {
-            let (red, reset) = if color { ("\x1b[1;31m", "\x1b[0m") } else { ("", "") };
+            let (red, reset) = if color {
+                ("\x1b[1;31m", "\x1b[0m")
+            } else {
+                ("", "")
+            };
             let _ = writeln!(err, "{red}error{reset}: {other}");
         }
     }
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3) && *d < c.chars().count().max(word.chars().count()))
+        .filter(|(d, c)| {
+            *d <= 2.max(c.chars().count() / 3) && *d < c.chars().count().max(word.chars().count())
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -229,8 +258,13 @@ mod tests {
     #[test]
     fn a_diagnostic_shows_the_line_and_a_caret_under_the_span() {
         let text = "---\ntitle: x\ncomponents: [dsn]\n---\n";
-        let d = Diagnostic::at("incidents/a.md", text, Span::new(3, 14, 3), "unknown component `dsn`")
-            .with_help("did you mean `dns`?");
+        let d = Diagnostic::at(
+            "incidents/a.md",
+            text,
+            Span::new(3, 14, 3),
+            "unknown component `dsn`",
+        )
+        .with_help("did you mean `dns`?");
         assert_eq!(
             d.render(false),
             "incidents/a.md:3:14: error: unknown component `dsn`\n  |\n3 | components: [dsn]\n  |              ^^^\n  = help: did you mean `dns`?\n"

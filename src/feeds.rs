@@ -39,12 +39,19 @@ pub fn entries(model: &StatusModel, keep: impl Fn(usize) -> bool, limit: usize) 
     let mut posts: Vec<(usize, usize)> = Vec::new();
     for (n, i) in site.incidents.iter().enumerate() {
         if keep(n) {
-            posts.extend(i.posts.iter().enumerate().filter(|(_, p)| p.at <= model.now).map(|(k, _)| (n, k)));
+            posts.extend(
+                i.posts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.at <= model.now)
+                    .map(|(k, _)| (n, k)),
+            );
         }
     }
     let at = |&(n, k): &(usize, usize)| site.incidents[n].posts[k].at;
     posts.sort_by(|a, b| {
-        at(b).cmp(&at(a))
+        at(b)
+            .cmp(&at(a))
             .then_with(|| site.incidents[a.0].id.cmp(&site.incidents[b.0].id))
             .then_with(|| b.1.cmp(&a.1))
     });
@@ -64,7 +71,13 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
         _ => t.update_status(effective),
     };
     let col = t.colon;
-    let mut facts = format!("{}{col} {} — {}{col} {}", t.severity, t.severity(i.severity), t.started, lang.datetime(i.start, tz));
+    let mut facts = format!(
+        "{}{col} {} — {}{col} {}",
+        t.severity,
+        t.severity(i.severity),
+        t.started,
+        lang.datetime(i.start, tz)
+    );
     if let Some(end) = i.end {
         facts.push_str(&format!(" — {}{col} {}", t.ended, lang.datetime(end, tz)));
     }
@@ -81,7 +94,11 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
         categories: i
             .impacts
             .iter()
-            .filter_map(|imp| site.config.component(&imp.component).map(|c| c.name.clone()))
+            .filter_map(|imp| {
+                site.config
+                    .component(&imp.component)
+                    .map(|c| c.name.clone())
+            })
             .collect(),
         html: format!("{facts}{}", p.html),
     }
@@ -90,7 +107,10 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
 /// The absolute URL of post `k` of incident `n`.
 pub fn post_url(site: &Site, n: usize, k: usize) -> String {
     let i = &site.incidents[n];
-    format!("{}incidents/{}/#{}", site.config.base_url, i.id, i.posts[k].anchor)
+    format!(
+        "{}incidents/{}/#{}",
+        site.config.base_url, i.id, i.posts[k].anchor
+    )
 }
 
 /// Escapes text for HTML and XML.
@@ -136,7 +156,10 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         RssFeed {
             title: &cfg.title,
             link: cfg.base_url.clone(),
-            description: cfg.description.clone().unwrap_or_else(|| t.feed_description.to_string()),
+            description: cfg
+                .description
+                .clone()
+                .unwrap_or_else(|| t.feed_description.to_string()),
             lang: cfg.lang.code(),
             self_url: format!("{}feed.xml", cfg.base_url),
             last_build: items.first().map(FeedEntry::rfc822),
@@ -145,7 +168,11 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     )?);
     for (k, c) in cfg.components.iter().enumerate() {
         let mine = &model.components[k].incidents;
-        let items = entries(model, |n| mine.binary_search_by(|m| m.cmp(&n)).is_ok(), cfg.feed_items);
+        let items = entries(
+            model,
+            |n| mine.binary_search_by(|m| m.cmp(&n)).is_ok(),
+            cfg.feed_items,
+        );
         let path = format!("components/{}/feed.xml", c.id);
         files.push(rss(
             &path,
@@ -164,6 +191,8 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
 }
 
 fn rss(path: &str, feed: RssFeed) -> Result<OutputFile, Error> {
-    let xml = feed.render().map_err(|e| Error::Render(format!("{path}: {e}")))?;
+    let xml = feed
+        .render()
+        .map_err(|e| Error::Render(format!("{path}: {e}")))?;
     Ok(OutputFile::new(path, xml.into_bytes()))
 }

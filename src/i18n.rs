@@ -17,7 +17,11 @@ pub enum Lang {
 impl Lang {
     /// The language for a `site.yaml` code (`fr`, `fr-FR`, `en`, `en-GB`…).
     pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = code
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match primary.as_str() {
             "fr" => Some(Lang::Fr),
             "en" => Some(Lang::En),
@@ -61,18 +65,24 @@ impl Lang {
     /// "samedi 28 octobre 2017".
     pub fn date(self, t: DateTime<Utc>, tz: Tz) -> String {
         let local = tz.from_utc_datetime(&t.naive_utc());
-        local.format_localized("%A %-d %B %Y", self.locale()).to_string()
+        local
+            .format_localized("%A %-d %B %Y", self.locale())
+            .to_string()
     }
 
     /// "28 oct. 2017" — short, for lists.
     pub fn short_date(self, t: DateTime<Utc>, tz: Tz) -> String {
         let local = tz.from_utc_datetime(&t.naive_utc());
-        local.format_localized("%-d %b %Y", self.locale()).to_string()
+        local
+            .format_localized("%-d %b %Y", self.locale())
+            .to_string()
     }
 
     /// "00:44".
     pub fn time(self, t: DateTime<Utc>, tz: Tz) -> String {
-        tz.from_utc_datetime(&t.naive_utc()).format("%H:%M").to_string()
+        tz.from_utc_datetime(&t.naive_utc())
+            .format("%H:%M")
+            .to_string()
     }
 
     /// "octobre 2017", capitalised for a heading: "Octobre 2017".
@@ -200,8 +210,18 @@ pub struct Strings {
 static FR: Strings = Strings {
     colon: "\u{a0}:",
     months: [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ],
     skip_to_content: "Aller au contenu",
     current_status: "État actuel",
@@ -284,8 +304,18 @@ static FR: Strings = Strings {
 static EN: Strings = Strings {
     colon: ":",
     months: [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ],
     skip_to_content: "Skip to content",
     current_status: "Current status",
@@ -429,8 +459,14 @@ mod tests {
     fn french_dates_use_french_day_and_month_names() {
         let t = Utc.with_ymd_and_hms(2017, 10, 27, 22, 44, 0).unwrap();
         let paris = chrono_tz::Europe::Paris;
-        assert_eq!(Lang::Fr.datetime(t, paris), "samedi 28 octobre 2017, 00:44 CEST");
-        assert_eq!(Lang::En.datetime(t, paris), "Saturday 28 October 2017, 00:44 CEST");
+        assert_eq!(
+            Lang::Fr.datetime(t, paris),
+            "samedi 28 octobre 2017, 00:44 CEST"
+        );
+        assert_eq!(
+            Lang::En.datetime(t, paris),
+            "Saturday 28 October 2017, 00:44 CEST"
+        );
     }
 
     #[test]

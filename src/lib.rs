@@ -20,6 +20,7 @@ pub mod model;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod status;
 pub mod yaml;
 
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use cli::{root_or_cwd, resolve_now, Cli, CliCommand};
+use cli::{resolve_now, root_or_cwd, Cli, CliCommand};
 use content::LoadOptions;
 use error::Error;
 use model::Site;
@@ -54,10 +55,22 @@ pub struct BuildReport {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        CliCommand::Build { root, out, now, drafts, base_url } => {
+        CliCommand::Build {
+            root,
+            out,
+            now,
+            drafts,
+            base_url,
+        } => {
             let root = root_or_cwd(root);
             let out = out.unwrap_or_else(|| root.join("public"));
-            let options = BuildOptions { root, out, now: resolve_now(now.as_deref())?, drafts, base_url };
+            let options = BuildOptions {
+                root,
+                out,
+                now: resolve_now(now.as_deref())?,
+                drafts,
+                base_url,
+            };
             let started = std::time::Instant::now();
             let report = build(&options)?;
             let w = &report.write;
@@ -86,24 +99,55 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
-        CliCommand::New { title, severity, components, root, now } => {
-            let options = new::NewOptions { root: root_or_cwd(root), title, severity, components, now: resolve_now(now.as_deref())? };
+        CliCommand::New {
+            title,
+            severity,
+            components,
+            root,
+            now,
+        } => {
+            let options = new::NewOptions {
+                root: root_or_cwd(root),
+                title,
+                severity,
+                components,
+                now: resolve_now(now.as_deref())?,
+            };
             let path = new::new_incident(&options)?;
             println!("created {}", path.display());
             Ok(())
         }
-        CliCommand::Serve { .. } | CliCommand::Announce { .. } => {
-            Err(Error::Usage("this command is not available in this build".to_string()))
-        }
+        CliCommand::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            poll,
+        } => serve::serve(&serve::ServeOptions {
+            root: root_or_cwd(root),
+            port,
+            bind,
+            drafts,
+            poll,
+        }),
+        CliCommand::Announce { .. } => Err(Error::Usage(
+            "this command is not available in this build".to_string(),
+        )),
     }
 }
 
 /// Loads, derives and renders the site at `root`: everything but writing.
-pub fn generate(root: &Path, now: DateTime<Utc>, drafts: bool, base_url: Option<&str>) -> Result<(Site, Vec<OutputFile>), Error> {
+pub fn generate(
+    root: &Path,
+    now: DateTime<Utc>,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> Result<(Site, Vec<OutputFile>), Error> {
     let mut site = content::load(root, &LoadOptions { drafts })?;
     if let Some(url) = base_url {
-        site.config.base_url = config::normalize_base_url(url)
-            .ok_or_else(|| Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL")))?;
+        site.config.base_url = config::normalize_base_url(url).ok_or_else(|| {
+            Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL"))
+        })?;
     }
     let model = status::derive(&site, now);
     let files = render::site(&model)?;
@@ -114,25 +158,43 @@ pub fn generate(root: &Path, now: DateTime<Utc>, drafts: bool, base_url: Option<
 /// `vigie build`: generate the site and replace the output with it, atomically.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     check_output_place(&options.root, &options.out)?;
-    let (site, files) = generate(&options.root, options.now, options.drafts, options.base_url.as_deref())?;
+    let (site, files) = generate(
+        &options.root,
+        options.now,
+        options.drafts,
+        options.base_url.as_deref(),
+    )?;
     let write = output::write(&options.out, &files)?;
-    Ok(BuildReport { incidents: site.incidents.len(), files: files.len(), write })
+    Ok(BuildReport {
+        incidents: site.incidents.len(),
+        files: files.len(),
+        write,
+    })
 }
 
 /// Refuses an output folder that would hide or destroy the sources.
 fn check_output_place(root: &Path, out: &Path) -> Result<(), Error> {
     let root = absolute(root);
     let out = absolute(out);
-    let refuse = |why: &str| Err(Error::Usage(format!("refusing --out `{}`: {why}", out.display())));
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "refusing --out `{}`: {why}",
+            out.display()
+        )))
+    };
     if out == root {
-        return refuse("it is the site's root; the output must be a folder of its own, e.g. public/");
+        return refuse(
+            "it is the site's root; the output must be a folder of its own, e.g. public/",
+        );
     }
     if root.starts_with(&out) {
         return refuse("it contains the site's sources");
     }
     for sources in ["incidents", "static", "themes"] {
         if out.starts_with(root.join(sources)) {
-            return refuse(&format!("it is inside {sources}/, which holds the site's sources"));
+            return refuse(&format!(
+                "it is inside {sources}/, which holds the site's sources"
+            ));
         }
     }
     Ok(())
@@ -140,7 +202,11 @@ fn check_output_place(root: &Path, out: &Path) -> Result<(), Error> {
 
 /// `path` made absolute and, as far as it exists, free of symbolic links and `..`.
 fn absolute(path: &Path) -> PathBuf {
-    let path = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
     // Canonicalize the longest existing ancestor, then add the rest back.
     let mut existing = path.as_path();
     let mut rest = Vec::new();

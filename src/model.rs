@@ -175,12 +175,19 @@ impl Incident {
 
     /// The severity this incident has on `component`, if it affects it.
     pub fn severity_on(&self, component: &str) -> Option<Severity> {
-        self.impacts.iter().find(|i| i.component == component).map(|i| i.severity)
+        self.impacts
+            .iter()
+            .find(|i| i.component == component)
+            .map(|i| i.severity)
     }
 
     /// The time of the latest post.
     pub fn last_post_at(&self) -> DateTime<Utc> {
-        self.posts.iter().map(|p| p.at).max().unwrap_or(self.published)
+        self.posts
+            .iter()
+            .map(|p| p.at)
+            .max()
+            .unwrap_or(self.published)
     }
 }
 

@@ -32,19 +32,38 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
     }
     let severity = Severity::from_keyword(&options.severity).ok_or_else(|| {
         let words: Vec<&str> = Severity::ALL.iter().map(|s| s.keyword()).collect();
-        let hint = did_you_mean(&options.severity, words.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-        Error::Usage(format!("unknown severity `{}`{hint}; use one of {}", options.severity, words.join(", ")))
+        let hint = did_you_mean(&options.severity, words.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        Error::Usage(format!(
+            "unknown severity `{}`{hint}; use one of {}",
+            options.severity,
+            words.join(", ")
+        ))
     })?;
     let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
     for c in &options.components {
         if !known.contains(&c.as_str()) {
-            let hint = did_you_mean(c, known.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-            return Err(Error::Usage(format!("unknown component `{c}`{hint}; known: {}", known.join(", "))));
+            let hint = did_you_mean(c, known.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "unknown component `{c}`{hint}; known: {}",
+                known.join(", ")
+            )));
         }
     }
     let local = config.tz.from_utc_datetime(&options.now.naive_utc());
     let slug = incident_id(title);
-    let slug = if slug.is_empty() { "incident".to_string() } else { slug.chars().take(60).collect::<String>().trim_end_matches('-').to_string() };
+    let slug = if slug.is_empty() {
+        "incident".to_string()
+    } else {
+        slug.chars()
+            .take(60)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string()
+    };
     let dir = options.root.join("incidents");
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let path = dir.join(format!("{}-{slug}.md", local.format("%Y-%m-%d")));
@@ -57,7 +76,10 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
     let quoted_title = serde_yaml::to_string(title).map_err(|e| Error::Usage(e.to_string()))?;
     let mut text = format!("---\ntitle: {}\nstart: {start}\n# end: (leave out while it is still going on)\nseverity: {}\n", quoted_title.trim_end(), severity.keyword());
     if !options.components.is_empty() {
-        text.push_str(&format!("components: [{}]\n", options.components.join(", ")));
+        text.push_str(&format!(
+            "components: [{}]\n",
+            options.components.join(", ")
+        ));
     }
     let body = match config.lang {
         crate::i18n::Lang::Fr => "Décrivez ce que voient les clients, ce qui est touché et quand viendra la prochaine information.\n",
@@ -73,6 +95,7 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
             Error::io(&path, e)
         }
     })?;
-    file.write_all(text.as_bytes()).map_err(|e| Error::io(&path, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(&path, e))?;
     Ok(path)
 }

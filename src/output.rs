@@ -33,7 +33,10 @@ pub struct WriteReport {
 
 /// The staging directory that goes with `out`.
 pub fn staging_dir(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.vigie-staging"))
 }
 
@@ -42,7 +45,10 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
     let out = resolve(out)?;
     check_is_ours(&out)?;
     if out.is_dir() && holds_exactly(&out, files)? {
-        return Ok(WriteReport { unchanged: true, ..WriteReport::default() });
+        return Ok(WriteReport {
+            unchanged: true,
+            ..WriteReport::default()
+        });
     }
     let staging = staging_dir(&out);
     if !staging.is_dir() {
@@ -69,7 +75,10 @@ fn resolve(out: &Path) -> Result<PathBuf, Error> {
     match fs::canonicalize(out) {
         Ok(p) => Ok(p),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let parent = out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             let parent = fs::canonicalize(parent).map_err(|e| Error::io(parent, e))?;
             Ok(parent.join(out.file_name().unwrap_or_default()))
@@ -81,14 +90,19 @@ fn resolve(out: &Path) -> Result<PathBuf, Error> {
 /// Refuses to replace a directory that does not look like a vigie output.
 fn check_is_ours(out: &Path) -> Result<(), Error> {
     if out.exists() && !out.is_dir() {
-        return Err(Error::Refused(format!("`{}` exists and is not a directory; refusing to replace it", out.display())));
+        return Err(Error::Refused(format!(
+            "`{}` exists and is not a directory; refusing to replace it",
+            out.display()
+        )));
     }
     if !out.is_dir() {
         return Ok(());
     }
     let mut entries = fs::read_dir(out).map_err(|e| Error::io(out, e))?;
     let empty = entries.next().is_none();
-    let foreign = ["site.yaml", ".git", "Cargo.toml"].iter().any(|n| out.join(n).exists());
+    let foreign = ["site.yaml", ".git", "Cargo.toml"]
+        .iter()
+        .any(|n| out.join(n).exists());
     if !empty && (foreign || !out.join("index.html").is_file()) {
         return Err(Error::Refused(format!(
             "`{}` is not empty and does not look like a site built by vigie (no index.html, or it holds sources); \
@@ -129,7 +143,10 @@ fn holds_exactly(dir: &Path, files: &[OutputFile]) -> Result<bool, Error> {
 /// The `/`-separated path of `path` under `dir`.
 fn rel(dir: &Path, path: &Path) -> String {
     let r = path.strip_prefix(dir).unwrap_or(path);
-    r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Mirrors `from` into a new `to` with hard links (copies where links are impossible).
@@ -182,7 +199,9 @@ fn sync(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
     for f in files {
         let path = dir.join(&f.path);
         let same = match fs::metadata(&path) {
-            Ok(m) if m.is_file() && m.len() == f.bytes.len() as u64 => fs::read(&path).map(|b| b == f.bytes).unwrap_or(false),
+            Ok(m) if m.is_file() && m.len() == f.bytes.len() as u64 => {
+                fs::read(&path).map(|b| b == f.bytes).unwrap_or(false)
+            }
             _ => false,
         };
         if same {
@@ -214,7 +233,15 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
     let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
     // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
-    let r = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
     if r == 0 {
         return Ok(());
     }
@@ -235,7 +262,9 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 fn exchange_by_renames(a: &Path, b: &Path) -> io::Result<()> {
     let aside = b.with_file_name(format!(
         ".{}.vigie-old",
-        b.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        b.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     ));
     if aside.exists() {
         fs::remove_dir_all(&aside)?;
@@ -250,7 +279,10 @@ mod tests {
     use super::*;
 
     fn files(pairs: &[(&str, &str)]) -> Vec<OutputFile> {
-        pairs.iter().map(|(p, b)| OutputFile::new(*p, b.as_bytes().to_vec())).collect()
+        pairs
+            .iter()
+            .map(|(p, b)| OutputFile::new(*p, b.as_bytes().to_vec()))
+            .collect()
     }
 
     fn tree(dir: &Path) -> Vec<(String, String)> {
@@ -270,7 +302,13 @@ mod tests {
         let out = tmp.path().join("public");
         write(&out, &files(&[("index.html", "1"), ("a/index.html", "a")])).unwrap();
         let r = write(&out, &files(&[("index.html", "2"), ("b/index.html", "b")])).unwrap();
-        assert_eq!(tree(&out), [("b/index.html".into(), "b".into()), ("index.html".into(), "2".into())]);
+        assert_eq!(
+            tree(&out),
+            [
+                ("b/index.html".into(), "b".into()),
+                ("index.html".into(), "2".into())
+            ]
+        );
         assert_eq!(r.removed, 1);
         // A third build goes through the old output, now the staging folder.
         write(&out, &files(&[("index.html", "3")])).unwrap();
@@ -283,10 +321,19 @@ mod tests {
         let out = tmp.path().join("public");
         let f = files(&[("index.html", "1"), ("a/b.html", "x")]);
         write(&out, &f).unwrap();
-        let before = fs::metadata(out.join("a/b.html")).unwrap().modified().unwrap();
+        let before = fs::metadata(out.join("a/b.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
         let r = write(&out, &f).unwrap();
         assert!(r.unchanged);
-        assert_eq!(fs::metadata(out.join("a/b.html")).unwrap().modified().unwrap(), before);
+        assert_eq!(
+            fs::metadata(out.join("a/b.html"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            before
+        );
     }
 
     #[test]
@@ -297,8 +344,20 @@ mod tests {
         write(&out, &files(&[("index.html", "2"), ("same.html", "s")])).unwrap();
         // Staging now holds build 1, sharing `same.html` with the live output.
         write(&out, &files(&[("index.html", "3"), ("same.html", "t")])).unwrap();
-        assert_eq!(tree(&out), [("index.html".into(), "3".into()), ("same.html".into(), "t".into())]);
-        assert_eq!(tree(&staging_dir(&out)), [("index.html".into(), "2".into()), ("same.html".into(), "s".into())]);
+        assert_eq!(
+            tree(&out),
+            [
+                ("index.html".into(), "3".into()),
+                ("same.html".into(), "t".into())
+            ]
+        );
+        assert_eq!(
+            tree(&staging_dir(&out)),
+            [
+                ("index.html".into(), "2".into()),
+                ("same.html".into(), "s".into())
+            ]
+        );
     }
 
     #[test]
@@ -307,7 +366,10 @@ mod tests {
         let out = tmp.path().join("docs");
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("notes.txt"), "mine").unwrap();
-        assert!(matches!(write(&out, &files(&[("index.html", "1")])), Err(Error::Refused(_))));
+        assert!(matches!(
+            write(&out, &files(&[("index.html", "1")])),
+            Err(Error::Refused(_))
+        ));
         assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
     }
 

@@ -13,7 +13,10 @@ pub const HELP_SEP: &str = "\n= help: ";
 
 /// Deserializes `text`. Empty input is read as an empty mapping so that missing keys are
 /// reported by name rather than as "EOF".
-pub fn from_str<T: DeserializeOwned>(text: &str, _line_offset: usize) -> Result<T, serde_yaml::Error> {
+pub fn from_str<T: DeserializeOwned>(
+    text: &str,
+    _line_offset: usize,
+) -> Result<T, serde_yaml::Error> {
     if text.trim().is_empty() {
         serde_yaml::from_str("{}")
     } else {
@@ -44,7 +47,9 @@ pub fn diagnostic_at(
     };
     // Errors raised by our own Deserialize impls (they carry a hint) are placed at the
     // start of the document by serde_yaml: find the value they quote instead.
-    let quoted = || between(&message, "`", "`").and_then(|token| find_anywhere(file_text, line_offset, token));
+    let quoted = || {
+        between(&message, "`", "`").and_then(|token| find_anywhere(file_text, line_offset, token))
+    };
     let mut span = match err.location() {
         Some(_) if help.is_some() => quoted().unwrap_or(Span::new(line_offset + 1, 1, 1)),
         Some(loc) => Span::new(loc.line() + line_offset, loc.column(), 1),
@@ -69,7 +74,10 @@ pub fn diagnostic_at(
         )
     } else if let Some(variant) = between(&message, "unknown variant `", "`") {
         span.len = variant.chars().count();
-        (format!("unknown value `{variant}`"), help.or_else(|| message.split_once(", ").map(|(_, e)| e.to_string())))
+        (
+            format!("unknown value `{variant}`"),
+            help.or_else(|| message.split_once(", ").map(|(_, e)| e.to_string())),
+        )
     } else {
         (message, help)
     };
@@ -82,21 +90,36 @@ pub fn diagnostic_at(
 }
 
 /// [`diagnostic_at`] for a whole-file YAML document.
-pub fn diagnostic(path: &Path, text: &str, err: &serde_yaml::Error, keys: &[&str], what: &str) -> Diagnostic {
+pub fn diagnostic(
+    path: &Path,
+    text: &str,
+    err: &serde_yaml::Error,
+    keys: &[&str],
+    what: &str,
+) -> Diagnostic {
     diagnostic_at(path, text, 0, err, keys, what)
 }
 
 /// The first place `token` stands as a whole word, from line `from_line` (0-based) on.
 fn find_anywhere(text: &str, from_line: usize, token: &str) -> Option<Span> {
-    text.lines().enumerate().skip(from_line).find_map(|(i, line)| {
-        let col = find_token(line, 0, token)?;
-        Some(Span::new(i + 1, line[..col].chars().count() + 1, token.chars().count()))
-    })
+    text.lines()
+        .enumerate()
+        .skip(from_line)
+        .find_map(|(i, line)| {
+            let col = find_token(line, 0, token)?;
+            Some(Span::new(
+                i + 1,
+                line[..col].chars().count() + 1,
+                token.chars().count(),
+            ))
+        })
 }
 
 /// Length of the token starting at `span` (up to a space, comma, colon or bracket).
 fn token_len(text: &str, span: Span) -> usize {
-    let Some(line) = text.lines().nth(span.line.saturating_sub(1)) else { return 1 };
+    let Some(line) = text.lines().nth(span.line.saturating_sub(1)) else {
+        return 1;
+    };
     let rest: String = line.chars().skip(span.column.saturating_sub(1)).collect();
     let n = rest
         .chars()
@@ -139,8 +162,13 @@ pub fn locate_nth_value(text: &str, from_line: usize, key: &str, value: &str, n:
             in_key = true;
             key_indent = col;
             col + key.len() + 1
-        } else if in_key && (line.trim().is_empty() || indent > key_indent || line.trim_start().starts_with('-')) {
-            if !line.trim().is_empty() && indent <= key_indent && !line.trim_start().starts_with('-') {
+        } else if in_key
+            && (line.trim().is_empty() || indent > key_indent || line.trim_start().starts_with('-'))
+        {
+            if !line.trim().is_empty()
+                && indent <= key_indent
+                && !line.trim_start().starts_with('-')
+            {
                 in_key = false;
                 continue;
             }
@@ -179,7 +207,8 @@ fn find_token(line: &str, from: usize, token: &str) -> Option<usize> {
         let at = start + pos;
         let before = line[..at].chars().next_back();
         let after = line[at + token.len()..].chars().next();
-        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        let is_word =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
         if !is_word(before) && !is_word(after) {
             return Some(at);
         }

@@ -140,8 +140,13 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
     }
     let first_line = text.lines().next().unwrap_or("");
     if first_line.trim_end() != "---" {
-        return Err(Diagnostic::at(path, text, Span::new(1, 1, first_line.chars().count().max(1)), "the file does not start with `---`")
-            .with_help("an incident file starts with front matter between two `---` lines"));
+        return Err(Diagnostic::at(
+            path,
+            text,
+            Span::new(1, 1, first_line.chars().count().max(1)),
+            "the file does not start with `---`",
+        )
+        .with_help("an incident file starts with front matter between two `---` lines"));
     }
     let mut offset = first_line.len() + line_break_len(&text[first_line.len()..]);
     let front_start = offset;
@@ -156,8 +161,13 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         }
         offset += line.len();
     }
-    Err(Diagnostic::at(path, text, Span::new(1, 1, 3), "the front matter has no closing `---`")
-        .with_help("end the front matter with a line holding only `---`, before the Markdown text"))
+    Err(Diagnostic::at(
+        path,
+        text,
+        Span::new(1, 1, 3),
+        "the front matter has no closing `---`",
+    )
+    .with_help("end the front matter with a line holding only `---`, before the Markdown text"))
 }
 
 fn line_break_len(rest: &str) -> usize {
@@ -169,7 +179,12 @@ fn line_break_len(rest: &str) -> usize {
 }
 
 /// Parses one incident file. `path` is the path shown in diagnostics, `id` the incident's id.
-pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incident, Vec<Diagnostic>> {
+pub fn parse(
+    path: &Path,
+    id: &str,
+    text: &str,
+    config: &Config,
+) -> Result<Incident, Vec<Diagnostic>> {
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
     let text_for_spans = text.strip_prefix('\u{feff}').unwrap_or(text);
     let line0 = split.front_line;
@@ -179,7 +194,14 @@ pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incid
         } else {
             FRONT_KEYS
         };
-        vec![yaml::diagnostic_at(path, text_for_spans, line0, &e, keys, "the front matter")]
+        vec![yaml::diagnostic_at(
+            path,
+            text_for_spans,
+            line0,
+            &e,
+            keys,
+            "the front matter",
+        )]
     })?;
 
     let mut errors = Vec::new();
@@ -213,8 +235,13 @@ pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incid
             },
             None => {
                 errors.push(
-                    here(update_span(text_for_spans, line0, n), format!("update {} has no `at`", n + 1))
-                        .with_help("give each update the time it was posted, e.g. `at: 2017-10-28 09:30`"),
+                    here(
+                        update_span(text_for_spans, line0, n),
+                        format!("update {} has no `at`", n + 1),
+                    )
+                    .with_help(
+                        "give each update the time it was posted, e.g. `at: 2017-10-28 09:30`",
+                    ),
                 );
                 None
             }
@@ -224,21 +251,36 @@ pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incid
 
     let title = raw.title.as_deref().map(str::trim).unwrap_or("");
     if title.is_empty() {
-        let span = if raw.title.is_some() { locate_key(text_for_spans, line0, "title") } else { Span::new(1, 1, 3) };
-        errors.push(here(span, "missing `title`".to_string()).with_help("add a line `title: …` to the front matter"));
+        let span = if raw.title.is_some() {
+            locate_key(text_for_spans, line0, "title")
+        } else {
+            Span::new(1, 1, 3)
+        };
+        errors.push(
+            here(span, "missing `title`".to_string())
+                .with_help("add a line `title: …` to the front matter"),
+        );
     }
     if raw.start.is_none() {
         errors.push(
-            here(Span::new(1, 1, 3), "missing `start`".to_string())
-                .with_help("add a line `start: YYYY-MM-DD HH:MM` (site time zone) to the front matter"),
+            here(Span::new(1, 1, 3), "missing `start`".to_string()).with_help(
+                "add a line `start: YYYY-MM-DD HH:MM` (site time zone) to the front matter",
+            ),
         );
     }
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
-            let spec = raw.end.as_ref().map(TimeSpec::source_text).unwrap_or_default();
+            let spec = raw
+                .end
+                .as_ref()
+                .map(TimeSpec::source_text)
+                .unwrap_or_default();
             errors.push(
-                here(locate_value(text_for_spans, line0, "end", &spec), "`end` is before `start`".to_string())
-                    .with_help("check the date and time of both; `end` is when the incident stopped"),
+                here(
+                    locate_value(text_for_spans, line0, "end", &spec),
+                    "`end` is before `start`".to_string(),
+                )
+                .with_help("check the date and time of both; `end` is when the incident stopped"),
             );
         }
     }
@@ -257,7 +299,14 @@ pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incid
         None => match raw.severity {
             Some(sev) => (
                 Some(sev),
-                config.components.iter().map(|c| Impact { component: c.id.clone(), severity: sev }).collect(),
+                config
+                    .components
+                    .iter()
+                    .map(|c| Impact {
+                        component: c.id.clone(),
+                        severity: sev,
+                    })
+                    .collect(),
             ),
             None => (None, Vec::new()),
         },
@@ -265,10 +314,17 @@ pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incid
             let mut impacts = Vec::new();
             for cid in &ids {
                 if config.component(cid).is_none() {
-                    let nth = ids.iter().take_while(|x| !std::ptr::eq(*x, cid)).filter(|x| *x == cid).count();
+                    let nth = ids
+                        .iter()
+                        .take_while(|x| !std::ptr::eq(*x, cid))
+                        .filter(|x| *x == cid)
+                        .count();
                     unknown_component(cid, nth);
                 } else if let Some(sev) = raw.severity {
-                    impacts.push(Impact { component: cid.clone(), severity: sev });
+                    impacts.push(Impact {
+                        component: cid.clone(),
+                        severity: sev,
+                    });
                 }
             }
             (raw.severity, impacts)
@@ -279,7 +335,10 @@ pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incid
                 if config.component(cid).is_none() {
                     unknown_component(cid, 0);
                 } else {
-                    impacts.push(Impact { component: cid.clone(), severity: *sev });
+                    impacts.push(Impact {
+                        component: cid.clone(),
+                        severity: *sev,
+                    });
                 }
             }
             let worst = pairs.iter().map(|(_, s)| *s).max();
@@ -313,8 +372,11 @@ pub fn parse(path: &Path, id: &str, text: &str, config: &Config) -> Result<Incid
         html: markdown::to_html(split.body, "announcement"),
         anchor: "announcement".to_string(),
     });
-    let mut updates: Vec<(DateTime<Utc>, &RawUpdate)> =
-        update_times.into_iter().flatten().zip(raw.updates.iter()).collect();
+    let mut updates: Vec<(DateTime<Utc>, &RawUpdate)> = update_times
+        .into_iter()
+        .flatten()
+        .zip(raw.updates.iter())
+        .collect();
     // Stable: updates at the same minute keep their order in the file.
     updates.sort_by_key(|(at, _)| *at);
     for (at, u) in updates {
@@ -397,8 +459,16 @@ mod tests {
         assert_eq!(i.title, "Panne");
         assert_eq!(i.impacts.len(), 3, "absent components means all");
         assert_eq!(i.posts.len(), 3);
-        assert_eq!(i.posts[1].status, Some(UpdateStatus::Resolved), "updates are sorted by time");
-        assert_eq!(i.posts[2].status, Some(UpdateStatus::Update), "status defaults to update");
+        assert_eq!(
+            i.posts[1].status,
+            Some(UpdateStatus::Resolved),
+            "updates are sorted by time"
+        );
+        assert_eq!(
+            i.posts[2].status,
+            Some(UpdateStatus::Update),
+            "status defaults to update"
+        );
         assert!(i.posts[0].html.contains("<strong>gras</strong>"));
         assert_eq!(i.published, i.start);
     }
@@ -407,8 +477,20 @@ mod tests {
     fn a_mapping_of_components_gives_each_its_severity_and_the_worst_overall() {
         let i = parse_text("---\ntitle: t\nstart: 2020-01-01 10:00\ncomponents: {mail: degraded, web: partial-outage}\n---\n").unwrap();
         assert_eq!(i.severity, Severity::PartialOutage);
-        assert_eq!(i.impacts[0], Impact { component: "web".into(), severity: Severity::PartialOutage });
-        assert_eq!(i.impacts[1], Impact { component: "mail".into(), severity: Severity::Degraded });
+        assert_eq!(
+            i.impacts[0],
+            Impact {
+                component: "web".into(),
+                severity: Severity::PartialOutage
+            }
+        );
+        assert_eq!(
+            i.impacts[1],
+            Impact {
+                component: "mail".into(),
+                severity: Severity::Degraded
+            }
+        );
     }
 
     #[test]
@@ -416,7 +498,10 @@ mod tests {
         let d = first_error("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: degraded\ncomponents: [web, dsn]\n---\n");
         assert_eq!(d.message, "unknown component `dsn`");
         assert_eq!((d.span.line, d.span.column, d.span.len), (5, 19, 3));
-        assert_eq!(d.help.as_deref(), Some("known: web, mail, dns — did you mean `dns`?"));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("known: web, mail, dns — did you mean `dns`?")
+        );
     }
 
     #[test]
@@ -437,7 +522,11 @@ mod tests {
     #[test]
     fn a_time_in_a_daylight_saving_gap_is_an_error_at_its_value() {
         let d = first_error("---\ntitle: t\nstart: 2017-03-26 02:30\nseverity: degraded\n---\n");
-        assert!(d.message.contains("does not exist in Europe/Paris"), "{}", d.message);
+        assert!(
+            d.message.contains("does not exist in Europe/Paris"),
+            "{}",
+            d.message
+        );
         assert_eq!((d.span.line, d.span.column), (3, 8));
     }
 
@@ -445,7 +534,10 @@ mod tests {
     fn every_missing_field_is_reported_together() {
         let errors = parse_text("---\ndraft: false\n---\n").unwrap_err();
         let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(messages, ["missing `title`", "missing `start`", "missing `severity`"]);
+        assert_eq!(
+            messages,
+            ["missing `title`", "missing `start`", "missing `severity`"]
+        );
     }
 
     #[test]

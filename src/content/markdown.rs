@@ -19,14 +19,24 @@ pub fn options() -> Options {
 /// `<h3>`), since a post sits under the page's `<h1>` and its own `<h2>`.
 pub fn to_html(markdown: &str, prefix: &str) -> String {
     let parser = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-            Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })
-        }
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: demote(level),
+            id,
+            classes,
+            attrs,
+        }),
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
-        Event::FootnoteReference(name) => Event::FootnoteReference(CowStr::from(format!("{prefix}-fn-{name}"))),
-        Event::Start(Tag::FootnoteDefinition(name)) => {
-            Event::Start(Tag::FootnoteDefinition(CowStr::from(format!("{prefix}-fn-{name}"))))
+        Event::FootnoteReference(name) => {
+            Event::FootnoteReference(CowStr::from(format!("{prefix}-fn-{name}")))
         }
+        Event::Start(Tag::FootnoteDefinition(name)) => Event::Start(Tag::FootnoteDefinition(
+            CowStr::from(format!("{prefix}-fn-{name}")),
+        )),
         other => other,
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
@@ -89,7 +99,10 @@ mod tests {
 
     #[test]
     fn commonmark_extensions_are_rendered() {
-        let html = to_html("| a | b |\n|---|:-:|\n| 1 | 2 |\n\n~~old~~ new[^n]\n\n[^n]: note\n", "p0");
+        let html = to_html(
+            "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n~~old~~ new[^n]\n\n[^n]: note\n",
+            "p0",
+        );
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("href=\"#p0-fn-n\""), "{html}");
@@ -108,13 +121,24 @@ mod tests {
                   [b](data:text/html,<script>alert(1)</script>)\n\n<iframe src=\"https://e.com\"></iframe>\n\n\
                   <p style=\"position:fixed\">x</p><a href=\"JaVaScRiPt:alert(1)\">c</a>";
         let html = to_html(md, "p0").to_lowercase();
-        for bad in ["<script", "onerror", "javascript:", "data:", "<iframe", "position:fixed", "style="] {
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "data:",
+            "<iframe",
+            "position:fixed",
+            "style=",
+        ] {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
     }
 
     #[test]
     fn plain_text_drops_formatting() {
-        assert_eq!(plain_text("**Bold** and [a link](https://x.fr).\n\n- one\n- two"), "Bold and a link. one two");
+        assert_eq!(
+            plain_text("**Bold** and [a link](https://x.fr).\n\n- one\n- two"),
+            "Bold and a link. one two"
+        );
     }
 }

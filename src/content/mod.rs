@@ -28,8 +28,11 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Error> {
     let config = load_config(root)?;
     let files = incident_files(root);
     let mut diagnostics = files.errors;
-    let parsed: Vec<Result<Incident, Vec<Diagnostic>>> =
-        files.paths.par_iter().map(|path| load_incident(root, path, &config)).collect();
+    let parsed: Vec<Result<Incident, Vec<Diagnostic>>> = files
+        .paths
+        .par_iter()
+        .map(|path| load_incident(root, path, &config))
+        .collect();
     let mut incidents = Vec::with_capacity(parsed.len());
     for result in parsed {
         match result {
@@ -46,27 +49,45 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Error> {
     }
     sort_incidents(&mut incidents);
     let files = static_files(root, &config.theme)?;
-    Ok(Site { config, incidents, files })
+    Ok(Site {
+        config,
+        incidents,
+        files,
+    })
 }
 
 /// The theme's `static/` files (under `assets/`), then the site's `static/` files (at the
 /// output root), sorted by output path; a later file replaces an earlier one.
 fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut files = std::collections::BTreeMap::new();
-    for (dir, prefix) in [(root.join("themes").join(theme).join("static"), "assets/"), (root.join("static"), "")] {
+    for (dir, prefix) in [
+        (root.join("themes").join(theme).join("static"), "assets/"),
+        (root.join("static"), ""),
+    ] {
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(&dir).to_path_buf();
-                Error::Io { path, source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")) }
+                Error::Io {
+                    path,
+                    source: e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+                }
             })?;
             if !entry.file_type().is_file() {
                 continue;
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
             if rel.iter().any(|part| part.starts_with('.')) {
                 continue;
             }
@@ -89,11 +110,21 @@ pub fn load_config(root: &Path) -> Result<Config, Error> {
     let text = match fs::read(&path) {
         Ok(bytes) => decode(&shown, bytes).map_err(|d| Error::Content(vec![d]))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::Content(vec![Diagnostic::file(shown, "no site.yaml in the site's root").with_help(
-                format!("run vigie in a site's folder, or pass --root; looked in `{}`", root.display()),
+            return Err(Error::Content(vec![Diagnostic::file(
+                shown,
+                "no site.yaml in the site's root",
+            )
+            .with_help(format!(
+                "run vigie in a site's folder, or pass --root; looked in `{}`",
+                root.display()
+            ))]))
+        }
+        Err(e) => {
+            return Err(Error::Content(vec![Diagnostic::file(
+                shown,
+                format!("cannot read site.yaml: {e}"),
             )]))
         }
-        Err(e) => return Err(Error::Content(vec![Diagnostic::file(shown, format!("cannot read site.yaml: {e}"))])),
     };
     Config::parse(&shown, &text).map_err(Error::Content)
 }
@@ -101,13 +132,26 @@ pub fn load_config(root: &Path) -> Result<Config, Error> {
 /// Parses one incident file, relative to `root` in diagnostics.
 fn load_incident(root: &Path, path: &Path, config: &Config) -> Result<Incident, Vec<Diagnostic>> {
     let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let bytes = fs::read(path).map_err(|e| vec![Diagnostic::file(&shown, format!("cannot read the file: {e}"))])?;
+    let bytes = fs::read(path).map_err(|e| {
+        vec![Diagnostic::file(
+            &shown,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
     let text = decode(&shown, bytes).map_err(|d| vec![d])?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
     let id = incident_id(&stem);
     if id.is_empty() {
-        return Err(vec![Diagnostic::file(&shown, format!("the file name `{stem}` gives an empty id"))
-            .with_help("name the file with letters or digits, e.g. `2017-10-28-panne-reseau.md`")]);
+        return Err(vec![Diagnostic::file(
+            &shown,
+            format!("the file name `{stem}` gives an empty id"),
+        )
+        .with_help(
+            "name the file with letters or digits, e.g. `2017-10-28-panne-reseau.md`",
+        )]);
     }
     incident::parse(&shown, &id, &text, config)
 }
@@ -117,8 +161,14 @@ fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = String::from_utf8_lossy(valid.rsplit(|&b| b == b'\n').next().unwrap_or(&[])).chars().count() + 1;
-        let mut d = Diagnostic::file(shown, format!("the file is not valid UTF-8 (line {line}, column {column})"));
+        let column = String::from_utf8_lossy(valid.rsplit(|&b| b == b'\n').next().unwrap_or(&[]))
+            .chars()
+            .count()
+            + 1;
+        let mut d = Diagnostic::file(
+            shown,
+            format!("the file is not valid UTF-8 (line {line}, column {column})"),
+        );
         d.span = crate::error::Span::new(line, column, 1);
         d.with_help("save the file as UTF-8 (most editors have it under \"encoding\")")
     })
@@ -165,7 +215,10 @@ struct Found {
 /// Every `.md` file under `incidents/`, sorted, skipping names that start with `_` or `.`.
 fn incident_files(root: &Path) -> Found {
     let dir = root.join("incidents");
-    let mut found = Found { paths: Vec::new(), errors: Vec::new() };
+    let mut found = Found {
+        paths: Vec::new(),
+        errors: Vec::new(),
+    };
     if !dir.is_dir() {
         return found;
     }
@@ -181,15 +234,22 @@ fn incident_files(root: &Path) -> Found {
             }
             Ok(_) => {}
             Err(e) => {
-                let path = e.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_else(|| dir.clone());
+                let path = e
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+                    .unwrap_or_else(|| dir.clone());
                 let message = if e.loop_ancestor().is_some() {
                     "a symbolic link loops back to a folder that contains it".to_string()
                 } else {
-                    format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string()))
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    )
                 };
-                found.errors.push(
-                    Diagnostic::file(path, message).with_help("remove or fix the link or the permissions; vigie never changes it"),
-                );
+                found.errors.push(Diagnostic::file(path, message).with_help(
+                    "remove or fix the link or the permissions; vigie never changes it",
+                ));
             }
         }
     }
@@ -211,9 +271,17 @@ fn duplicate_ids(incidents: &[Incident]) -> Vec<Diagnostic> {
         .filter(|(_, paths)| paths.len() > 1)
         .map(|(id, mut paths)| {
             paths.sort();
-            let others: Vec<String> = paths[1..].iter().map(|p| format!("`{}`", p.display())).collect();
-            Diagnostic::file(paths[0], format!("the id `{id}` is also the id of {}", others.join(", ")))
-                .with_help("ids come from file names (accents and case folded); rename one of the files")
+            let others: Vec<String> = paths[1..]
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect();
+            Diagnostic::file(
+                paths[0],
+                format!("the id `{id}` is also the id of {}", others.join(", ")),
+            )
+            .with_help(
+                "ids come from file names (accents and case folded); rename one of the files",
+            )
         })
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -226,7 +294,10 @@ mod tests {
 
     #[test]
     fn ids_fold_accents_case_and_punctuation() {
-        assert_eq!(incident_id("2017-10-28-Panne réseau"), "2017-10-28-panne-reseau");
+        assert_eq!(
+            incident_id("2017-10-28-Panne réseau"),
+            "2017-10-28-panne-reseau"
+        );
         assert_eq!(incident_id("Œuvre d'été__x"), "oeuvre-d-ete-x");
         assert_eq!(incident_id("---"), "");
         assert_eq!(incident_id("日本"), "");

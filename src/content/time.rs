@@ -37,7 +37,11 @@ impl TimeSpec {
             return Ok(TimeSpec::Fixed(dt));
         }
         // RFC 3339 with a space instead of `T`, or without seconds.
-        for fmt in ["%Y-%m-%d %H:%M:%S%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z"] {
+        for fmt in [
+            "%Y-%m-%d %H:%M:%S%:z",
+            "%Y-%m-%dT%H:%M%:z",
+            "%Y-%m-%d %H:%M%:z",
+        ] {
             if let Ok(dt) = DateTime::parse_from_str(t, fmt) {
                 return Ok(TimeSpec::Fixed(dt));
             }
@@ -48,7 +52,10 @@ impl TimeSpec {
             }
         }
         if let Some(naive) = parse_naive(t) {
-            return Ok(TimeSpec::Local { naive, text: t.to_string() });
+            return Ok(TimeSpec::Local {
+                naive,
+                text: t.to_string(),
+            });
         }
         Err(TimeError {
             message: if looks_like_a_date(t) {
@@ -119,12 +126,19 @@ fn looks_like_a_date(t: &str) -> bool {
 }
 
 fn parse_naive(t: &str) -> Option<NaiveDateTime> {
-    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
             return Some(n);
         }
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
 }
 
 impl<'de> Deserialize<'de> for TimeSpec {
@@ -136,7 +150,8 @@ impl<'de> Deserialize<'de> for TimeSpec {
                 f.write_str("a date and time such as `2017-10-28 00:44`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<TimeSpec, E> {
-                TimeSpec::parse(v).map_err(|e| E::custom(format!("{}{HELP_SEP}{}", e.message, e.help)))
+                TimeSpec::parse(v)
+                    .map_err(|e| E::custom(format!("{}{HELP_SEP}{}", e.message, e.help)))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<TimeSpec, E> {
                 self.visit_str(&v.to_string())
@@ -169,23 +184,40 @@ mod tests {
 
     #[test]
     fn rfc3339_keeps_its_own_offset() {
-        for text in ["2017-10-28T00:44:00+02:00", "2017-10-28 00:44:00+02:00", "2017-10-27T22:44Z"] {
-            assert_eq!(TimeSpec::parse(text).unwrap().resolve(Paris).unwrap(), utc("2017-10-27T22:44:00Z"), "{text}");
+        for text in [
+            "2017-10-28T00:44:00+02:00",
+            "2017-10-28 00:44:00+02:00",
+            "2017-10-27T22:44Z",
+        ] {
+            assert_eq!(
+                TimeSpec::parse(text).unwrap().resolve(Paris).unwrap(),
+                utc("2017-10-27T22:44:00Z"),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn a_time_in_the_spring_gap_asks_for_an_offset() {
-        let e = TimeSpec::parse("2017-03-26 02:30").unwrap().resolve(Paris).unwrap_err();
+        let e = TimeSpec::parse("2017-03-26 02:30")
+            .unwrap()
+            .resolve(Paris)
+            .unwrap_err();
         assert_eq!(e.message, "`2017-03-26 02:30` does not exist in Europe/Paris (the clocks jump forward that night)");
         assert!(e.help.contains("2017-03-26T02:30:00+01:00"), "{}", e.help);
     }
 
     #[test]
     fn a_time_in_the_autumn_overlap_asks_for_an_offset() {
-        let e = TimeSpec::parse("2017-10-29 02:30").unwrap().resolve(Paris).unwrap_err();
+        let e = TimeSpec::parse("2017-10-29 02:30")
+            .unwrap()
+            .resolve(Paris)
+            .unwrap_err();
         assert!(e.message.contains("happens twice"));
-        assert!(e.help.contains("2017-10-29T02:30:00+02:00") && e.help.contains("2017-10-29T02:30:00+01:00"));
+        assert!(
+            e.help.contains("2017-10-29T02:30:00+02:00")
+                && e.help.contains("2017-10-29T02:30:00+01:00")
+        );
     }
 
     #[test]

@@ -26,15 +26,24 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
-        OutputFile { path: path.into(), bytes: bytes.into() }
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
 /// The default theme's static files, compiled in; a site's `themes/default/static/` or
 /// `static/` files with the same path replace them.
 pub const THEME_ASSETS: &[(&str, &[u8])] = &[
-    ("assets/style.css", include_bytes!("../../themes/default/static/style.css")),
-    ("assets/favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
+    (
+        "assets/style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "assets/favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
 ];
 
 /// How many incidents the front page lists under "recent history" at most.
@@ -116,14 +125,24 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     files.push(page("index.html", index(model))?);
     files.push(page("404.html", not_found(model))?);
 
-    let incident_pages: Result<Vec<OutputFile>, Error> =
-        (0..site.incidents.len()).into_par_iter().map(|n| page(&format!("incidents/{}/index.html", site.incidents[n].id), incident(model, n))).collect();
+    let incident_pages: Result<Vec<OutputFile>, Error> = (0..site.incidents.len())
+        .into_par_iter()
+        .map(|n| {
+            page(
+                &format!("incidents/{}/index.html", site.incidents[n].id),
+                incident(model, n),
+            )
+        })
+        .collect();
     files.extend(incident_pages?);
 
     files.extend(history(model)?);
     for k in 0..site.config.components.len() {
         let id = &site.config.components[k].id;
-        files.push(page(&format!("components/{id}/index.html"), component(model, k))?);
+        files.push(page(
+            &format!("components/{id}/index.html"),
+            component(model, k),
+        )?);
     }
     files.extend(feeds::all(model)?);
 
@@ -140,7 +159,9 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
 }
 
 fn page(path: &str, template: impl Template) -> Result<OutputFile, Error> {
-    let html = template.render().map_err(|e| Error::Render(format!("{path}: {e}")))?;
+    let html = template
+        .render()
+        .map_err(|e| Error::Render(format!("{path}: {e}")))?;
     Ok(OutputFile::new(path, html.into_bytes()))
 }
 
@@ -163,13 +184,20 @@ fn chrome<'a>(model: &'a StatusModel<'a>, path: &str, with_built: bool) -> Chrom
     let c = &cfg.contact;
     for (label, value) in [(t.forum, &c.forum), (t.chat, &c.chat), (t.page, &c.page)] {
         if let Some(v) = value {
-            contact.push(LinkView { label: label.to_string(), href: v.clone() });
+            contact.push(LinkView {
+                label: label.to_string(),
+                href: v.clone(),
+            });
         }
     }
     if let Some(mail) = &c.email {
         contact.push(LinkView {
             label: format!("{} ({mail})", t.email),
-            href: if mail.starts_with("mailto:") { mail.clone() } else { format!("mailto:{mail}") },
+            href: if mail.starts_with("mailto:") {
+                mail.clone()
+            } else {
+                format!("mailto:{mail}")
+            },
         });
     }
     Chrome {
@@ -178,7 +206,10 @@ fn chrome<'a>(model: &'a StatusModel<'a>, path: &str, with_built: bool) -> Chrom
         site_title: &cfg.title,
         root: root_of(path),
         canonical: absolute(site, folder),
-        description: cfg.description.clone().unwrap_or_else(|| t.feed_description.to_string()),
+        description: cfg
+            .description
+            .clone()
+            .unwrap_or_else(|| t.feed_description.to_string()),
         built: with_built.then(|| TimeView::new(cfg.lang, cfg.tz, model.now)),
         tz_name: cfg.tz.name(),
         contact,
@@ -191,16 +222,27 @@ fn index<'a>(model: &'a StatusModel<'a>) -> IndexPage<'a> {
     let t = site.config.lang.strings();
     let root = "";
     let n_with = |phase: Phase| -> Vec<usize> {
-        (0..site.incidents.len()).filter(|&n| model.incidents[n].phase == phase).collect()
+        (0..site.incidents.len())
+            .filter(|&n| model.incidents[n].phase == phase)
+            .collect()
     };
-    let ongoing: Vec<IncidentSummary> = n_with(Phase::Ongoing).into_iter().map(|n| incident_summary(model, n, root)).collect();
+    let ongoing: Vec<IncidentSummary> = n_with(Phase::Ongoing)
+        .into_iter()
+        .map(|n| incident_summary(model, n, root))
+        .collect();
     // Upcoming: soonest first.
     let mut upcoming_n = n_with(Phase::Scheduled);
     upcoming_n.sort_by_key(|&n| (site.incidents[n].start, site.incidents[n].id.clone()));
-    let upcoming = upcoming_n.into_iter().map(|n| incident_summary(model, n, root)).collect();
+    let upcoming = upcoming_n
+        .into_iter()
+        .map(|n| incident_summary(model, n, root))
+        .collect();
     let since = model.now - chrono::Duration::days(i64::from(site.config.history_days));
     let recent = (0..site.incidents.len())
-        .filter(|&n| model.incidents[n].phase == Phase::Resolved && site.incidents[n].end.is_some_and(|e| e >= since))
+        .filter(|&n| {
+            model.incidents[n].phase == Phase::Resolved
+                && site.incidents[n].end.is_some_and(|e| e >= since)
+        })
         .take(RECENT_MAX)
         .map(|n| incident_summary(model, n, root))
         .collect();
@@ -252,7 +294,12 @@ fn history(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     let mut by_year: BTreeMap<i32, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
     for (n, i) in site.incidents.iter().enumerate() {
         let local = i.start.with_timezone(&tz);
-        by_year.entry(local.year()).or_default().entry(local.month()).or_default().push(n);
+        by_year
+            .entry(local.year())
+            .or_default()
+            .entry(local.month())
+            .or_default()
+            .push(n);
     }
     let years_of = |root: &str, current: Option<i32>| -> Vec<YearLink> {
         by_year
@@ -275,7 +322,10 @@ fn history(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
                     .rev()
                     .map(|(m, ns)| MonthView {
                         heading: lang.month_heading(year, *m),
-                        entries: ns.iter().map(|&n| incident_summary(model, n, root)).collect(),
+                        entries: ns
+                            .iter()
+                            .map(|&n| incident_summary(model, n, root))
+                            .collect(),
                     })
                     .collect()
             })
@@ -334,7 +384,11 @@ fn component<'a>(model: &'a StatusModel<'a>, k: usize) -> ComponentPage<'a> {
     }
     ComponentPage {
         row: component_row(model, k, &root),
-        incidents: mine.iter().take(shown).map(|&n| incident_summary(model, n, &root)).collect(),
+        incidents: mine
+            .iter()
+            .take(shown)
+            .map(|&n| incident_summary(model, n, &root))
+            .collect(),
         more: mine.len() > shown,
         total: mine.len(),
         c,
@@ -346,7 +400,9 @@ fn not_found<'a>(model: &'a StatusModel<'a>) -> NotFoundPage<'a> {
     let base = &site.config.base_url;
     // The path part of base_url: "https://h/status/" → "/status/".
     let after_scheme = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
-    let home = after_scheme.find('/').map_or("/".to_string(), |i| after_scheme[i..].to_string());
+    let home = after_scheme
+        .find('/')
+        .map_or("/".to_string(), |i| after_scheme[i..].to_string());
     let mut c = chrome(model, "404.html", false);
     c.root = home.clone();
     c.canonical = absolute(site, "404.html");

@@ -45,7 +45,10 @@ pub struct TimeView {
 
 impl TimeView {
     pub fn new(lang: Lang, tz: chrono_tz::Tz, t: DateTime<Utc>) -> TimeView {
-        TimeView { text: lang.datetime(t, tz), iso: iso(t) }
+        TimeView {
+            text: lang.datetime(t, tz),
+            iso: iso(t),
+        }
     }
 }
 
@@ -64,12 +67,28 @@ pub struct Badge {
 
 impl Badge {
     pub fn status(t: &Strings, s: Status) -> Badge {
-        Badge { class: s.keyword(), icon: icon(s), word: t.status(s) }
+        Badge {
+            class: s.keyword(),
+            icon: icon(s),
+            word: t.status(s),
+        }
     }
 
     pub fn severity(t: &Strings, s: Severity) -> Badge {
-        let status = if s == Severity::Notice { Status::Operational } else { Status::Affected(s) };
-        Badge { class: s.keyword(), icon: if s == Severity::Notice { "i" } else { icon(status) }, word: t.severity(s) }
+        let status = if s == Severity::Notice {
+            Status::Operational
+        } else {
+            Status::Affected(s)
+        };
+        Badge {
+            class: s.keyword(),
+            icon: if s == Severity::Notice {
+                "i"
+            } else {
+                icon(status)
+            },
+            word: t.severity(s),
+        }
     }
 }
 
@@ -115,7 +134,12 @@ pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSu
     let t = lang.strings();
     let i = &site.incidents[n];
     let st = &model.incidents[n];
-    let latest = i.posts.iter().rev().find(|p| p.at <= model.now).unwrap_or(&i.posts[0]);
+    let latest = i
+        .posts
+        .iter()
+        .rev()
+        .find(|p| p.at <= model.now)
+        .unwrap_or(&i.posts[0]);
     IncidentSummary {
         href: format!("{root}incidents/{}/index.html", i.id),
         title: i.title.clone(),
@@ -138,7 +162,11 @@ pub fn component_names(site: &Site, i: &Incident) -> String {
     let names: Vec<&str> = i
         .impacts
         .iter()
-        .filter_map(|imp| site.config.component(&imp.component).map(|c| c.name.as_str()))
+        .filter_map(|imp| {
+            site.config
+                .component(&imp.component)
+                .map(|c| c.name.as_str())
+        })
         .collect();
     names.join(", ")
 }
@@ -198,7 +226,11 @@ pub fn post_views(model: &StatusModel, n: usize) -> Vec<PostView> {
             let shown = p.status.unwrap_or(*effective);
             PostView {
                 anchor: p.anchor.clone(),
-                label: if k == 0 { t.announcement } else { t.update_status(shown) },
+                label: if k == 0 {
+                    t.announcement
+                } else {
+                    t.update_status(shown)
+                },
                 status_class: update_class(*effective),
                 at: TimeView::new(lang, tz, p.at),
                 author: author.clone(),
@@ -269,14 +301,21 @@ fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
     let site = model.site;
     let lang = site.config.lang;
     let t = lang.strings();
-    let date = d.date.format_localized("%-d %b %Y", locale(lang)).to_string();
+    let date = d
+        .date
+        .format_localized("%-d %b %Y", locale(lang))
+        .to_string();
     let class = match d.worst {
         None | Some(Severity::Notice) => "ok",
         Some(s) => s.keyword(),
     };
     let mut label = format!("{date} — {} {}", lang.percent(d.uptime * 100.0), t.uptime);
     if d.downtime_seconds >= 30.0 {
-        label.push_str(&format!(", {} {}", lang.duration(d.downtime_seconds.round() as i64), t.downtime));
+        label.push_str(&format!(
+            ", {} {}",
+            lang.duration(d.downtime_seconds.round() as i64),
+            t.downtime
+        ));
     } else {
         label.push_str(&format!(", {}", t.no_downtime));
     }
@@ -287,7 +326,10 @@ fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
     BarView {
         class,
         label,
-        href: d.incidents.first().map(|&n| format!("{root}incidents/{}/index.html", site.incidents[n].id)),
+        href: d
+            .incidents
+            .first()
+            .map(|&n| format!("{root}incidents/{}/index.html", site.incidents[n].id)),
     }
 }
 
@@ -306,14 +348,21 @@ pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
     for (k, c) in site.config.components.iter().enumerate() {
         let row = component_row(model, k, root);
         let status = model.components[k].status;
-        match groups.iter_mut().find(|g| g.name.is_some() && g.name == c.group) {
+        match groups
+            .iter_mut()
+            .find(|g| g.name.is_some() && g.name == c.group)
+        {
             Some(g) => {
                 if Badge::status(t, status).class != g.worst.class && status > status_of(&g.worst) {
                     g.worst = Badge::status(t, status);
                 }
                 g.components.push(row);
             }
-            None => groups.push(GroupView { name: c.group.clone(), worst: Badge::status(t, status), components: vec![row] }),
+            None => groups.push(GroupView {
+                name: c.group.clone(),
+                worst: Badge::status(t, status),
+                components: vec![row],
+            }),
         }
     }
     groups

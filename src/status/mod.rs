@@ -66,7 +66,11 @@ pub struct IncidentState {
 
 /// Derives the model of `site` at `now`.
 pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
-    let incidents: Vec<IncidentState> = site.incidents.iter().map(|i| incident_state(i, now)).collect();
+    let incidents: Vec<IncidentState> = site
+        .incidents
+        .iter()
+        .map(|i| incident_state(i, now))
+        .collect();
     let today = local_date(site.config.tz, now);
     let components: Vec<ComponentState> = site
         .config
@@ -75,7 +79,13 @@ pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
         .map(|c| component_state(site, &incidents, &c.id, today, now))
         .collect();
     let overall = overall_status(components.iter().map(|c| c.status));
-    StatusModel { site, now, overall, components, incidents }
+    StatusModel {
+        site,
+        now,
+        overall,
+        components,
+        incidents,
+    }
 }
 
 /// Where `incident` stands at `now`.
@@ -150,7 +160,12 @@ pub fn incident_state(incident: &Incident, now: DateTime<Utc>) -> IncidentState 
         Phase::Ongoing => Some((now - incident.start).num_seconds()),
         Phase::Resolved => incident.end.map(|e| (e - incident.start).num_seconds()),
     };
-    IncidentState { phase, status, post_statuses, duration_seconds }
+    IncidentState {
+        phase,
+        status,
+        post_statuses,
+        duration_seconds,
+    }
 }
 
 /// The worst of some statuses; operational when there are none.
@@ -188,9 +203,14 @@ fn component_state(
         .filter(|(_, i)| i.severity_on(component).is_some())
         .map(|(n, _)| n)
         .collect();
-    let status = component_status(mine.iter().map(|&n| (&site.incidents[n], states[n].phase)), component);
+    let status = component_status(
+        mine.iter().map(|&n| (&site.incidents[n], states[n].phase)),
+        component,
+    );
 
-    let first_day = today.checked_sub_days(Days::new(UPTIME_DAYS as u64 - 1)).unwrap_or(today);
+    let first_day = today
+        .checked_sub_days(Days::new(UPTIME_DAYS as u64 - 1))
+        .unwrap_or(today);
     let (window_start, _) = day_bounds(tz, first_day);
     // Incidents that touched the window, as intervals clipped to `now`.
     let touching: Vec<(usize, Interval)> = mine
@@ -199,8 +219,14 @@ fn component_state(
             let i = &site.incidents[n];
             let end = i.end.unwrap_or(now).min(now);
             let severity = i.severity_on(component)?;
-            (i.start < now && end > window_start && i.start <= end)
-                .then_some((n, Interval { start: i.start, end, severity }))
+            (i.start < now && end > window_start && i.start <= end).then_some((
+                n,
+                Interval {
+                    start: i.start,
+                    end,
+                    severity,
+                },
+            ))
         })
         .collect();
     let intervals: Vec<Interval> = touching.iter().map(|(_, iv)| *iv).collect();
@@ -215,13 +241,23 @@ fn component_state(
         let down = uptime::weighted_downtime(&intervals, from, to);
         let on_day: Vec<&(usize, Interval)> = touching
             .iter()
-            .filter(|(_, iv)| iv.start < to && (iv.end > from || (iv.start == iv.end && iv.start >= from)))
+            .filter(|(_, iv)| {
+                iv.start < to && (iv.end > from || (iv.start == iv.end && iv.start >= from))
+            })
             .collect();
         days.push(DayUptime {
             date,
-            uptime: if length > 0.0 { (1.0 - down / length).clamp(0.0, 1.0) } else { 1.0 },
+            uptime: if length > 0.0 {
+                (1.0 - down / length).clamp(0.0, 1.0)
+            } else {
+                1.0
+            },
             downtime_seconds: down,
-            worst: on_day.iter().map(|(_, iv)| iv.severity).filter(|s| *s != Severity::Notice).max(),
+            worst: on_day
+                .iter()
+                .map(|(_, iv)| iv.severity)
+                .filter(|s| *s != Severity::Notice)
+                .max(),
             incidents: on_day.iter().map(|(n, _)| *n).collect(),
         });
         up_seconds += length - down;
@@ -231,8 +267,17 @@ fn component_state(
             None => break,
         }
     }
-    let uptime_percent = if total_seconds > 0.0 { (100.0 * up_seconds / total_seconds).clamp(0.0, 100.0) } else { 100.0 };
-    ComponentState { status, days, uptime_percent, incidents: mine }
+    let uptime_percent = if total_seconds > 0.0 {
+        (100.0 * up_seconds / total_seconds).clamp(0.0, 100.0)
+    } else {
+        100.0
+    };
+    ComponentState {
+        status,
+        days,
+        uptime_percent,
+        incidents: mine,
+    }
 }
 
 #[cfg(test)]
@@ -254,8 +299,17 @@ mod tests {
         .unwrap()
     }
 
-    fn incident(id: &str, start: &str, end: Option<&str>, impacts: &[(&str, Severity)]) -> Incident {
-        let severity = impacts.iter().map(|(_, s)| *s).max().unwrap_or(Severity::Notice);
+    fn incident(
+        id: &str,
+        start: &str,
+        end: Option<&str>,
+        impacts: &[(&str, Severity)],
+    ) -> Incident {
+        let severity = impacts
+            .iter()
+            .map(|(_, s)| *s)
+            .max()
+            .unwrap_or(Severity::Notice);
         Incident {
             id: id.into(),
             source: PathBuf::from(format!("incidents/{id}.md")),
@@ -263,26 +317,53 @@ mod tests {
             start: t(start),
             end: end.map(t),
             severity,
-            impacts: impacts.iter().map(|(c, s)| Impact { component: c.to_string(), severity: *s }).collect(),
+            impacts: impacts
+                .iter()
+                .map(|(c, s)| Impact {
+                    component: c.to_string(),
+                    severity: *s,
+                })
+                .collect(),
             author: None,
             published: t(start),
             draft: false,
-            posts: vec![Post { at: t(start), status: None, markdown: String::new(), html: String::new(), anchor: "announcement".into() }],
+            posts: vec![Post {
+                at: t(start),
+                status: None,
+                markdown: String::new(),
+                html: String::new(),
+                anchor: "announcement".into(),
+            }],
         }
     }
 
     fn with_update(mut i: Incident, at: &str, status: UpdateStatus) -> Incident {
-        i.posts.push(Post { at: t(at), status: Some(status), markdown: String::new(), html: String::new(), anchor: at.into() });
+        i.posts.push(Post {
+            at: t(at),
+            status: Some(status),
+            markdown: String::new(),
+            html: String::new(),
+            anchor: at.into(),
+        });
         i
     }
 
     fn site(incidents: Vec<Incident>) -> Site {
-        Site { config: config(), incidents, files: Vec::new() }
+        Site {
+            config: config(),
+            incidents,
+            files: Vec::new(),
+        }
     }
 
     #[test]
     fn an_incident_is_scheduled_then_ongoing_then_resolved() {
-        let i = incident("a", "2020-01-01T10:00:00Z", Some("2020-01-01T11:00:00Z"), &[("web", Severity::MajorOutage)]);
+        let i = incident(
+            "a",
+            "2020-01-01T10:00:00Z",
+            Some("2020-01-01T11:00:00Z"),
+            &[("web", Severity::MajorOutage)],
+        );
         assert_eq!(phase(&i, t("2020-01-01T09:59:59Z")), Phase::Scheduled);
         assert_eq!(phase(&i, t("2020-01-01T10:00:00Z")), Phase::Ongoing);
         assert_eq!(phase(&i, t("2020-01-01T11:00:00Z")), Phase::Resolved);
@@ -291,11 +372,24 @@ mod tests {
     #[test]
     fn major_outage_when_an_open_incident_is_a_major_outage() {
         let s = site(vec![
-            incident("a", "2020-01-01T10:00:00Z", None, &[("web", Severity::MajorOutage)]),
-            incident("b", "2020-01-01T10:00:00Z", None, &[("web", Severity::Degraded), ("mail", Severity::Degraded)]),
+            incident(
+                "a",
+                "2020-01-01T10:00:00Z",
+                None,
+                &[("web", Severity::MajorOutage)],
+            ),
+            incident(
+                "b",
+                "2020-01-01T10:00:00Z",
+                None,
+                &[("web", Severity::Degraded), ("mail", Severity::Degraded)],
+            ),
         ]);
         let m = derive(&s, t("2020-01-01T12:00:00Z"));
-        assert_eq!(m.components[0].status, Status::Affected(Severity::MajorOutage));
+        assert_eq!(
+            m.components[0].status,
+            Status::Affected(Severity::MajorOutage)
+        );
         assert_eq!(m.components[1].status, Status::Affected(Severity::Degraded));
         assert_eq!(m.overall, Status::Affected(Severity::MajorOutage));
     }
@@ -303,9 +397,24 @@ mod tests {
     #[test]
     fn notices_and_past_or_future_incidents_leave_the_status_operational() {
         let s = site(vec![
-            incident("n", "2020-01-01T10:00:00Z", None, &[("web", Severity::Notice)]),
-            incident("past", "2019-01-01T10:00:00Z", Some("2019-01-01T11:00:00Z"), &[("web", Severity::MajorOutage)]),
-            incident("future", "2020-02-01T10:00:00Z", None, &[("web", Severity::Maintenance)]),
+            incident(
+                "n",
+                "2020-01-01T10:00:00Z",
+                None,
+                &[("web", Severity::Notice)],
+            ),
+            incident(
+                "past",
+                "2019-01-01T10:00:00Z",
+                Some("2019-01-01T11:00:00Z"),
+                &[("web", Severity::MajorOutage)],
+            ),
+            incident(
+                "future",
+                "2020-02-01T10:00:00Z",
+                None,
+                &[("web", Severity::Maintenance)],
+            ),
         ]);
         let m = derive(&s, t("2020-01-01T12:00:00Z"));
         assert_eq!(m.overall, Status::Operational);
@@ -313,22 +422,48 @@ mod tests {
 
     #[test]
     fn ongoing_maintenance_shows_as_maintenance() {
-        let s = site(vec![incident("m", "2020-01-01T10:00:00Z", Some("2020-01-01T14:00:00Z"), &[("mail", Severity::Maintenance)])]);
+        let s = site(vec![incident(
+            "m",
+            "2020-01-01T10:00:00Z",
+            Some("2020-01-01T14:00:00Z"),
+            &[("mail", Severity::Maintenance)],
+        )]);
         let m = derive(&s, t("2020-01-01T12:00:00Z"));
-        assert_eq!(m.components[1].status, Status::Affected(Severity::Maintenance));
+        assert_eq!(
+            m.components[1].status,
+            Status::Affected(Severity::Maintenance)
+        );
         assert_eq!(m.incidents[0].status, UpdateStatus::InProgress);
-        assert_eq!(m.components[1].uptime_percent, 100.0, "maintenance is not downtime");
+        assert_eq!(
+            m.components[1].uptime_percent, 100.0,
+            "maintenance is not downtime"
+        );
     }
 
     #[test]
     fn ninety_days_of_uptime_end_today() {
-        let s = site(vec![incident("a", "2020-03-01T10:00:00+01:00", Some("2020-03-01T12:24:00+01:00"), &[("web", Severity::MajorOutage)])]);
+        let s = site(vec![incident(
+            "a",
+            "2020-03-01T10:00:00+01:00",
+            Some("2020-03-01T12:24:00+01:00"),
+            &[("web", Severity::MajorOutage)],
+        )]);
         let m = derive(&s, t("2020-03-10T12:00:00Z"));
         let days = &m.components[0].days;
         assert_eq!(days.len(), UPTIME_DAYS);
-        assert_eq!(days.last().unwrap().date, NaiveDate::from_ymd_opt(2020, 3, 10).unwrap());
-        let d = days.iter().find(|d| d.date == NaiveDate::from_ymd_opt(2020, 3, 1).unwrap()).unwrap();
-        assert!((d.uptime - 0.9).abs() < 1e-9, "2 h 24 of 24 h is 10 %: {}", d.uptime);
+        assert_eq!(
+            days.last().unwrap().date,
+            NaiveDate::from_ymd_opt(2020, 3, 10).unwrap()
+        );
+        let d = days
+            .iter()
+            .find(|d| d.date == NaiveDate::from_ymd_opt(2020, 3, 1).unwrap())
+            .unwrap();
+        assert!(
+            (d.uptime - 0.9).abs() < 1e-9,
+            "2 h 24 of 24 h is 10 %: {}",
+            d.uptime
+        );
         assert_eq!(d.worst, Some(Severity::MajorOutage));
         assert_eq!(d.incidents, vec![0]);
         assert!(m.components[0].uptime_percent < 100.0);
@@ -337,7 +472,12 @@ mod tests {
 
     #[test]
     fn an_ongoing_incident_counts_as_downtime_up_to_now_only() {
-        let s = site(vec![incident("a", "2020-03-10T11:00:00Z", None, &[("web", Severity::MajorOutage)])]);
+        let s = site(vec![incident(
+            "a",
+            "2020-03-10T11:00:00Z",
+            None,
+            &[("web", Severity::MajorOutage)],
+        )]);
         let m = derive(&s, t("2020-03-10T12:00:00Z"));
         let today = m.components[0].days.last().unwrap();
         assert_eq!(today.downtime_seconds, 3600.0);
@@ -346,20 +486,43 @@ mod tests {
 
     #[test]
     fn the_status_follows_the_posts_and_update_keeps_it() {
-        let i = incident("a", "2020-01-01T10:00:00Z", None, &[("web", Severity::MajorOutage)]);
+        let i = incident(
+            "a",
+            "2020-01-01T10:00:00Z",
+            None,
+            &[("web", Severity::MajorOutage)],
+        );
         let i = with_update(i, "2020-01-01T10:30:00Z", UpdateStatus::Identified);
         let i = with_update(i, "2020-01-01T11:00:00Z", UpdateStatus::Update);
         let i = with_update(i, "2020-01-01T13:00:00Z", UpdateStatus::Monitoring);
         assert_eq!(
             post_statuses(&i),
-            [UpdateStatus::Investigating, UpdateStatus::Identified, UpdateStatus::Identified, UpdateStatus::Monitoring]
+            [
+                UpdateStatus::Investigating,
+                UpdateStatus::Identified,
+                UpdateStatus::Identified,
+                UpdateStatus::Monitoring
+            ]
         );
-        assert_eq!(incident_state(&i, t("2020-01-01T12:00:00Z")).status, UpdateStatus::Identified, "later posts are not out yet");
+        assert_eq!(
+            incident_state(&i, t("2020-01-01T12:00:00Z")).status,
+            UpdateStatus::Identified,
+            "later posts are not out yet"
+        );
     }
 
     #[test]
     fn a_resolved_post_does_not_end_an_incident_that_has_no_end() {
-        let i = with_update(incident("a", "2020-01-01T10:00:00Z", None, &[("web", Severity::MajorOutage)]), "2020-01-01T11:00:00Z", UpdateStatus::Resolved);
+        let i = with_update(
+            incident(
+                "a",
+                "2020-01-01T10:00:00Z",
+                None,
+                &[("web", Severity::MajorOutage)],
+            ),
+            "2020-01-01T11:00:00Z",
+            UpdateStatus::Resolved,
+        );
         let st = incident_state(&i, t("2020-01-01T12:00:00Z"));
         assert_eq!(st.phase, Phase::Ongoing);
         assert_eq!(st.status, UpdateStatus::Monitoring);
@@ -367,7 +530,12 @@ mod tests {
 
     #[test]
     fn an_announcement_posted_after_the_end_is_resolved() {
-        let mut i = incident("a", "2017-10-27T22:44:00Z", Some("2017-10-27T23:46:00Z"), &[("web", Severity::MajorOutage)]);
+        let mut i = incident(
+            "a",
+            "2017-10-27T22:44:00Z",
+            Some("2017-10-27T23:46:00Z"),
+            &[("web", Severity::MajorOutage)],
+        );
         i.published = t("2017-10-28T07:30:00Z");
         assert_eq!(post_statuses(&i)[0], UpdateStatus::Resolved);
     }

@@ -51,7 +51,11 @@ pub fn weighted_downtime(intervals: &[Interval], from: DateTime<Utc>, to: DateTi
     let mut total = 0.0;
     let mut last = from;
     for (t, kind, w) in events {
-        let current = active.iter().filter(|(_, n)| *n > 0).map(|(w, _)| *w).fold(0.0, f64::max);
+        let current = active
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(w, _)| *w)
+            .fold(0.0, f64::max);
         total += current * (t - last).num_milliseconds() as f64 / 1000.0;
         last = t;
         match active.iter_mut().find(|(aw, _)| *aw == w) {
@@ -108,14 +112,26 @@ mod tests {
     }
 
     fn iv(s: &str, e: &str, severity: Severity) -> Interval {
-        Interval { start: t(s), end: t(e), severity }
+        Interval {
+            start: t(s),
+            end: t(e),
+            severity,
+        }
     }
 
     #[test]
     fn overlapping_major_outages_are_not_counted_twice() {
         let ivs = [
-            iv("2020-01-01T10:00:00Z", "2020-01-01T12:00:00Z", Severity::MajorOutage),
-            iv("2020-01-01T11:00:00Z", "2020-01-01T13:00:00Z", Severity::MajorOutage),
+            iv(
+                "2020-01-01T10:00:00Z",
+                "2020-01-01T12:00:00Z",
+                Severity::MajorOutage,
+            ),
+            iv(
+                "2020-01-01T11:00:00Z",
+                "2020-01-01T13:00:00Z",
+                Severity::MajorOutage,
+            ),
         ];
         let d = weighted_downtime(&ivs, t("2020-01-01T00:00:00Z"), t("2020-01-02T00:00:00Z"));
         assert_eq!(d, 3.0 * 3600.0);
@@ -124,8 +140,16 @@ mod tests {
     #[test]
     fn a_partial_outage_under_a_major_one_counts_at_the_major_weight_only() {
         let ivs = [
-            iv("2020-01-01T10:00:00Z", "2020-01-01T14:00:00Z", Severity::PartialOutage),
-            iv("2020-01-01T11:00:00Z", "2020-01-01T12:00:00Z", Severity::MajorOutage),
+            iv(
+                "2020-01-01T10:00:00Z",
+                "2020-01-01T14:00:00Z",
+                Severity::PartialOutage,
+            ),
+            iv(
+                "2020-01-01T11:00:00Z",
+                "2020-01-01T12:00:00Z",
+                Severity::MajorOutage,
+            ),
         ];
         let d = weighted_downtime(&ivs, t("2020-01-01T00:00:00Z"), t("2020-01-02T00:00:00Z"));
         assert!((d - (3600.0 + 0.3 * 3.0 * 3600.0)).abs() < 1e-6, "{d}");
@@ -134,16 +158,35 @@ mod tests {
     #[test]
     fn degraded_maintenance_and_notices_are_not_downtime() {
         let ivs = [
-            iv("2020-01-01T10:00:00Z", "2020-01-01T14:00:00Z", Severity::Degraded),
-            iv("2020-01-01T10:00:00Z", "2020-01-01T14:00:00Z", Severity::Maintenance),
-            iv("2020-01-01T10:00:00Z", "2020-01-01T14:00:00Z", Severity::Notice),
+            iv(
+                "2020-01-01T10:00:00Z",
+                "2020-01-01T14:00:00Z",
+                Severity::Degraded,
+            ),
+            iv(
+                "2020-01-01T10:00:00Z",
+                "2020-01-01T14:00:00Z",
+                Severity::Maintenance,
+            ),
+            iv(
+                "2020-01-01T10:00:00Z",
+                "2020-01-01T14:00:00Z",
+                Severity::Notice,
+            ),
         ];
-        assert_eq!(uptime_ratio(&ivs, t("2020-01-01T00:00:00Z"), t("2020-01-02T00:00:00Z")), 1.0);
+        assert_eq!(
+            uptime_ratio(&ivs, t("2020-01-01T00:00:00Z"), t("2020-01-02T00:00:00Z")),
+            1.0
+        );
     }
 
     #[test]
     fn an_incident_across_midnight_is_split_between_the_two_days() {
-        let ivs = [iv("2020-01-01T23:00:00+01:00", "2020-01-02T01:00:00+01:00", Severity::MajorOutage)];
+        let ivs = [iv(
+            "2020-01-01T23:00:00+01:00",
+            "2020-01-02T01:00:00+01:00",
+            Severity::MajorOutage,
+        )];
         let d1 = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
         let d2 = NaiveDate::from_ymd_opt(2020, 1, 2).unwrap();
         let (s1, e1) = day_bounds(Paris, d1);
@@ -158,7 +201,11 @@ mod tests {
         let (s, e) = day_bounds(Paris, d);
         assert_eq!((e - s).num_hours(), 25);
         // An incident from 02:30+02:00 to 02:30+01:00 lasts one hour.
-        let ivs = [iv("2017-10-29T02:30:00+02:00", "2017-10-29T02:30:00+01:00", Severity::MajorOutage)];
+        let ivs = [iv(
+            "2017-10-29T02:30:00+02:00",
+            "2017-10-29T02:30:00+01:00",
+            Severity::MajorOutage,
+        )];
         assert_eq!(weighted_downtime(&ivs, s, e), 3600.0);
         let ratio = uptime_ratio(&ivs, s, e);
         assert!((ratio - 24.0 / 25.0).abs() < 1e-9);

@@ -18,7 +18,10 @@ fn the_example_site_builds_every_page_of_the_layout() {
         "components/web/feed.xml",
         "assets/style.css",
     ] {
-        assert!(site.path("public").join(page).is_file(), "missing public/{page}");
+        assert!(
+            site.path("public").join(page).is_file(),
+            "missing public/{page}"
+        );
     }
 }
 
@@ -26,16 +29,24 @@ fn the_example_site_builds_every_page_of_the_layout() {
 fn the_2017_outage_reads_in_french_with_both_posts() {
     let site = Site::example();
     site.build().success();
-    let page = site.read("public/incidents/2017-10-28-indisponibilite-de-l-ensemble-des-services/index.html");
+    let page = site
+        .read("public/incidents/2017-10-28-indisponibilite-de-l-ensemble-des-services/index.html");
     assert!(page.contains(r#"<html lang="fr">"#));
-    assert!(page.contains(r#"<time datetime="2017-10-27T22:44:00Z">samedi 28 octobre 2017, 00:44 CEST</time>"#));
-    assert!(page.contains(r#"<time datetime="2017-10-27T23:46:00Z">samedi 28 octobre 2017, 01:46 CEST</time>"#));
+    assert!(page.contains(
+        r#"<time datetime="2017-10-27T22:44:00Z">samedi 28 octobre 2017, 00:44 CEST</time>"#
+    ));
+    assert!(page.contains(
+        r#"<time datetime="2017-10-27T23:46:00Z">samedi 28 octobre 2017, 01:46 CEST</time>"#
+    ));
     assert!(page.contains("<dd>1 h 02</dd>"));
     assert!(page.contains(r#"id="announcement""#));
     assert!(page.contains(r#"id="update-20171031t1700z""#));
     assert!(page.contains("Élodie (Fondatrice / Responsable)"));
     assert!(page.contains("Panne majeure"));
-    assert!(!page.contains("Major outage"), "no English on a French site");
+    assert!(
+        !page.contains("Major outage"),
+        "no English on a French site"
+    );
 }
 
 #[test]
@@ -44,9 +55,19 @@ fn the_front_page_shows_components_uptime_and_history() {
     site.build().success();
     let index = site.read("public/index.html");
     assert!(index.contains("Tous les services fonctionnent normalement"));
-    assert_eq!(index.matches(r#"<li class="bar "#).count(), 7 * 90, "90 bars for each of 7 components");
-    assert!(index.contains("Maintenances prévues"), "the December DNS change is upcoming");
-    assert!(index.contains("Retards de distribution des courriels"), "recent history");
+    assert_eq!(
+        index.matches(r#"<li class="bar "#).count(),
+        7 * 90,
+        "90 bars for each of 7 components"
+    );
+    assert!(
+        index.contains("Maintenances prévues"),
+        "the December DNS change is upcoming"
+    );
+    assert!(
+        index.contains("Retards de distribution des courriels"),
+        "recent history"
+    );
     assert!(index.contains("Page mise à jour le <time datetime=\"2026-11-25T11:00:00Z\">mercredi 25 novembre 2026, 12:00 CET</time>"));
 }
 
@@ -55,11 +76,19 @@ fn an_ongoing_incident_is_first_and_sets_the_status() {
     let site = Site::fixture("ongoing");
     site.build().success();
     let index = site.read("public/index.html");
-    let banner = index.find(r#"class="banner status-partial-outage""#).expect("partial outage banner");
+    let banner = index
+        .find(r#"class="banner status-partial-outage""#)
+        .expect("partial outage banner");
     let ongoing = index.find("Elevated API error rates").unwrap();
     let components = index.find("components-title").unwrap();
-    assert!(banner < ongoing && ongoing < components, "the ongoing incident comes before the components");
-    assert!(index.contains("Storage cluster upgrade"), "upcoming maintenance");
+    assert!(
+        banner < ongoing && ongoing < components,
+        "the ongoing incident comes before the components"
+    );
+    assert!(
+        index.contains("Storage cluster upgrade"),
+        "upcoming maintenance"
+    );
     assert!(!index.contains("Draft incident"), "drafts are left out");
 }
 
@@ -69,7 +98,9 @@ fn drafts_are_built_only_when_asked() {
     site.build().success();
     assert!(!site.path("public/incidents/2026-11-24-draft").exists());
     site.vigie(&["build", "--now", NOW, "--drafts"]).success();
-    assert!(site.path("public/incidents/2026-11-24-draft/index.html").exists());
+    assert!(site
+        .path("public/incidents/2026-11-24-draft/index.html")
+        .exists());
 }
 
 #[test]
@@ -91,7 +122,9 @@ fn source_date_epoch_pins_now() {
         .output()
         .unwrap();
     assert!(run.status.success());
-    assert!(site.read("public/index.html").contains(r#"datetime="2026-11-25T11:00:00Z""#));
+    assert!(site
+        .read("public/index.html")
+        .contains(r#"datetime="2026-11-25T11:00:00Z""#));
 }
 
 #[test]
@@ -103,7 +136,10 @@ fn links_are_relative_so_the_site_works_from_disk_and_under_a_sub_path() {
     assert!(page.contains(r#"href="../../components/api/index.html""#));
     assert!(page.contains(r#"<link rel="canonical" href="https://status.acme.test/sub/path/incidents/2026-11-25-api-errors/">"#));
     let not_found = site.read("public/404.html");
-    assert!(not_found.contains(r#"href="/sub/path/assets/style.css""#), "404 is served at any depth");
+    assert!(
+        not_found.contains(r#"href="/sub/path/assets/style.css""#),
+        "404 is served at any depth"
+    );
 }
 
 #[test]

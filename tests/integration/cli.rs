@@ -9,18 +9,34 @@ fn check_validates_and_writes_nothing() {
     let site = Site::example();
     let run = site.vigie(&["check", "--now", NOW]);
     run.success();
-    assert!(run.stdout.starts_with("ok: 6 incidents, 7 components"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("ok: 6 incidents, 7 components"),
+        "{}",
+        run.stdout
+    );
     assert!(!site.path("public").exists());
 }
 
 #[test]
 fn new_creates_a_dated_file_that_builds() {
     let site = Site::example();
-    let run = site.vigie(&["new", "Coupure du webmail", "--severity", "partial-outage", "--components", "webmail,mail", "--now", NOW]);
+    let run = site.vigie(&[
+        "new",
+        "Coupure du webmail",
+        "--severity",
+        "partial-outage",
+        "--components",
+        "webmail,mail",
+        "--now",
+        NOW,
+    ]);
     run.success();
     let path = "incidents/2026-11-25-coupure-du-webmail.md";
     let text = site.read(path);
-    assert!(text.starts_with("---\ntitle: Coupure du webmail\nstart: 2026-11-25 12:00\n"), "{text}");
+    assert!(
+        text.starts_with("---\ntitle: Coupure du webmail\nstart: 2026-11-25 12:00\n"),
+        "{text}"
+    );
     assert!(text.contains("severity: partial-outage\ncomponents: [webmail, mail]\n"));
     site.build().success();
     let page = site.read("public/incidents/2026-11-25-coupure-du-webmail/index.html");
@@ -44,7 +60,12 @@ fn new_refuses_an_unknown_component_as_a_usage_error() {
     let site = Site::example();
     let run = site.vigie(&["new", "Panne", "--components", "dsn", "--now", NOW]);
     run.failure(2);
-    assert!(run.stderr.contains("unknown component `dsn` (did you mean `dns`?)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("unknown component `dsn` (did you mean `dns`?)"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -58,7 +79,11 @@ fn a_wrong_command_line_exits_with_2() {
 fn the_output_may_not_hide_the_sources() {
     let site = Site::example();
     let root = site.root().display().to_string();
-    for out in [root.clone(), format!("{root}/incidents/public"), format!("{root}/..")] {
+    for out in [
+        root.clone(),
+        format!("{root}/incidents/public"),
+        format!("{root}/.."),
+    ] {
         let run = site.vigie(&["build", "--now", NOW, "--out", &out]);
         run.failure(2);
         assert!(run.stderr.contains("refusing --out"), "{}", run.stderr);

@@ -39,7 +39,9 @@ impl Site {
     }
 
     pub fn empty() -> Site {
-        Site { dir: tempfile::tempdir().unwrap() }
+        Site {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -63,7 +65,10 @@ impl Site {
     /// Runs `vigie ARGS --root <site>` (the root flag is added when the command takes it).
     pub fn vigie(&self, args: &[&str]) -> Run {
         let mut cmd = vigie();
-        cmd.args(args).arg("--root").arg(self.root()).env_remove("SOURCE_DATE_EPOCH");
+        cmd.args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env_remove("SOURCE_DATE_EPOCH");
         Run::from(cmd.output().unwrap())
     }
 
@@ -101,19 +106,28 @@ impl From<Output> for Run {
 impl Run {
     #[track_caller]
     pub fn success(&self) -> &Run {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn failure(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Standard error with the temporary site path replaced by `[SITE]`.
     pub fn stderr_in(&self, site: &Site) -> String {
-        self.stderr.replace(&site.root().display().to_string(), "[SITE]")
+        self.stderr
+            .replace(&site.root().display().to_string(), "[SITE]")
     }
 }
 
@@ -136,7 +150,12 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, fs::read(e.path()).unwrap())
         })
         .collect();
@@ -163,5 +182,12 @@ pub fn python(script: &str, args: &[&str], modules: &[&str]) -> Run {
             &format!("python3 -m pip install {m}"),
         );
     }
-    Run::from(Command::new("python3").arg("-c").arg(script).args(args).output().unwrap())
+    Run::from(
+        Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .args(args)
+            .output()
+            .unwrap(),
+    )
 }
