@@ -233,6 +233,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         Ok(count) => println!("built {count} files in memory"),
         Err(e) => error::print_error(&e),
     }
+    // Printed before the first answer, so whoever sees the site answer has seen this line.
+    println!("serving {url} — Ctrl-C to stop");
     let server = Arc::new(server);
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
@@ -240,7 +242,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             std::thread::spawn(move || http::answer_requests(&server, &live))
         })
         .collect();
-    println!("serving {url} — Ctrl-C to stop");
 
     while let Ok(message) = rx.recv() {
         let Message::Changes(result) = message else {

@@ -72,7 +72,11 @@ impl Watcher {
             ))
         };
         let inner = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // notify's poller compares modification times in whole seconds: two saves within
+            // one second would look unchanged without comparing contents too.
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             Inner::Poll(
                 new_debouncer_opt(DEBOUNCE, Some(TICK), handler, NoCache, config)
                     .map_err(failed)?,

@@ -7,3 +7,4 @@ mod common;
 
 mod build;
 mod cli;
+mod serve;
