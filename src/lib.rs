@@ -24,6 +24,7 @@ pub mod model;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod sitemap;
 pub mod status;
 pub mod yaml;
@@ -138,9 +139,19 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             print!("{}", announce::announce(&options)?);
             Ok(())
         }
-        CliCommand::Serve { .. } => Err(Error::Usage(
-            "this command is not available in this build".to_string(),
-        )),
+        CliCommand::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            poll,
+        } => serve::serve(&serve::ServeOptions {
+            root: root_or_cwd(root),
+            port,
+            bind,
+            drafts,
+            poll,
+        }),
     }
 }
 

@@ -6,9 +6,15 @@
 mod common;
 
 mod announce;
+mod announce;
+mod api;
 mod api;
 mod atomic;
+mod atomic;
 mod build;
+mod build;
+mod cli;
 mod cli;
 mod errors;
 mod feeds;
+mod serve;

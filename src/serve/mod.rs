@@ -1,0 +1,298 @@
+//! `vigie serve`: a local preview that rebuilds on change and reloads the browser.
+//!
+//! The site is generated in memory ([`crate::generate`]) and served from a map of output
+//! paths to bytes; `public/` is never written, so a preview never replaces what is deployed.
+//! A watcher ([`watch`]) rebuilds the whole site after each burst of changes: a vigie site
+//! builds in milliseconds (BENCHMARKS.md), so finer-grained rebuilds would not pay. A failed
+//! rebuild prints the usual diagnostics and keeps the last good site; the page shows them
+//! in an overlay until the file is fixed ([`http`]).
+
+mod http;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicUsize;
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use crate::error::{self, Error};
+use crate::render::OutputFile;
+
+/// Options of `vigie serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site's folder.
+    pub root: PathBuf,
+    /// The port to listen on; 0 lets the system choose one.
+    pub port: u16,
+    /// The address to listen on (127.0.0.1 unless the user asks otherwise).
+    pub bind: String,
+    /// Include incidents marked `draft: true`.
+    pub drafts: bool,
+    /// Watch by polling instead of file system events.
+    pub poll: bool,
+}
+
+/// How many worker threads answer ordinary requests (live-reload streams get their own).
+const WORKERS: usize = 4;
+
+/// The site being served and the outcome of the latest build, shared by every thread.
+pub(crate) struct Live {
+    root: PathBuf,
+    drafts: bool,
+    base_url: String,
+    /// Output path -> bytes of the last good build (HTML with the live-reload script).
+    files: RwLock<Arc<HashMap<String, Vec<u8>>>>,
+    state: Mutex<BuildState>,
+    /// Signalled whenever `state` changes.
+    changed: Condvar,
+    /// Open live-reload streams, to keep their threads bounded.
+    streams: AtomicUsize,
+}
+
+/// The outcome of the latest build.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BuildState {
+    /// Counts every build attempt, good or not.
+    pub generation: u64,
+    /// The generation whose files are served (0: no good build yet).
+    pub good_generation: u64,
+    /// The diagnostics of the latest build when it failed, as plain text.
+    pub error: Option<String>,
+    /// Set when the server shuts down, to end the live-reload streams.
+    pub stopping: bool,
+}
+
+impl Live {
+    fn new(root: PathBuf, drafts: bool, base_url: String) -> Live {
+        Live {
+            root,
+            drafts,
+            base_url,
+            files: RwLock::new(Arc::new(HashMap::new())),
+            state: Mutex::new(BuildState::default()),
+            changed: Condvar::new(),
+            streams: AtomicUsize::new(0),
+        }
+    }
+
+    /// The files of the last good build.
+    pub(crate) fn files(&self) -> Arc<HashMap<String, Vec<u8>>> {
+        // A poisoned lock still holds a complete map: it is only ever replaced whole.
+        Arc::clone(&self.files.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// A copy of the latest build's outcome.
+    pub(crate) fn state(&self) -> BuildState {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Waits until the state differs from `seen` generation or `timeout` passes.
+    pub(crate) fn wait_change(&self, seen: u64, timeout: Duration) -> BuildState {
+        let guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let (guard, _) = self
+            .changed
+            .wait_timeout_while(guard, timeout, |s| s.generation == seen && !s.stopping)
+            .unwrap_or_else(PoisonError::into_inner);
+        guard.clone()
+    }
+
+    /// Generates the whole site again. On success the served files are replaced at once;
+    /// on failure the diagnostics are printed and the last good files stay.
+    pub(crate) fn rebuild(&self) -> Result<usize, Error> {
+        // `now` is read at every rebuild so that a preview left open stays current.
+        let result = crate::cli::resolve_now(None)
+            .and_then(|now| crate::generate(&self.root, now, self.drafts, Some(&self.base_url)));
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.generation += 1;
+        let outcome = match result {
+            Ok((_, files)) => {
+                let count = files.len();
+                let map = served_files(files, state.generation);
+                *self.files.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(map);
+                state.good_generation = state.generation;
+                state.error = None;
+                Ok(count)
+            }
+            Err(e) => {
+                state.error = Some(error_text(&e));
+                Err(e)
+            }
+        };
+        drop(state);
+        self.changed.notify_all();
+        outcome
+    }
+
+    fn stop(&self) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .stopping = true;
+        self.changed.notify_all();
+    }
+}
+
+/// The output files as served: HTML pages carry the live-reload script.
+fn served_files(files: Vec<OutputFile>, generation: u64) -> HashMap<String, Vec<u8>> {
+    files
+        .into_iter()
+        .map(|f| {
+            let bytes = if f.path.ends_with(".html") {
+                http::inject_live_script(f.bytes, generation)
+            } else {
+                f.bytes
+            };
+            (f.path, bytes)
+        })
+        .collect()
+}
+
+/// The same text `error::print_error` prints, without colour, for the page overlay.
+pub(crate) fn error_text(e: &Error) -> String {
+    match e {
+        Error::Content(diagnostics) => {
+            let mut text: String = diagnostics.iter().map(|d| d.render(false) + "\n").collect();
+            text.push_str(&error::summary(diagnostics));
+            text
+        }
+        other => format!("error: {other}"),
+    }
+}
+
+/// The address pages are previewed at, for `base_url` and the start message.
+fn preview_url(addr: SocketAddr) -> String {
+    let ip = addr.ip();
+    let ip = if ip.is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        ip
+    };
+    match ip {
+        IpAddr::V4(v4) => format!("http://{v4}:{}/", addr.port()),
+        IpAddr::V6(v6) => format!("http://[{v6}]:{}/", addr.port()),
+    }
+}
+
+/// What the main loop waits for.
+enum Message {
+    /// A debounced batch of file system events (or watcher errors).
+    Changes(notify_debouncer_full::DebounceEventResult),
+    /// Ctrl-C or SIGTERM.
+    Stop,
+}
+
+/// `vigie serve`: builds, serves on `bind:port` and rebuilds on change until Ctrl-C.
+pub fn serve(options: &ServeOptions) -> Result<(), Error> {
+    if !options.root.is_dir() {
+        return Err(Error::Usage(format!(
+            "--root `{}` is not a folder",
+            options.root.display()
+        )));
+    }
+    // Events carry absolute paths: compare them with an absolute root.
+    let root = std::fs::canonicalize(&options.root).map_err(|e| Error::io(&options.root, e))?;
+    let ip: IpAddr = options.bind.parse().map_err(|_| {
+        Error::Usage(format!(
+            "--bind `{}` is not an IP address (e.g. 127.0.0.1)",
+            options.bind
+        ))
+    })?;
+    let server = tiny_http::Server::http(SocketAddr::new(ip, options.port)).map_err(|e| {
+        Error::Refused(format!(
+            "cannot listen on {}: {e}",
+            SocketAddr::new(ip, options.port)
+        ))
+    })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .unwrap_or_else(|| SocketAddr::new(ip, options.port));
+    let url = preview_url(addr);
+
+    let live = Arc::new(Live::new(root.clone(), options.drafts, url.clone()));
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = watch::Watcher::start(&root, options.poll, {
+        let tx = tx.clone();
+        move |result| {
+            let _ = tx.send(Message::Changes(result));
+        }
+    })?;
+    ctrlc::set_handler(move || {
+        let _ = tx.send(Message::Stop);
+    })
+    .map_err(|e| Error::Refused(format!("cannot handle Ctrl-C: {e}")))?;
+
+    match live.rebuild() {
+        Ok(count) => println!("built {count} files in memory"),
+        Err(e) => error::print_error(&e),
+    }
+    // Printed before the first answer, so whoever sees the site answer has seen this line.
+    println!("serving {url} — Ctrl-C to stop");
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (server, live) = (Arc::clone(&server), Arc::clone(&live));
+            std::thread::spawn(move || http::answer_requests(&server, &live))
+        })
+        .collect();
+
+    while let Ok(message) = rx.recv() {
+        let Message::Changes(result) = message else {
+            break;
+        };
+        if !watcher.is_relevant(&result) {
+            continue;
+        }
+        // Wait for the burst to settle: the debouncer delays each event, but a burst longer
+        // than its delay still arrives in several batches; they must make one rebuild.
+        let mut stop = false;
+        loop {
+            match rx.recv_timeout(watch::SETTLE) {
+                Ok(Message::Changes(more)) => {
+                    watcher.is_relevant(&more);
+                }
+                Ok(Message::Stop) => {
+                    stop = true;
+                    break;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    stop = true;
+                    break;
+                }
+            }
+        }
+        if stop {
+            break;
+        }
+        watcher.refresh();
+        let started = std::time::Instant::now();
+        match live.rebuild() {
+            Ok(count) => println!(
+                "rebuilt {count} files in {} ms",
+                started.elapsed().as_millis()
+            ),
+            Err(e) => {
+                error::print_error(&e);
+                println!("serving the last good build until this is fixed");
+            }
+        }
+    }
+
+    live.stop();
+    for _ in &workers {
+        server.unblock();
+    }
+    for worker in workers {
+        let _ = worker.join();
+    }
+    println!("stopped");
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! Watching the site's sources: `site.yaml`, `incidents/`, `static/` and `themes/*/static/`,
+//! never the output folder. Editor temp files are ignored; everything else is a reason to
+//! rebuild once the burst of changes has settled.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
+use notify_debouncer_full::notify::{
+    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
+};
+use notify_debouncer_full::{
+    new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache,
+};
+
+use crate::error::{self, Error};
+
+/// How long the debouncer holds each event before passing it on.
+const DEBOUNCE: Duration = Duration::from_millis(100);
+/// How often the debouncer looks for events old enough to pass on.
+const TICK: Duration = Duration::from_millis(25);
+/// How long the main loop waits after a batch for another one before rebuilding: with
+/// [`DEBOUNCE`], a burst of changes must be quiet for about 200 ms to make one rebuild.
+pub(super) const SETTLE: Duration = Duration::from_millis(100);
+/// How often `--poll` scans the sources.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+/// The source folders under the root, watched recursively when they exist.
+const FOLDERS: [&str; 3] = ["incidents", "static", "themes"];
+
+enum Inner {
+    Events(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+impl Inner {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Inner::Events(d) => d.watch(path, mode),
+            Inner::Poll(d) => d.watch(path, mode),
+        }
+    }
+
+    fn unwatch(&mut self, path: &Path) {
+        let _ = match self {
+            Inner::Events(d) => d.unwatch(path),
+            Inner::Poll(d) => d.unwatch(path),
+        };
+    }
+}
+
+/// The watcher of one site, handing debounced batches to a callback.
+pub(super) struct Watcher {
+    root: PathBuf,
+    inner: Inner,
+    /// The source folders being watched now.
+    watched: BTreeSet<&'static str>,
+}
+
+impl Watcher {
+    /// Starts watching `root` (absolute); `poll` scans instead of using file system events.
+    pub(super) fn start(
+        root: &Path,
+        poll: bool,
+        handler: impl FnMut(DebounceEventResult) + Send + 'static,
+    ) -> Result<Watcher, Error> {
+        let failed = |e: notify::Error| {
+            Error::Refused(format!(
+                "cannot watch `{}`: {e}; `vigie serve --poll` scans instead",
+                root.display()
+            ))
+        };
+        let inner = if poll {
+            // notify's poller compares modification times in whole seconds: two saves within
+            // one second would look unchanged without comparing contents too.
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
+            Inner::Poll(
+                new_debouncer_opt(DEBOUNCE, Some(TICK), handler, NoCache, config)
+                    .map_err(failed)?,
+            )
+        } else {
+            let config = notify::Config::default();
+            Inner::Events(
+                new_debouncer_opt(
+                    DEBOUNCE,
+                    Some(TICK),
+                    handler,
+                    RecommendedCache::new(),
+                    config,
+                )
+                .map_err(failed)?,
+            )
+        };
+        let mut watcher = Watcher {
+            root: root.to_path_buf(),
+            inner,
+            watched: BTreeSet::new(),
+        };
+        // The root itself, not recursively: site.yaml (also when an editor replaces it by a
+        // rename) and the creation of a source folder; never public/.
+        watcher
+            .inner
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(failed)?;
+        watcher.refresh();
+        Ok(watcher)
+    }
+
+    /// Watches the source folders that exist now and were not watched yet (created since,
+    /// or deleted and created again).
+    pub(super) fn refresh(&mut self) {
+        for folder in FOLDERS {
+            let path = self.root.join(folder);
+            if !path.is_dir() {
+                if self.watched.remove(folder) {
+                    self.inner.unwatch(&path);
+                }
+                continue;
+            }
+            if self.watched.contains(folder) {
+                continue;
+            }
+            match self.inner.watch(&path, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    self.watched.insert(folder);
+                }
+                Err(e) => error::print_error(&Error::Refused(format!(
+                    "cannot watch `{}`: {e}",
+                    path.display()
+                ))),
+            }
+        }
+    }
+
+    /// Whether a batch calls for a rebuild. Watcher errors are printed and count as a
+    /// change, since events may have been lost.
+    pub(super) fn is_relevant(&mut self, result: &DebounceEventResult) -> bool {
+        match result {
+            Ok(events) => {
+                let mut relevant = false;
+                for event in events {
+                    if event.need_rescan()
+                        || (changes_content(&event.kind)
+                            && event.paths.iter().any(|p| self.is_source(p)))
+                    {
+                        relevant = true;
+                    }
+                    // A source folder deleted and made again needs a new watch.
+                    if event
+                        .paths
+                        .iter()
+                        .any(|p| FOLDERS.iter().any(|f| *p == self.root.join(f)))
+                    {
+                        self.watched.clear();
+                    }
+                }
+                relevant
+            }
+            Err(errors) => {
+                for e in errors {
+                    error::print_error(&Error::Refused(format!("watching files: {e}")));
+                }
+                true
+            }
+        }
+    }
+
+    fn is_source(&self, path: &Path) -> bool {
+        path.strip_prefix(&self.root).is_ok_and(is_source)
+    }
+}
+
+/// Whether an event can mean new content: reading a file (as every rebuild does) cannot.
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+/// Whether `rel` (relative to the site root) is a source whose change can change the site.
+fn is_source(rel: &Path) -> bool {
+    let parts: Vec<&str> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => s.to_str().unwrap_or(""),
+            _ => "",
+        })
+        .collect();
+    if parts.is_empty() || parts.iter().any(|p| p.is_empty() || p.starts_with('.')) {
+        return false;
+    }
+    if parts.last().is_some_and(|name| is_editor_temp(name)) {
+        return false;
+    }
+    match parts.as_slice() {
+        ["site.yaml"] => true,
+        ["incidents", ..] | ["static", ..] | ["themes"] => true,
+        // Templates are compiled into vigie: only a theme's static files change the site.
+        ["themes", _] => true,
+        ["themes", _, "static", ..] => true,
+        _ => false,
+    }
+}
+
+/// Names editors write next to the file being edited: swap, backup, lock and probe files.
+fn is_editor_temp(name: &str) -> bool {
+    let vim_swap = name.len() > 4 && {
+        let tail = &name.as_bytes()[name.len() - 4..];
+        tail.starts_with(b".sw") && tail[3].is_ascii_lowercase()
+    };
+    vim_swap
+        || name.ends_with('~')
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with(".#")
+        || name == "4913"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_the_config_the_incidents_and_the_static_files() {
+        for rel in [
+            "site.yaml",
+            "incidents/2024/a.md",
+            "incidents",
+            "static/CNAME",
+            "themes/default/static/style.css",
+            "themes/x",
+        ] {
+            assert!(is_source(Path::new(rel)), "{rel}");
+        }
+    }
+
+    #[test]
+    fn the_output_templates_and_other_files_are_not_sources() {
+        for rel in [
+            "public/index.html",
+            "public",
+            "themes/default/templates/layout.html",
+            "README.md",
+            "site.yaml.bak2",
+        ] {
+            assert!(!is_source(Path::new(rel)), "{rel}");
+        }
+    }
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for rel in [
+            "incidents/.a.md.swp",
+            "incidents/a.md.swx",
+            "incidents/a.md~",
+            "incidents/#a.md#",
+            "incidents/.#a.md",
+            "incidents/4913",
+            "incidents/a.md.tmp",
+            "site.yaml~",
+            ".site.yaml.swp",
+            "static/.git/config",
+        ] {
+            assert!(!is_source(Path::new(rel)), "{rel}");
+        }
+    }
+}
