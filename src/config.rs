@@ -327,7 +327,7 @@ impl Config {
             contact: raw.contact.unwrap_or_default(),
             authors: raw.authors,
             theme,
-            history_days: raw.history_days.unwrap_or(14),
+            history_days: raw.history_days.unwrap_or(90),
             feed_items: raw.feed_items.unwrap_or(50),
             component_incidents: raw.component_incidents.unwrap_or(25).max(1),
             list_unsubscribe: raw.list_unsubscribe,
@@ -378,7 +378,7 @@ mod tests {
         assert_eq!(c.tz, chrono_tz::Europe::Paris);
         assert_eq!(c.components.len(), 2);
         assert_eq!(c.feed_items, 50);
-        assert_eq!(c.history_days, 14);
+        assert_eq!(c.history_days, 90);
     }
 
     #[test]

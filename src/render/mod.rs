@@ -47,7 +47,7 @@ pub const THEME_ASSETS: &[(&str, &[u8])] = &[
 ];
 
 /// How many incidents the front page lists under "recent history" at most.
-const RECENT_MAX: usize = 20;
+const RECENT_MAX: usize = 10;
 
 #[derive(Template)]
 #[template(path = "index.html")]

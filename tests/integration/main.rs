@@ -6,14 +6,9 @@
 mod common;
 
 mod announce;
-mod announce;
-mod api;
 mod api;
 mod atomic;
-mod atomic;
 mod build;
-mod build;
-mod cli;
 mod cli;
 mod errors;
 mod feeds;
