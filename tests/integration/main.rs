@@ -4,8 +4,12 @@
 //! and are copied into a temporary folder before each run.
 
 mod common;
+/// The site generator shared with `examples/gen-site.rs` and the benchmark.
+#[path = "../support/gen.rs"]
+mod gen;
 
 mod atomic;
 mod build;
 mod cli;
 mod errors;
+mod scale;
