@@ -477,6 +477,28 @@ mod tests {
     }
 
     #[test]
+    fn a_stamped_output_is_trusted_until_a_file_is_touched_or_added() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_stamped(
+            &out,
+            &files(&[("index.html", "1"), ("a/b.html", "x")]),
+            "k1 2",
+        )
+        .unwrap();
+        assert_eq!(current_stamp(&out).as_deref(), Some("k1 2"));
+        fs::write(out.join("extra.html"), "e").unwrap();
+        assert_eq!(current_stamp(&out), None, "an added file");
+        fs::remove_file(out.join("extra.html")).unwrap();
+        assert_eq!(current_stamp(&out).as_deref(), Some("k1 2"));
+        fs::write(out.join("a/b.html"), "y").unwrap();
+        assert_eq!(current_stamp(&out), None, "a rewritten file");
+        write_stamped(&out, &files(&[("index.html", "2")]), "k2 1").unwrap();
+        assert_eq!(current_stamp(&out).as_deref(), Some("k2 1"));
+        assert_eq!(tree(&out), [("index.html".into(), "2".into())]);
+    }
+
+    #[test]
     fn a_foreign_directory_is_never_replaced() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("docs");

@@ -172,7 +172,8 @@ fn paragraph(rng: &mut Rng, sentences: u64) -> String {
         if k > 0 {
             p.push(if k % 2 == 0 { '\n' } else { ' ' });
         }
-        p.push_str(*rng.pick(SENTENCES));
+        let sentence = rng.pick::<&str>(SENTENCES);
+        p.push_str(sentence);
     }
     p
 }
