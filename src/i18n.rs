@@ -200,6 +200,12 @@ pub struct Strings {
     pub history: &'static str,
     pub history_title: &'static str,
     pub years: &'static str,
+    /// Navigation between the months of a year.
+    pub months_nav: &'static str,
+    /// "12 autres": the incidents of a day left unnamed in an uptime bar.
+    pub others: &'static str,
+    /// Link from a year's page to one month's full list.
+    pub all_of_month: &'static str,
     pub no_incidents: &'static str,
     pub started: &'static str,
     pub ended: &'static str,
@@ -312,6 +318,9 @@ static FR: Strings = Strings {
     history: "Historique",
     history_title: "Historique des incidents",
     years: "Années",
+    months_nav: "Mois",
+    others: "autres",
+    all_of_month: "Tous les incidents du mois",
     no_incidents: "Aucun incident.",
     started: "Début",
     ended: "Fin",
@@ -416,6 +425,9 @@ static EN: Strings = Strings {
     history: "History",
     history_title: "Incident history",
     years: "Years",
+    months_nav: "Months",
+    others: "more",
+    all_of_month: "All incidents of the month",
     no_incidents: "No incidents.",
     started: "Started",
     ended: "Ended",

@@ -61,12 +61,105 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
             link_tree(&out, &staging)?;
         } else {
             fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+            // A first build: an empty folder that no reader sees, so no comparison and
+            // no temporary names; a killed build leaves partial files that the next one's
+            // comparison rewrites.
+            let report = fill(&staging, files)?;
+            swap(&staging, &out)?;
+            return Ok(report);
         }
     }
     let mut report = sync(&staging, files)?;
     swap(&staging, &out)?;
     report.unchanged = false;
     Ok(report)
+}
+
+/// The file next to `out` that records which build it holds: a stamp given by the caller
+/// and the inode, size and modification time of every file, so that a later build can
+/// trust the output without reading it.
+pub fn manifest_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.vigie-manifest"))
+}
+
+const MANIFEST_HEADER: &str = "vigie-manifest 1";
+
+/// [`write`], then records `stamp` (one line) in the manifest next to `out`.
+pub fn write_stamped(out: &Path, files: &[OutputFile], stamp: &str) -> Result<WriteReport, Error> {
+    let manifest = manifest_path(&resolve(out)?);
+    // The manifest goes first: while the output changes, it describes nothing.
+    match fs::remove_file(&manifest) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&manifest, e)),
+        _ => {}
+    }
+    let report = write(out, files)?;
+    save_manifest(&resolve(out)?, &manifest, stamp)?;
+    Ok(report)
+}
+
+/// The stamp recorded by the last [`write_stamped`], if the output still holds exactly the
+/// files it wrote, untouched (same inodes, sizes and modification times, nothing added).
+pub fn current_stamp(out: &Path) -> Option<String> {
+    let out = fs::canonicalize(out).ok()?;
+    let text = fs::read_to_string(manifest_path(&out)).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != MANIFEST_HEADER {
+        return None;
+    }
+    let stamp = lines.next()?.to_string();
+    let mut listed: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for line in lines {
+        let (meta, path) = line.split_once('\t')?;
+        listed.insert(path, meta);
+    }
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(&out).min_depth(1) {
+        let entry = entry.ok()?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let meta = listed.get(rel(&out, entry.path()).as_str())?;
+        if *meta != file_meta(&entry.metadata().ok()?) {
+            return None;
+        }
+        seen += 1;
+    }
+    (seen == listed.len()).then_some(stamp)
+}
+
+#[cfg(unix)]
+fn file_meta(m: &fs::Metadata) -> String {
+    use std::os::unix::fs::MetadataExt;
+    format!("{} {} {}.{}", m.ino(), m.len(), m.mtime(), m.mtime_nsec())
+}
+
+#[cfg(not(unix))]
+fn file_meta(m: &fs::Metadata) -> String {
+    format!("{} {:?}", m.len(), m.modified().ok())
+}
+
+fn save_manifest(out: &Path, manifest: &Path, stamp: &str) -> Result<(), Error> {
+    let mut text = format!("{MANIFEST_HEADER}\n{}\n", stamp.replace('\n', " "));
+    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(out, e.into()))?;
+        if !entry.file_type().is_dir() {
+            let meta = entry
+                .metadata()
+                .map_err(|e| Error::io(entry.path(), e.into()))?;
+            text.push_str(&format!(
+                "{}\t{}\n",
+                file_meta(&meta),
+                rel(out, entry.path())
+            ));
+        }
+    }
+    let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", manifest.display()));
+    fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, manifest).map_err(|e| Error::io(manifest, e))
 }
 
 /// `out` with symbolic links resolved, so that a linked output folder is swapped at its
@@ -161,6 +254,29 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Writes `files` into the empty folder `dir`, folders first, then the files in parallel.
+fn fill(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
+    use rayon::prelude::*;
+    let mut dirs: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for d in dirs {
+        let path = dir.join(d);
+        fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let path = dir.join(&f.path);
+        fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
+    })?;
+    Ok(WriteReport {
+        written: files.len(),
+        ..WriteReport::default()
+    })
 }
 
 /// Brings `dir` to hold exactly `files`, writing only what differs.
@@ -358,6 +474,28 @@ mod tests {
                 ("same.html".into(), "s".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_stamped_output_is_trusted_until_a_file_is_touched_or_added() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_stamped(
+            &out,
+            &files(&[("index.html", "1"), ("a/b.html", "x")]),
+            "k1 2",
+        )
+        .unwrap();
+        assert_eq!(current_stamp(&out).as_deref(), Some("k1 2"));
+        fs::write(out.join("extra.html"), "e").unwrap();
+        assert_eq!(current_stamp(&out), None, "an added file");
+        fs::remove_file(out.join("extra.html")).unwrap();
+        assert_eq!(current_stamp(&out).as_deref(), Some("k1 2"));
+        fs::write(out.join("a/b.html"), "y").unwrap();
+        assert_eq!(current_stamp(&out), None, "a rewritten file");
+        write_stamped(&out, &files(&[("index.html", "2")]), "k2 1").unwrap();
+        assert_eq!(current_stamp(&out).as_deref(), Some("k2 1"));
+        assert_eq!(tree(&out), [("index.html".into(), "2".into())]);
     }
 
     #[test]

@@ -98,6 +98,46 @@ fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, Erro
     Ok(files.into_iter().collect())
 }
 
+/// A hash of everything a build reads under `root`: `site.yaml`, every incident file (path
+/// and bytes) and the files under `themes/` and `static/`. Equal fingerprints mean equal inputs, so a build can
+/// tell that the output it made last time is still right without parsing anything.
+/// `None` when something cannot be read; the full load then reports it.
+pub fn fingerprint(root: &Path) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let found = incident_files(root);
+    if !found.errors.is_empty() {
+        return None;
+    }
+    let mut paths = vec![root.join("site.yaml")];
+    paths.extend(found.paths);
+    for dir in [root.join("themes"), root.join("static")] {
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
+                let entry = entry.ok()?;
+                if entry.file_type().is_file() {
+                    paths.push(entry.into_path());
+                }
+            }
+        }
+    }
+    let hashes: Option<Vec<u64>> = paths
+        .par_iter()
+        .map(|p| {
+            let bytes = fs::read(p).ok()?;
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            p.strip_prefix(root).unwrap_or(p).hash(&mut h);
+            bytes.hash(&mut h);
+            Some(h.finish())
+        })
+        .collect();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    hashes?.hash(&mut h);
+    Some(h.finish())
+}
+
 /// Newest start first, then id: the one order every list starts from.
 pub fn sort_incidents(incidents: &mut [Incident]) {
     incidents.sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));

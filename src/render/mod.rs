@@ -88,6 +88,16 @@ struct YearLink {
 struct MonthView {
     heading: String,
     entries: Vec<IncidentSummary>,
+    /// On a split year's page: the month's own page, when it lists more than is shown here.
+    more: Option<LinkView>,
+}
+
+/// A link in the month or page navigation of the history.
+struct NavLink {
+    label: String,
+    href: String,
+    count: Option<usize>,
+    current: bool,
 }
 
 #[derive(Template)]
@@ -96,7 +106,11 @@ struct HistoryPage<'a> {
     c: Chrome<'a>,
     heading: String,
     years: Vec<YearLink>,
+    /// The months of a split year, each with its own page; empty for a small year.
+    month_links: Vec<NavLink>,
     months: Vec<MonthView>,
+    /// The pages of a long month; empty when it fits on one.
+    pages: Vec<NavLink>,
 }
 
 #[derive(Template)]
@@ -296,6 +310,17 @@ fn incident<'a>(model: &'a StatusModel<'a>, n: usize) -> IncidentPage<'a> {
     }
 }
 
+/// A year with more incidents than this gets a page per month, and its own page lists
+/// only the most recent ones, so that no history page grows without bound.
+const YEAR_FULL: usize = 150;
+/// How many incidents the page of a split year shows, from its most recent months.
+const YEAR_RECENT: usize = 50;
+/// How many incidents one page of a month lists; a longer month gets more pages.
+const MONTH_PAGE: usize = 100;
+
+/// The archive: `history/index.html` (the latest year), `history/<year>/index.html`, and
+/// for a year of more than [`YEAR_FULL`] incidents `history/<year>/<month>/index.html`
+/// (then `…/<month>/<page>/index.html` beyond [`MONTH_PAGE`] incidents).
 fn history(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     let site = model.site;
     let (lang, tz) = (site.config.lang, site.config.tz);
@@ -311,70 +336,163 @@ fn history(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
             .or_default()
             .push(n);
     }
+    let count = |y: i32| {
+        by_year
+            .get(&y)
+            .map_or(0, |months| months.values().map(Vec::len).sum::<usize>())
+    };
     let years_of = |root: &str, current: Option<i32>| -> Vec<YearLink> {
         by_year
-            .iter()
+            .keys()
             .rev()
-            .map(|(y, months)| YearLink {
-                year: *y,
+            .map(|&y| YearLink {
+                year: y,
                 href: format!("{root}history/{y}/index.html"),
-                count: months.values().map(Vec::len).sum(),
-                current: Some(*y) == current,
+                count: count(y),
+                current: Some(y) == current,
             })
             .collect()
     };
-    let months_of = |year: i32, root: &str| -> Vec<MonthView> {
-        by_year
-            .get(&year)
-            .map(|months| {
-                months
-                    .iter()
-                    .rev()
-                    .map(|(m, ns)| MonthView {
-                        heading: lang.month_heading(year, *m),
-                        entries: ns
-                            .iter()
-                            .map(|&n| incident_summary(model, n, root))
-                            .collect(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+    let month_href = |root: &str, y: i32, m: u32, page: usize| match page {
+        0 => format!("{root}history/{y}/{m:02}/index.html"),
+        p => format!("{root}history/{y}/{m:02}/{}/index.html", p + 1),
     };
-    let mut files = Vec::new();
+    // The months of a split year, linking to their pages; none for a small year.
+    let month_links = |year: i32, root: &str, current: Option<u32>| -> Vec<NavLink> {
+        let Some(months) = by_year.get(&year).filter(|_| count(year) > YEAR_FULL) else {
+            return Vec::new();
+        };
+        months
+            .iter()
+            .rev()
+            .map(|(&m, ns)| NavLink {
+                label: lang.month_heading(year, m),
+                href: month_href(root, year, m, 0),
+                count: Some(ns.len()),
+                current: Some(m) == current,
+            })
+            .collect()
+    };
+    // The body of a year's page: every month in full, or for a split year the month
+    // links and the most recent months up to YEAR_RECENT incidents.
+    let year_body = |year: i32, root: &str| -> (Vec<NavLink>, Vec<MonthView>) {
+        let Some(months) = by_year.get(&year) else {
+            return (Vec::new(), Vec::new());
+        };
+        let split = count(year) > YEAR_FULL;
+        let mut shown = 0;
+        let mut views = Vec::new();
+        for (&m, ns) in months.iter().rev() {
+            if split && shown >= YEAR_RECENT {
+                break;
+            }
+            let take = if split {
+                ns.len().min(YEAR_RECENT - shown)
+            } else {
+                ns.len()
+            };
+            shown += take;
+            views.push(MonthView {
+                heading: lang.month_heading(year, m),
+                entries: ns[..take]
+                    .iter()
+                    .map(|&n| incident_summary(model, n, root))
+                    .collect(),
+                more: (split && take < ns.len()).then(|| LinkView {
+                    label: format!("{} ({})", t.all_of_month, ns.len()),
+                    href: month_href(root, year, m, 0),
+                }),
+            });
+        }
+        (month_links(year, root, None), views)
+    };
+
+    // Every page to render: (path, heading, year, body).
+    enum Body {
+        Year(i32),
+        Month(i32, u32, usize),
+    }
     let latest = by_year.keys().next_back().copied();
-    let path = "history/index.html";
-    let root = root_of(path);
-    files.push(page(
-        path,
-        HistoryPage {
-            c: chrome(model, path, false),
-            heading: t.history_title.to_string(),
-            years: years_of(&root, latest),
-            months: latest.map(|y| months_of(y, &root)).unwrap_or_default(),
-        },
-    )?);
-    let year_pages: Result<Vec<OutputFile>, Error> = by_year
-        .keys()
-        .copied()
-        .collect::<Vec<_>>()
+    let mut pages: Vec<(String, String, Option<i32>, Option<Body>)> = vec![(
+        "history/index.html".to_string(),
+        t.history_title.to_string(),
+        latest,
+        latest.map(Body::Year),
+    )];
+    for (&y, months) in &by_year {
+        pages.push((
+            format!("history/{y}/index.html"),
+            format!("{} — {y}", t.history_title),
+            Some(y),
+            Some(Body::Year(y)),
+        ));
+        if count(y) > YEAR_FULL {
+            for (&m, ns) in months {
+                for p in 0..ns.len().div_ceil(MONTH_PAGE) {
+                    let heading = format!("{} — {}", t.history_title, lang.month_heading(y, m));
+                    pages.push((
+                        month_href("", y, m, p),
+                        heading,
+                        Some(y),
+                        Some(Body::Month(y, m, p)),
+                    ));
+                }
+            }
+        }
+    }
+    pages
         .into_par_iter()
-        .map(|y| {
-            let path = format!("history/{y}/index.html");
+        .map(|(path, heading, year, body)| {
             let root = root_of(&path);
+            let (month_links, months, page_links) = match body {
+                None => (Vec::new(), Vec::new(), Vec::new()),
+                Some(Body::Year(y)) => {
+                    let (links, views) = year_body(y, &root);
+                    (links, views, Vec::new())
+                }
+                Some(Body::Month(y, m, p)) => {
+                    let ns = by_year
+                        .get(&y)
+                        .and_then(|months| months.get(&m))
+                        .map_or(&[][..], Vec::as_slice);
+                    let chunk = ns.chunks(MONTH_PAGE).nth(p).unwrap_or(&[]);
+                    let view = MonthView {
+                        heading: lang.month_heading(y, m),
+                        entries: chunk
+                            .iter()
+                            .map(|&n| incident_summary(model, n, &root))
+                            .collect(),
+                        more: None,
+                    };
+                    let pages = ns.len().div_ceil(MONTH_PAGE);
+                    let page_links = if pages > 1 {
+                        (0..pages)
+                            .map(|k| NavLink {
+                                label: (k + 1).to_string(),
+                                href: month_href(&root, y, m, k),
+                                count: None,
+                                current: k == p,
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    (month_links(y, &root, Some(m)), vec![view], page_links)
+                }
+            };
             page(
                 &path,
                 HistoryPage {
                     c: chrome(model, &path, false),
-                    heading: format!("{} — {y}", t.history_title),
-                    years: years_of(&root, Some(y)),
-                    months: months_of(y, &root),
+                    heading,
+                    years: years_of(&root, year),
+                    month_links,
+                    months,
+                    pages: page_links,
                 },
             )
         })
-        .collect();
-    files.extend(year_pages?);
-    Ok(files)
+        .collect()
 }
 
 fn component<'a>(model: &'a StatusModel<'a>, k: usize) -> ComponentPage<'a> {

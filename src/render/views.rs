@@ -313,6 +313,9 @@ pub fn component_row(model: &StatusModel, k: usize, root: &str) -> ComponentRow 
     }
 }
 
+/// How many incident titles the label of one day of an uptime bar names.
+const BAR_TITLES: usize = 3;
+
 fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
     let site = model.site;
     let lang = site.config.lang;
@@ -335,9 +338,17 @@ fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
     } else {
         label.push_str(&format!(", {}", t.no_downtime));
     }
-    for &n in &d.incidents {
+    // A few titles, then a count, so that a busy day keeps the front page small.
+    for &n in d.incidents.iter().take(BAR_TITLES) {
         let i = &site.incidents[n];
         label.push_str(&format!(" — {} ({})", i.title, t.severity(i.severity)));
+    }
+    if d.incidents.len() > BAR_TITLES {
+        label.push_str(&format!(
+            " — {} {}",
+            d.incidents.len() - BAR_TITLES,
+            t.others
+        ));
     }
     BarView {
         class,

@@ -4,6 +4,9 @@
 //! and are copied into a temporary folder before each run.
 
 mod common;
+/// The site generator shared with `examples/gen-site.rs` and the benchmark.
+#[path = "../support/gen.rs"]
+mod gen;
 
 mod announce;
 mod api;
@@ -12,4 +15,5 @@ mod build;
 mod cli;
 mod errors;
 mod feeds;
+mod scale;
 mod serve;

@@ -1,0 +1,385 @@
+//! A generator of large, realistic vigie sites, for benchmarks and scale tests.
+//!
+//! Shared by `examples/gen-site.rs`, `examples/bench.rs` and the integration tests (each
+//! includes this file with `#[path]`). Deterministic: the same `n` gives the same files,
+//! byte for byte, from a small hand-written PRNG (no `rand`).
+//!
+//! The site: ten components in four groups, French, Europe/Paris; `n` incidents spread
+//! over the ten years before [`NOW`], about one in ten a maintenance, three still ongoing
+//! and one maintenance upcoming; 0 to 4 updates each, Markdown bodies with lists and links,
+//! `components` as a list, a mapping or absent. Files under `incidents/<year>/`.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+/// The moment the generated site is meant to be built at (as `--now`).
+pub const NOW: &str = "2026-11-25T12:00:00+01:00";
+
+/// The file that marks a folder as a generated site, so that it may be generated again.
+pub const MARKER: &str = ".vigie-gen-site";
+
+const COMPONENTS: &[(&str, &str, &str)] = &[
+    ("web", "Hébergement web", "Hébergement"),
+    ("php", "PHP et applications", "Hébergement"),
+    ("databases", "Bases de données", "Hébergement"),
+    ("mail", "Messagerie", "Messagerie"),
+    ("webmail", "Webmail", "Messagerie"),
+    ("smtp", "Envoi (SMTP)", "Messagerie"),
+    ("dns", "DNS", "Réseau"),
+    ("network", "Connectivité réseau", "Réseau"),
+    ("backups", "Sauvegardes", "Réseau"),
+    ("panel", "Espace client", ""),
+];
+
+const SEVERITIES: &[&str] = &["major-outage", "partial-outage", "degraded", "notice"];
+
+const SUBJECTS: &[&str] = &[
+    "Lenteurs sur l'hébergement web",
+    "Indisponibilité de la messagerie",
+    "Erreurs 502 sur une partie des sites",
+    "Retards de distribution des courriels",
+    "Panne d'un serveur de bases de données",
+    "Perte de connectivité sur un routeur",
+    "Résolution DNS intermittente",
+    "Espace client inaccessible",
+    "Échec des sauvegardes nocturnes",
+    "Saturation d'une baie de stockage",
+    "Certificats TLS expirés sur le webmail",
+    "Attaque par déni de service",
+];
+
+const MAINTENANCES: &[&str] = &[
+    "Mise à jour des serveurs web",
+    "Migration des serveurs de messagerie",
+    "Remplacement d'un commutateur",
+    "Mise à jour de PostgreSQL",
+    "Changement des serveurs DNS",
+];
+
+const SENTENCES: &[&str] = &[
+    "Nos équipes ont été alertées par la supervision quelques minutes après le début du problème.",
+    "Une partie des clients hébergés sur ce serveur ne peut plus accéder à ses sites.",
+    "Les courriels entrants sont conservés par les serveurs expéditeurs et seront remis dès le retour à la normale.",
+    "Nous avons identifié la cause : un disque défaillant ralentissait toute la grappe de stockage.",
+    "Le fournisseur réseau a confirmé un incident sur son cœur de réseau à Paris.",
+    "Aucune donnée n'a été perdue, et les sauvegardes de la nuit sont intactes.",
+    "Nous suivons la situation de près et publierons un nouveau point dans l'heure.",
+    "Les temps de réponse sont revenus à leur niveau habituel depuis une vingtaine de minutes.",
+    "Toutes nos excuses pour la gêne occasionnée ; merci pour votre patience.",
+    "Le service **reste accessible**, mais avec des temps de réponse dégradés.",
+    "Si le problème persiste de votre côté, videz le cache de votre navigateur.",
+    "La bascule vers le serveur de secours a pris plus de temps que prévu.",
+];
+
+const LINKS: &[(&str, &str)] = &[
+    (
+        "le forum des annonces",
+        "https://forum.example.fr/c/annonces-officielles",
+    ),
+    ("notre page de contact", "https://www.example.fr/contact"),
+    (
+        "la documentation",
+        "https://docs.example.fr/messagerie/configuration",
+    ),
+];
+
+/// A small, fast, seeded PRNG (SplitMix64): enough for varied test data.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// True with probability `percent` / 100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// A naive local time, in minutes since 1970-01-01 00:00 (proleptic Gregorian).
+fn civil(minutes: i64) -> (i64, u32, u32, u32, u32) {
+    let days = minutes.div_euclid(1440);
+    let rest = minutes.rem_euclid(1440);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, (rest / 60) as u32, (rest % 60) as u32)
+}
+
+fn stamp(minutes: i64) -> String {
+    let (y, m, d, h, mi) = civil(minutes);
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}")
+}
+
+/// Minutes since 1970 of 2026-11-25 00:00, the day of [`NOW`].
+const TODAY: i64 = 20_782 * 1440;
+const TEN_YEARS: i64 = 3652 * 1440;
+
+/// `site.yaml` of the generated site.
+pub fn site_yaml() -> String {
+    let mut s = String::from(
+        "title: Hébergeur Exemple — état des services\n\
+         description: État des services, incidents et maintenances (site généré pour les mesures).\n\
+         base_url: https://status.example.fr/\n\
+         language: fr\n\
+         timezone: Europe/Paris\n\
+         components:\n",
+    );
+    for (id, name, group) in COMPONENTS {
+        s.push_str(&format!("  - id: {id}\n    name: {name}\n"));
+        if !group.is_empty() {
+            s.push_str(&format!("    group: {group}\n"));
+        }
+    }
+    s.push_str(
+        "contact:\n  forum: https://forum.example.fr/c/annonces-officielles\n  email: support@example.fr\n\
+         authors:\n  elodie:\n    name: Élodie\n    role: Fondatrice / Responsable\n  karim:\n    name: Karim\n    role: Administrateur système\n",
+    );
+    s
+}
+
+fn paragraph(rng: &mut Rng, sentences: u64) -> String {
+    let mut p = String::new();
+    for k in 0..sentences {
+        if k > 0 {
+            p.push(if k % 2 == 0 { '\n' } else { ' ' });
+        }
+        let sentence = rng.pick::<&str>(SENTENCES);
+        p.push_str(sentence);
+    }
+    p
+}
+
+/// A Markdown body of realistic length: paragraphs, sometimes a list and a link.
+fn body(rng: &mut Rng, long: bool) -> String {
+    let count = 2 + rng.below(3);
+    let mut b = paragraph(rng, count);
+    if long || rng.chance(30) {
+        b.push_str("\n\nCe que nous savons :\n\n");
+        for _ in 0..2 + rng.below(3) {
+            let s = *rng.pick(SENTENCES);
+            b.push_str(&format!("- {s}\n"));
+        }
+    }
+    if rng.chance(40) {
+        let (text, url) = rng.pick(LINKS);
+        b.push_str(&format!(
+            "\n\nPour toute question, passez par [{text}]({url})."
+        ));
+    }
+    if long {
+        b.push_str("\n\n");
+        let count = 2 + rng.below(2);
+        b.push_str(&paragraph(rng, count));
+    }
+    b.push('\n');
+    b
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("      {l}\n")
+            }
+        })
+        .collect()
+}
+
+fn slug(title: &str) -> String {
+    let mut s = String::new();
+    for c in title.chars() {
+        let c = match c {
+            'é' | 'è' | 'ê' | 'É' => 'e',
+            'à' => 'a',
+            'œ' => 'o',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    s.trim_matches('-').to_string()
+}
+
+/// The `k`-th of `n` incidents: its path under the site root and its text.
+pub fn incident(n: usize, k: usize) -> (String, String) {
+    let mut rng = Rng::new(0x5eed_0000 + k as u64);
+    let maintenance = rng.chance(10);
+    // Three ongoing incidents and one upcoming maintenance, at the start of the list.
+    let (ongoing, upcoming) = (k < 3, k == 3);
+    let maintenance = (maintenance || upcoming) && !ongoing;
+    // Spread evenly over ten years, with some jitter; the day's time between 06:00 and
+    // 20:00 so that no local time falls in a daylight-saving gap.
+    let day = if upcoming {
+        TODAY + 9 * 1440
+    } else if ongoing {
+        TODAY - k as i64 * 1440
+    } else {
+        let slot = TEN_YEARS * (k as i64) / (n.max(1) as i64);
+        (TODAY - 1440 - slot) / 1440 * 1440
+    };
+    let start = day + 360 + rng.below(14 * 60) as i64;
+    let start = if ongoing {
+        (day + 6 * 60 + k as i64 * 7).min(TODAY + 10 * 60)
+    } else {
+        start
+    };
+    let duration = if maintenance {
+        60 * (1 + rng.below(4)) as i64
+    } else {
+        10 + rng.below(240) as i64
+    };
+    // Keep the end on the same day (before 23:59), or whole days later.
+    let mut end = (start + duration).min(day + 1439);
+    if !maintenance && rng.chance(3) {
+        end = start + 1440 * (1 + rng.below(2)) as i64;
+    }
+    let title = if maintenance {
+        rng.pick(MAINTENANCES)
+    } else {
+        rng.pick(SUBJECTS)
+    };
+    let severity = if maintenance {
+        "maintenance"
+    } else {
+        rng.pick(SEVERITIES)
+    };
+    let mut front = format!("---\ntitle: {title}\nstart: {}\n", stamp(start));
+    if !ongoing {
+        front.push_str(&format!("end: {}\n", stamp(end)));
+    }
+    front.push_str(&format!("severity: {severity}\n"));
+    match rng.below(10) {
+        0..=1 => {} // every component
+        2..=7 => {
+            let a = rng.below(COMPONENTS.len() as u64) as usize;
+            let b = rng.below(COMPONENTS.len() as u64) as usize;
+            let ids: Vec<&str> = if a == b {
+                vec![COMPONENTS[a].0]
+            } else {
+                vec![COMPONENTS[a].0, COMPONENTS[b].0]
+            };
+            front.push_str(&format!("components: [{}]\n", ids.join(", ")));
+        }
+        _ => {
+            let a = rng.below(COMPONENTS.len() as u64) as usize;
+            let b = (a + 1 + rng.below(COMPONENTS.len() as u64 - 1) as usize) % COMPONENTS.len();
+            let worse = if maintenance {
+                "maintenance"
+            } else {
+                "partial-outage"
+            };
+            front.push_str(&format!(
+                "components:\n  {}: {worse}\n  {}: degraded\n",
+                COMPONENTS[a].0, COMPONENTS[b].0
+            ));
+        }
+    }
+    if rng.chance(70) {
+        front.push_str(&format!(
+            "author: {}\n",
+            if rng.chance(50) { "elodie" } else { "karim" }
+        ));
+    }
+    if maintenance {
+        front.push_str(&format!("published: {}\n", stamp(start - 7 * 1440 + 60)));
+    }
+    let updates = if ongoing { 1 } else { rng.below(5) };
+    if updates > 0 {
+        front.push_str("updates:\n");
+        for u in 0..updates {
+            let last = u + 1 == updates && !ongoing;
+            let at = if last {
+                end
+            } else {
+                start + (end - start).max(4) * (u as i64 + 1) / (updates as i64 + 1)
+            };
+            // Out of the small hours, where daylight-saving changes make local times
+            // ambiguous or missing.
+            let at = if (60..240).contains(&at.rem_euclid(1440)) {
+                at + 240
+            } else {
+                at
+            };
+            let status = match (maintenance, last) {
+                (true, true) => "completed",
+                (true, false) => "in-progress",
+                (false, true) => "resolved",
+                (false, false) => *rng.pick(&["identified", "monitoring", "update"]),
+            };
+            front.push_str(&format!(
+                "  - at: {}\n    status: {status}\n    body: |\n{}",
+                stamp(at),
+                indent(&body(&mut rng, false))
+            ));
+        }
+    }
+    front.push_str("---\n");
+    let long = rng.chance(25);
+    front.push_str(&body(&mut rng, long));
+    let (y, m, d, _, _) = civil(start);
+    let path = format!("incidents/{y}/{y:04}-{m:02}-{d:02}-{}-{k}.md", slug(title));
+    (path, front)
+}
+
+/// Writes a site of `n` incidents into `dir`, which must be missing, empty or a site this
+/// generator wrote before (it is then replaced).
+pub fn generate(dir: &Path, n: usize) -> io::Result<()> {
+    if dir.exists() {
+        let empty = fs::read_dir(dir)?.next().is_none();
+        if !empty && !dir.join(MARKER).is_file() {
+            return Err(io::Error::other(format!(
+                "`{}` is not empty and was not written by gen-site; refusing to write into it",
+                dir.display()
+            )));
+        }
+        if dir.join("incidents").exists() {
+            fs::remove_dir_all(dir.join("incidents"))?;
+        }
+    }
+    fs::create_dir_all(dir)?;
+    fs::write(dir.join(MARKER), format!("{n}\n"))?;
+    fs::write(dir.join("site.yaml"), site_yaml())?;
+    for k in 0..n {
+        let (path, text) = incident(n, k);
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, text)?;
+    }
+    Ok(())
+}
