@@ -279,6 +279,16 @@ mod tests {
     }
 
     #[test]
+    fn a_diagnostic_in_colour_marks_the_error_and_the_caret() {
+        let text = "---\nseverity: major\n---\n";
+        let d = Diagnostic::at("a.md", text, Span::new(2, 11, 5), "unknown severity `major`");
+        let coloured = d.render(true);
+        assert!(coloured.contains("\x1b[1;31merror\x1b[0m"), "{coloured:?}");
+        assert!(coloured.contains("\x1b[1;31m^^^^^\x1b[0m"), "{coloured:?}");
+        assert!(!d.render(false).contains('\x1b'));
+    }
+
+    #[test]
     fn the_summary_counts_errors_and_distinct_files() {
         let d = |p: &str| Diagnostic::file(p, "x");
         assert_eq!(summary(&[d("a"), d("a"), d("b")]), "3 errors in 2 files");

@@ -101,6 +101,20 @@ pub fn plain(inlines: &[Inline]) -> String {
     out
 }
 
+/// `lines` as a block quote: `> ` before each, a bare `>` on empty lines.
+pub fn quote_lines(lines: Vec<String>) -> Vec<String> {
+    lines
+        .into_iter()
+        .map(|l| {
+            if l.is_empty() {
+                ">".to_string()
+            } else {
+                format!("> {l}")
+            }
+        })
+        .collect()
+}
+
 /// `n` in superscript digits: footnote marks that cannot be taken for link references.
 pub fn superscript(n: usize) -> String {
     const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];

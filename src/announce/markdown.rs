@@ -5,7 +5,7 @@
 
 use pulldown_cmark::Alignment;
 
-use super::doc::{plain, Block, Inline};
+use super::doc::{self, plain, Block, Inline};
 use super::text::prefix;
 use super::Announcement;
 
@@ -110,16 +110,7 @@ fn block(b: &Block) -> Vec<String> {
             }
             lines
         }
-        Block::Quote(inner) => blocks(inner)
-            .into_iter()
-            .map(|l| {
-                if l.is_empty() {
-                    ">".to_string()
-                } else {
-                    format!("> {l}")
-                }
-            })
-            .collect(),
+        Block::Quote(inner) => doc::quote_lines(blocks(inner)),
         Block::Code { lang, text } => {
             let longest = longest_run(text, '`');
             let fence = "`".repeat(longest.max(2) + 1);

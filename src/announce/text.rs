@@ -7,7 +7,7 @@
 
 use pulldown_cmark::Alignment;
 
-use super::doc::{plain, superscript, Block, Inline};
+use super::doc::{self, plain, superscript, Block, Inline};
 use super::Announcement;
 
 /// The width text is wrapped to.
@@ -145,17 +145,7 @@ fn block(b: &Block, width: usize, refs: &mut Refs) -> Vec<String> {
             lines
         }
         Block::Quote(inner) => {
-            let inner = blocks(inner, width.saturating_sub(2).max(10), refs);
-            inner
-                .into_iter()
-                .map(|l| {
-                    if l.is_empty() {
-                        ">".to_string()
-                    } else {
-                        format!("> {l}")
-                    }
-                })
-                .collect()
+            doc::quote_lines(blocks(inner, width.saturating_sub(2).max(10), refs))
         }
         Block::Code { text, .. } => text
             .trim_end_matches('\n')

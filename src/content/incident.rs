@@ -92,31 +92,51 @@ impl<'de> Deserialize<'de> for ComponentsSpec {
     }
 }
 
+/// Reads one of the `keywords` and maps it with `from`, or explains what the words are.
+fn keyword<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    what: &str,
+    plural: &str,
+    keywords: &[&str],
+    from: impl Fn(&str) -> Option<T>,
+) -> Result<T, D::Error> {
+    let word = String::deserialize(deserializer)?;
+    from(&word).ok_or_else(|| {
+        let list = keywords.join(", ");
+        let hint = match did_you_mean(&word, keywords.iter().copied()) {
+            Some(s) => format!(
+                "did you mean `{s}`? {}: {list}",
+                crate::i18n::capitalize(plural)
+            ),
+            None => format!("{plural}: {list}"),
+        };
+        de::Error::custom(format!("unknown {what} `{word}`{HELP_SEP}{hint}"))
+    })
+}
+
 impl<'de> Deserialize<'de> for Severity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let word = String::deserialize(deserializer)?;
-        Severity::from_keyword(&word).ok_or_else(|| {
-            let words: Vec<&str> = Severity::ALL.iter().map(|s| s.keyword()).collect();
-            let hint = match did_you_mean(&word, words.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? Severities: {}", words.join(", ")),
-                None => format!("severities: {}", words.join(", ")),
-            };
-            de::Error::custom(format!("unknown severity `{word}`{HELP_SEP}{hint}"))
-        })
+        let words = Severity::ALL.map(Severity::keyword);
+        keyword(
+            deserializer,
+            "severity",
+            "severities",
+            &words,
+            Severity::from_keyword,
+        )
     }
 }
 
 impl<'de> Deserialize<'de> for UpdateStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let word = String::deserialize(deserializer)?;
-        UpdateStatus::from_keyword(&word).ok_or_else(|| {
-            let words: Vec<&str> = UpdateStatus::ALL.iter().map(|s| s.keyword()).collect();
-            let hint = match did_you_mean(&word, words.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? Statuses: {}", words.join(", ")),
-                None => format!("statuses: {}", words.join(", ")),
-            };
-            de::Error::custom(format!("unknown update status `{word}`{HELP_SEP}{hint}"))
-        })
+        let words = UpdateStatus::ALL.map(UpdateStatus::keyword);
+        keyword(
+            deserializer,
+            "update status",
+            "statuses",
+            &words,
+            UpdateStatus::from_keyword,
+        )
     }
 }
 
