@@ -83,6 +83,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("  derive", &mut derives);
     report("  render", &mut renders);
 
+    // The same stages through the caches serve keeps, after editing one incident file.
+    let mut caches = vigie::cache::Caches::new();
+    vigie::generate_with(root, now, true, Some(base_url), &mut caches)?;
+    let original = std::fs::read_to_string(root.join(&incident))?;
+    let (mut rebuilds, mut loads, mut derives, mut renders) = (vec![], vec![], vec![], vec![]);
+    for round in 0..full_rounds {
+        std::fs::write(
+            root.join(&incident),
+            format!("{original}\nÉtape {round}.\n"),
+        )?;
+        let started = Instant::now();
+        let mut site = vigie::content::load_with(
+            root,
+            &vigie::content::LoadOptions { drafts: true },
+            &mut caches.parse,
+        )?;
+        site.config.base_url = base_url.to_string();
+        loads.push(started.elapsed());
+        let derived = Instant::now();
+        let model = vigie::status::derive(&site, now);
+        derives.push(derived.elapsed());
+        let rendered = Instant::now();
+        vigie::render::site_with(&model, &mut caches.pages)?;
+        renders.push(rendered.elapsed());
+        rebuilds.push(started.elapsed());
+    }
+    std::fs::write(root.join(&incident), &original)?;
+    report("cached rebuild after one edit", &mut rebuilds);
+    report("  load", &mut loads);
+    report("  derive", &mut derives);
+    report("  render", &mut renders);
+
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let options = vigie::serve::ServeOptions {
         root: root.to_path_buf(),
