@@ -1,21 +1,30 @@
-//! Edit-to-visible latency of `vigie serve` on the example site.
+//! Edit-to-visible latency of `vigie serve`, on the example site or a generated one.
 //!
-//! `cargo run --release --example serve-latency [ROUNDS]` copies the example site into a
+//! `cargo run --release --example serve-latency [ROUNDS] [N]` copies the example site (or,
+//! with N, writes a generated site of N incidents with `tests/support/gen.rs`) into a
 //! temporary folder (in /dev/shm when it exists), serves it, then edits one incident file
 //! ROUNDS times and measures, for each edit, the time until the live-reload stream sends
 //! `reload` (what makes the browser reload) and until the page itself shows the edit.
-//! It also times a full in-memory rebuild (`vigie::generate`). Figures go to BENCHMARKS.md.
+//! It also times a full in-memory rebuild (`vigie::generate`) and its stages. Figures go
+//! to BENCHMARKS.md.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+#[path = "../tests/support/gen.rs"]
+mod gen;
+
 const INCIDENT: &str = "incidents/2024/2024-01-15-nouvelle-page-d-etat.md";
 const PAGE: &str = "/incidents/2024-01-15-nouvelle-page-d-etat/";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = std::env::args().nth(1).map_or(Ok(20), |a| a.parse())?;
+    let generated: Option<usize> = std::env::args()
+        .nth(2)
+        .map(|a| a.replace('_', "").parse())
+        .transpose()?;
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shm = Path::new("/dev/shm");
     let dir = if shm.is_dir() {
@@ -24,18 +33,87 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         tempfile::tempdir()?
     };
     let root = dir.path();
-    std::fs::copy(repo.join("site.yaml"), root.join("site.yaml"))?;
-    copy_dir(&repo.join("incidents"), &root.join("incidents"))?;
+    let (incident, page) = match generated {
+        None => {
+            std::fs::copy(repo.join("site.yaml"), root.join("site.yaml"))?;
+            copy_dir(&repo.join("incidents"), &root.join("incidents"))?;
+            (INCIDENT.to_string(), PAGE.to_string())
+        }
+        Some(n) => {
+            let started = Instant::now();
+            gen::generate(root, n)?;
+            println!(
+                "generated {n} incidents in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            // An incident from the middle of the list: resolved, on no page but its own
+            // and its year's history.
+            let (path, _) = gen::incident(n, n / 2);
+            let stem = Path::new(&path)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let page = format!("/incidents/{}/", vigie::content::incident_id(&stem));
+            (path, page)
+        }
+    };
+    println!("editing {incident}, watching {page}");
 
-    // A full rebuild, in memory, as serve does after every change.
+    // A full rebuild, in memory, as a clean build does, and its stages.
     let now = vigie::cli::resolve_now(None)?;
-    let mut rebuilds = Vec::new();
-    for _ in 0..rounds {
+    let base_url = "http://127.0.0.1:8000/";
+    let full_rounds = if generated.is_some() { 5 } else { rounds };
+    let (mut rebuilds, mut loads, mut derives, mut renders) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..full_rounds {
         let started = Instant::now();
-        vigie::generate(root, now, true, Some("http://127.0.0.1:8000/"))?;
+        vigie::generate(root, now, true, Some(base_url))?;
         rebuilds.push(started.elapsed());
+        let started = Instant::now();
+        let site = vigie::content::load(root, &vigie::content::LoadOptions { drafts: true })?;
+        loads.push(started.elapsed());
+        let started = Instant::now();
+        let model = vigie::status::derive(&site, now);
+        derives.push(started.elapsed());
+        let started = Instant::now();
+        vigie::render::site(&model)?;
+        renders.push(started.elapsed());
     }
     report("full rebuild (generate)", &mut rebuilds);
+    report("  load", &mut loads);
+    report("  derive", &mut derives);
+    report("  render", &mut renders);
+
+    // The same stages through the caches serve keeps, after editing one incident file.
+    let mut caches = vigie::cache::Caches::new();
+    vigie::generate_with(root, now, true, Some(base_url), &mut caches)?;
+    let original = std::fs::read_to_string(root.join(&incident))?;
+    let (mut rebuilds, mut loads, mut derives, mut renders) = (vec![], vec![], vec![], vec![]);
+    for round in 0..full_rounds {
+        std::fs::write(
+            root.join(&incident),
+            format!("{original}\nÉtape {round}.\n"),
+        )?;
+        let started = Instant::now();
+        let mut site = vigie::content::load_with(
+            root,
+            &vigie::content::LoadOptions { drafts: true },
+            &mut caches.parse,
+        )?;
+        site.config.base_url = base_url.to_string();
+        loads.push(started.elapsed());
+        let derived = Instant::now();
+        let model = vigie::status::derive(&site, now);
+        derives.push(derived.elapsed());
+        let rendered = Instant::now();
+        vigie::render::site_with(&model, &mut caches.pages)?;
+        renders.push(rendered.elapsed());
+        rebuilds.push(started.elapsed());
+    }
+    std::fs::write(root.join(&incident), &original)?;
+    report("cached rebuild after one edit", &mut rebuilds);
+    report("  load", &mut loads);
+    report("  derive", &mut derives);
+    report("  render", &mut renders);
 
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let options = vigie::serve::ServeOptions {
@@ -48,13 +126,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::thread::spawn(move || vigie::serve::serve(&options));
     let started = Instant::now();
     while get(port, "/__vigie/status").is_err() {
-        if started.elapsed() > Duration::from_secs(10) {
+        if started.elapsed() > Duration::from_secs(60) {
             return Err("vigie serve did not answer".into());
         }
         std::thread::sleep(Duration::from_millis(10));
     }
 
-    let original = std::fs::read_to_string(root.join(INCIDENT))?;
+    let original = std::fs::read_to_string(root.join(&incident))?;
     let mut to_reload = Vec::new();
     let mut to_page = Vec::new();
     for round in 0..rounds {
@@ -72,10 +150,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
         let marker = format!("Mesure de latence {round}.");
         let edited = Instant::now();
-        std::fs::write(root.join(INCIDENT), format!("{original}\n{marker}\n"))?;
+        std::fs::write(root.join(&incident), format!("{original}\n{marker}\n"))?;
         wait_line(&mut events, "event: reload")?;
         to_reload.push(edited.elapsed());
-        while !get(port, PAGE)?.contains(&marker) {
+        while !get(port, &page)?.contains(&marker) {
             if edited.elapsed() > Duration::from_secs(10) {
                 return Err("the edit never showed".into());
             }

@@ -13,6 +13,7 @@
 pub mod announce;
 pub mod api;
 pub mod badge;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -162,14 +163,26 @@ pub fn generate(
     drafts: bool,
     base_url: Option<&str>,
 ) -> Result<(Site, Vec<OutputFile>), Error> {
-    let mut site = content::load(root, &LoadOptions { drafts })?;
+    generate_with(root, now, drafts, base_url, &mut cache::Caches::unused())
+}
+
+/// [`generate`], remembering parsed incidents and rendered incident pages in `caches` from
+/// one call to the next (`vigie serve`); the result is always the same as [`generate`]'s.
+pub fn generate_with(
+    root: &Path,
+    now: DateTime<Utc>,
+    drafts: bool,
+    base_url: Option<&str>,
+    caches: &mut cache::Caches,
+) -> Result<(Site, Vec<OutputFile>), Error> {
+    let mut site = content::load_with(root, &LoadOptions { drafts }, &mut caches.parse)?;
     if let Some(url) = base_url {
         site.config.base_url = config::normalize_base_url(url).ok_or_else(|| {
             Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL"))
         })?;
     }
     let model = status::derive(&site, now);
-    let files = render::site(&model)?;
+    let files = render::site_with(&model, &mut caches.pages)?;
     drop(model);
     Ok((site, files))
 }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::cache::{ParseCache, Parsed, ParsedFile};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error};
 use crate::model::{Incident, Site};
@@ -25,21 +26,76 @@ pub struct LoadOptions {
 
 /// Reads and parses the site at `root`. All content errors are returned together.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Error> {
-    let config = load_config(root)?;
+    load_with(root, options, &mut ParseCache::unused())
+}
+
+/// [`load`], taking from `cache` the incidents of files whose bytes it has seen under the
+/// same `site.yaml`, and leaving in it exactly the files found now. The result, errors
+/// included, is the same as [`load`]'s: only the parse of a file is remembered, keyed by
+/// its path and exact bytes; every check across files runs again.
+pub fn load_with(
+    root: &Path,
+    options: &LoadOptions,
+    cache: &mut ParseCache,
+) -> Result<Site, Error> {
+    cache.begin();
+    let (config_bytes, config) = read_config(root)?;
     let files = incident_files(root);
     let mut diagnostics = files.errors;
-    let parsed: Vec<Result<Incident, Vec<Diagnostic>>> = files
+    let mut old = cache.start(root, &config_bytes);
+    let keep = cache.keeps();
+    enum Outcome {
+        Remembered(Parsed),
+        Parsed(Option<Vec<u8>>, Parsed),
+    }
+    let outcomes: Vec<Outcome> = files
         .paths
         .par_iter()
-        .map(|path| load_incident(root, path, &config))
+        .map(|path| {
+            let bytes = match read_incident(root, path) {
+                Ok(bytes) => bytes,
+                Err(d) => return Outcome::Parsed(None, Err(d)),
+            };
+            if let Some(seen) = old.get(path).filter(|seen| seen.bytes == bytes) {
+                return Outcome::Remembered(seen.result.clone());
+            }
+            if keep {
+                let result = parse_incident(root, path, bytes.clone(), &config);
+                Outcome::Parsed(Some(bytes), result)
+            } else {
+                Outcome::Parsed(None, parse_incident(root, path, bytes, &config))
+            }
+        })
         .collect();
-    let mut incidents = Vec::with_capacity(parsed.len());
-    for result in parsed {
+    let mut entries = HashMap::with_capacity(if keep { outcomes.len() } else { 0 });
+    let mut parsed = 0;
+    let mut incidents = Vec::with_capacity(outcomes.len());
+    for (path, outcome) in files.paths.iter().zip(outcomes) {
+        let result = match outcome {
+            Outcome::Remembered(result) => {
+                if let Some(seen) = old.remove(path) {
+                    entries.insert(path.clone(), seen);
+                }
+                result
+            }
+            Outcome::Parsed(bytes, result) => {
+                parsed += 1;
+                if let Some(bytes) = bytes {
+                    let file = ParsedFile {
+                        bytes,
+                        result: result.clone(),
+                    };
+                    entries.insert(path.clone(), file);
+                }
+                result
+            }
+        };
         match result {
             Ok(incident) => incidents.push(incident),
             Err(mut d) => diagnostics.append(&mut d),
         }
     }
+    cache.finish(entries, parsed);
     diagnostics.extend(duplicate_ids(&incidents));
     if !diagnostics.is_empty() {
         return Err(Error::Content(diagnostics));
@@ -145,10 +201,15 @@ pub fn sort_incidents(incidents: &mut [Incident]) {
 
 /// Reads and validates `site.yaml`.
 pub fn load_config(root: &Path) -> Result<Config, Error> {
+    read_config(root).map(|(_, config)| config)
+}
+
+/// `site.yaml`'s bytes and the configuration they give.
+fn read_config(root: &Path) -> Result<(Vec<u8>, Config), Error> {
     let path = root.join("site.yaml");
     let shown = PathBuf::from("site.yaml");
-    let text = match fs::read(&path) {
-        Ok(bytes) => decode(&shown, bytes).map_err(|d| Error::Content(vec![d]))?,
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Content(vec![Diagnostic::file(
                 shown,
@@ -166,18 +227,25 @@ pub fn load_config(root: &Path) -> Result<Config, Error> {
             )]))
         }
     };
-    Config::parse(&shown, &text).map_err(Error::Content)
+    let text = decode(&shown, bytes.clone()).map_err(|d| Error::Content(vec![d]))?;
+    let config = Config::parse(&shown, &text).map_err(Error::Content)?;
+    Ok((bytes, config))
 }
 
-/// Parses one incident file, relative to `root` in diagnostics.
-fn load_incident(root: &Path, path: &Path, config: &Config) -> Result<Incident, Vec<Diagnostic>> {
-    let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let bytes = fs::read(path).map_err(|e| {
+/// The bytes of one incident file, or the diagnostic of a file that cannot be read.
+fn read_incident(root: &Path, path: &Path) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    fs::read(path).map_err(|e| {
+        let shown = path.strip_prefix(root).unwrap_or(path);
         vec![Diagnostic::file(
-            &shown,
+            shown,
             format!("cannot read the file: {e}"),
         )]
-    })?;
+    })
+}
+
+/// Parses the `bytes` of one incident file, relative to `root` in diagnostics.
+fn parse_incident(root: &Path, path: &Path, bytes: Vec<u8>, config: &Config) -> Parsed {
+    let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let text = decode(&shown, bytes).map_err(|d| vec![d])?;
     let stem = path
         .file_stem()

@@ -5,12 +5,13 @@
 
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use chrono::Datelike;
 use rayon::prelude::*;
 
+use crate::cache::{self, PageCache, PageKey};
 use crate::error::Error;
 use crate::feeds;
 use crate::model::{Phase, Site};
@@ -133,34 +134,40 @@ struct NotFoundPage<'a> {
 
 /// Renders every file of the site.
 pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
+    site_with(model, &mut PageCache::unused())
+}
+
+/// [`site`], taking from `cache` the incident pages whose inputs have not changed since it
+/// rendered them, and leaving in it exactly the incident pages of this render. The files
+/// are the same as [`site`]'s.
+pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
     let site = model.site;
-    let mut files: Vec<OutputFile> = Vec::new();
+    // The API and the calendar, rendered one after the other, cost about as much as
+    // everything else at 10,000 incidents (BENCHMARKS.md): render them beside the rest.
+    let (pages, api_ics) = rayon::join(
+        || -> Result<Vec<OutputFile>, Error> {
+            let mut files: Vec<OutputFile> = Vec::new();
+            files.push(page("index.html", index(model))?);
+            files.push(page("404.html", not_found(model))?);
+            files.extend(incident_pages(model, cache)?);
 
-    files.push(page("index.html", index(model))?);
-    files.push(page("404.html", not_found(model))?);
-
-    let incident_pages: Result<Vec<OutputFile>, Error> = (0..site.incidents.len())
-        .into_par_iter()
-        .map(|n| {
-            page(
-                &format!("incidents/{}/index.html", site.incidents[n].id),
-                incident(model, n),
-            )
-        })
-        .collect();
-    files.extend(incident_pages?);
-
-    files.extend(history(model)?);
-    for k in 0..site.config.components.len() {
-        let id = &site.config.components[k].id;
-        files.push(page(
-            &format!("components/{id}/index.html"),
-            component(model, k),
-        )?);
-    }
-    files.extend(feeds::all(model)?);
-    files.extend(crate::api::all(model)?);
-    files.push(crate::ics::calendar(model));
+            files.extend(history(model)?);
+            for k in 0..site.config.components.len() {
+                let id = &site.config.components[k].id;
+                files.push(page(
+                    &format!("components/{id}/index.html"),
+                    component(model, k),
+                )?);
+            }
+            files.extend(feeds::all(model)?);
+            Ok(files)
+        },
+        || crate::api::all(model).map(|api| (api, crate::ics::calendar(model))),
+    );
+    let mut files = pages?;
+    let (api, ics) = api_ics?;
+    files.extend(api);
+    files.push(ics);
     files.extend(crate::badge::all(model));
 
     for (path, bytes) in THEME_ASSETS {
@@ -179,6 +186,47 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Every `incidents/<id>/index.html`, rendered or taken from `cache`.
+fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
+    let site = model.site;
+    let mut old = cache.start(&site.config);
+    let keep = cache.keeps();
+    let pages: Vec<(OutputFile, bool)> = (0..site.incidents.len())
+        .into_par_iter()
+        .map(|n| {
+            let (i, st) = (&site.incidents[n], &model.incidents[n]);
+            let path = format!("incidents/{}/index.html", i.id);
+            if let Some(seen) = old.get(&i.id).filter(|p| p.key.matches(i, st, model.now)) {
+                return Ok((OutputFile::new(path, seen.bytes.clone()), true));
+            }
+            page(&path, incident(model, n)).map(|f| (f, false))
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut entries = HashMap::with_capacity(if keep { pages.len() } else { 0 });
+    let mut rendered = 0;
+    let mut files = Vec::with_capacity(pages.len());
+    for (n, (file, remembered)) in pages.into_iter().enumerate() {
+        let (i, st) = (&site.incidents[n], &model.incidents[n]);
+        if remembered {
+            if let Some(seen) = old.remove(&i.id) {
+                entries.insert(i.id.clone(), seen);
+            }
+        } else {
+            rendered += 1;
+            if keep {
+                let seen = cache::Page {
+                    key: PageKey::of(i, st, model.now),
+                    bytes: file.bytes.clone(),
+                };
+                entries.insert(i.id.clone(), seen);
+            }
+        }
+        files.push(file);
+    }
+    cache.finish(entries, rendered);
     Ok(files)
 }
 

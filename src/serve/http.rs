@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
-use super::{BuildState, Live};
+use super::{BuildState, Live, Served};
 
 /// Where the injected script listens for rebuilds.
 pub(crate) const EVENTS_PATH: &str = "/__vigie/events";
@@ -174,23 +174,34 @@ fn percent_decode(raw: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// A served file's bytes: an HTML page gets the live-reload script of its build.
+fn served_bytes(served: &Served, key: &str) -> Vec<u8> {
+    let bytes = served.files.get(key).cloned().unwrap_or_default();
+    if key.ends_with(".html") {
+        inject_live_script(bytes, served.generation)
+    } else {
+        bytes
+    }
+}
+
 fn file_response(
-    files: &HashMap<String, Vec<u8>>,
+    served: &Served,
     state: &BuildState,
     path: &str,
 ) -> Response<std::io::Cursor<Vec<u8>>> {
+    let files = &served.files;
     match lookup(files, path) {
-        Lookup::File(key) => bytes(
-            200,
-            content_type(&key),
-            files.get(&key).cloned().unwrap_or_default(),
-        ),
+        Lookup::File(key) => bytes(200, content_type(&key), served_bytes(served, &key)),
         Lookup::Redirect(to) => {
             with_header(text(301, &format!("moved to {to}\n")), "Location", &to)
         }
         Lookup::Refused => text(400, "this path cannot name a file of the site\n"),
         Lookup::NotFound => match files.get("404.html") {
-            Some(page) => bytes(404, content_type("404.html"), page.clone()),
+            Some(_) => bytes(
+                404,
+                content_type("404.html"),
+                served_bytes(served, "404.html"),
+            ),
             None if state.good_generation == 0 => {
                 let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>vigie: the site has errors</title></head><body><h1>The site has errors</h1><p>They are listed in the terminal running <code>vigie serve</code>; this page reloads once they are fixed.</p></body></html>";
                 bytes(

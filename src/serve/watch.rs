@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
 use notify_debouncer_full::notify::{
-    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
+    self, Event, EventHandler, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
+    WatcherKind,
 };
 use notify_debouncer_full::{
     new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache,
@@ -30,8 +31,45 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 const FOLDERS: [&str; 3] = ["incidents", "static", "themes"];
 
 enum Inner {
-    Events(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, NoCache>),
+    Events(Debouncer<ContentWatcher<RecommendedWatcher>, RecommendedCache>),
+    Poll(Debouncer<ContentWatcher<PollWatcher>, NoCache>),
+}
+
+/// A watcher that passes on only events that can mean new content (see
+/// [`changes_content`]). inotify reports every file opened under a watched folder, and each
+/// rebuild opens every incident file: at 10,000 incidents the debouncer queuing those
+/// events, only for the main loop to ignore them, took as much CPU as the rebuild itself.
+pub(super) struct ContentWatcher<W>(W);
+
+impl<W: notify::Watcher> notify::Watcher for ContentWatcher<W> {
+    fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
+        let filter = move |event: notify::Result<Event>| {
+            let wanted = match &event {
+                Ok(e) => e.need_rescan() || changes_content(&e.kind),
+                Err(_) => true,
+            };
+            if wanted {
+                handler.handle_event(event);
+            }
+        };
+        W::new(filter, config).map(ContentWatcher)
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn configure(&mut self, option: notify::Config) -> notify::Result<bool> {
+        self.0.configure(option)
+    }
+
+    fn kind() -> WatcherKind {
+        W::kind()
+    }
 }
 
 impl Inner {

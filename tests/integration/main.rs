@@ -17,3 +17,4 @@ mod errors;
 mod feeds;
 mod scale;
 mod serve;
+mod serve_cache;
