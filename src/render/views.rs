@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::content::markdown::plain_text;
 use crate::i18n::{Lang, Strings};
 use crate::model::{Incident, Phase, Severity, Site, Status, UpdateStatus};
 use crate::status::{ComponentState, DayUptime, IncidentState, StatusModel};
@@ -54,7 +53,7 @@ impl TimeView {
 
 /// RFC 3339 in UTC, to the second.
 pub fn iso(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    crate::i18n::iso(t)
 }
 
 /// A status or severity shown with a word, an icon and a class (never colour alone).
@@ -156,7 +155,7 @@ pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSu
             .filter(|_| i.severity != Severity::Notice)
             .map(|s| lang.duration(s)),
         components: component_names(site, i),
-        excerpt: excerpt(&latest.markdown, 240),
+        excerpt: excerpt(&latest.text, 240),
         is_maintenance: i.is_maintenance(),
     }
 }
@@ -175,11 +174,11 @@ pub fn component_names(site: &Site, i: &Incident) -> String {
     names.join(", ")
 }
 
-/// The first `max` characters of the text of `markdown`, cut at a word.
-pub fn excerpt(markdown: &str, max: usize) -> String {
-    let text = plain_text(markdown);
-    if text.chars().count() <= max {
-        return text;
+/// The first `max` characters of `text` (a post's plain text), cut at a word.
+pub fn excerpt(text: &str, max: usize) -> String {
+    // A text of at most `max` bytes has at most `max` characters.
+    if text.len() <= max || text.chars().count() <= max {
+        return text.to_string();
     }
     let cut: String = text.chars().take(max).collect();
     let cut = match cut.rfind(' ') {
@@ -320,10 +319,7 @@ fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
     let site = model.site;
     let lang = site.config.lang;
     let t = lang.strings();
-    let date = d
-        .date
-        .format_localized("%-d %b %Y", locale(lang))
-        .to_string();
+    let date = lang.short_day(d.date);
     let class = match d.worst {
         None | Some(Severity::Notice) => "ok",
         Some(s) => s.keyword(),
@@ -357,13 +353,6 @@ fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
             .incidents
             .first()
             .map(|&n| format!("{root}incidents/{}/index.html", site.incidents[n].id)),
-    }
-}
-
-fn locale(lang: Lang) -> chrono::Locale {
-    match lang {
-        Lang::Fr => chrono::Locale::fr_FR,
-        Lang::En => chrono::Locale::en_GB,
     }
 }
 
