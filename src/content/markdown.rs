@@ -194,24 +194,27 @@ fn escape_attr(out: &mut String, s: &str) {
 }
 
 fn escape(out: &mut String, s: &str, attr: bool) {
+    let table = if attr { &ESCAPE_ATTR } else { &ESCAPE_TEXT };
     let bytes = s.as_bytes();
     let mut mark = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let replacement = match bytes[i] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' if attr => "&quot;",
-            0xC2 if bytes.get(i + 1) == Some(&0xA0) => "&nbsp;",
+    while let Some(k) = bytes[i..].iter().position(|&b| table[usize::from(b)]) {
+        i += k;
+        let (replacement, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            _ if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
             _ => {
+                // Another character starting with 0xC2: copied with the text around it.
                 i += 1;
                 continue;
             }
         };
         out.push_str(&s[mark..i]);
         out.push_str(replacement);
-        i += if bytes[i] == 0xC2 { 2 } else { 1 };
+        i += len;
         mark = i;
     }
     out.push_str(&s[mark..]);
@@ -532,31 +535,136 @@ pub fn plain_text(markdown: &str) -> String {
 
 /// The text of the events, with runs of white space folded to one space.
 fn text_of(events: &[Event<'_>]) -> String {
-    let mut raw = String::new();
+    let mut folded = Folded::default();
     for event in events {
         match event {
-            Event::Text(t) | Event::Code(t) => raw.push_str(t),
-            Event::SoftBreak | Event::HardBreak => raw.push(' '),
-            Event::End(
+            Event::Text(t) | Event::Code(t) => folded.push(t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::Item
                 | TagEnd::TableCell
                 | TagEnd::BlockQuote(_)
                 | TagEnd::CodeBlock,
-            ) => raw.push(' '),
+            ) => folded.space = true,
             _ => {}
         }
     }
-    let mut out = String::with_capacity(raw.len());
-    for word in raw.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    folded.into_string()
 }
+
+/// Text with every run of white space (as `char::is_whitespace` has it) written as one
+/// space and none at either end: `s.split_whitespace().collect::<Vec<_>>().join(" ")`,
+/// built byte by byte as the pieces come.
+#[derive(Default)]
+struct Folded {
+    out: Vec<u8>,
+    /// White space was seen since the last character written.
+    space: bool,
+}
+
+/// What [`Folded`] does with a byte: copy it, fold it (ASCII white space), or look at the
+/// character it starts (the lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000,
+/// the only other white space).
+const COPY: u8 = 0;
+const WHITE: u8 = 1;
+const LOOK: u8 = 2;
+const FOLD_CLASS: [u8; 256] = {
+    let mut t = [COPY; 256];
+    t[b' ' as usize] = WHITE;
+    let mut b = 0x09;
+    while b <= 0x0D {
+        t[b] = WHITE;
+        b += 1;
+    }
+    t[0xC2] = LOOK;
+    t[0xE1] = LOOK;
+    t[0xE2] = LOOK;
+    t[0xE3] = LOOK;
+    t
+};
+
+impl Folded {
+    fn push(&mut self, s: &str) {
+        self.out.reserve(s.len() + 1);
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match FOLD_CLASS[usize::from(b)] {
+                COPY => {
+                    // A run of bytes to copy, single spaces between words included.
+                    let start = i;
+                    i += 1;
+                    while i < bytes.len() {
+                        match FOLD_CLASS[usize::from(bytes[i])] {
+                            COPY => i += 1,
+                            _ if bytes[i] == b' '
+                                && bytes
+                                    .get(i + 1)
+                                    .is_some_and(|&n| FOLD_CLASS[usize::from(n)] == COPY) =>
+                            {
+                                i += 2
+                            }
+                            _ => break,
+                        }
+                    }
+                    self.before_char();
+                    self.out.extend_from_slice(&bytes[start..i]);
+                }
+                WHITE => {
+                    self.space = true;
+                    i += 1;
+                }
+                _ => {
+                    // A lead byte, so `i` is on a char boundary.
+                    let c = s[i..].chars().next().unwrap_or(' ');
+                    let len = c.len_utf8();
+                    if c.is_whitespace() {
+                        self.space = true;
+                    } else {
+                        self.before_char();
+                        self.out.extend_from_slice(&bytes[i..i + len]);
+                    }
+                    i += len;
+                }
+            }
+        }
+    }
+
+    fn before_char(&mut self) {
+        if self.space {
+            if !self.out.is_empty() {
+                self.out.push(b' ');
+            }
+            self.space = false;
+        }
+    }
+
+    fn into_string(self) -> String {
+        // Whole characters of valid strings were copied, so this never fails.
+        String::from_utf8(self.out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// What HTML's serializer escapes: `&`, `<`, `>`, `"` (in attributes) and U+00A0 (whose
+/// UTF-8 starts with 0xC2).
+const ESCAPE_TEXT: [bool; 256] = escape_table(false);
+const ESCAPE_ATTR: [bool; 256] = escape_table(true);
+
+const fn escape_table(attr: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = attr;
+    t[0xC2] = true;
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -707,6 +815,24 @@ mod tests {
 
     mod generated {
         use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn folding_matches_split_whitespace(
+                pieces in prop::collection::vec(
+                    "[a\u{e9} \t\n\r\u{b}\u{c}\u{a0}\u{85}\u{2009}\u{3000}\u{1c}x]{0,8}",
+                    0..6,
+                ),
+            ) {
+                let mut folded = super::super::Folded::default();
+                for p in &pieces {
+                    folded.push(p);
+                }
+                let joined = pieces.concat();
+                let expected = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+                prop_assert_eq!(folded.into_string(), expected);
+            }
+        }
 
         fn piece() -> impl Strategy<Value = String> {
             let word = prop::sample::select(vec![

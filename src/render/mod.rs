@@ -74,7 +74,7 @@ struct IncidentPage<'a> {
     c: Chrome<'a>,
     i: IncidentSummary,
     affected: Vec<AffectedView>,
-    posts: Vec<PostView>,
+    posts: Vec<PostView<'a>>,
     is_ongoing: bool,
 }
 

@@ -176,28 +176,29 @@ pub fn component_names(site: &Site, i: &Incident) -> String {
 
 /// The first `max` characters of `text` (a post's plain text), cut at a word.
 pub fn excerpt(text: &str, max: usize) -> String {
-    // A text of at most `max` bytes has at most `max` characters.
-    if text.len() <= max || text.chars().count() <= max {
+    // The first `max` characters: where the one after them starts.
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
+    };
+    let cut = &text[..end];
     let cut = match cut.rfind(' ') {
         Some(i) if i > max / 2 => &cut[..i],
-        _ => &cut[..],
+        _ => cut,
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }
 
 /// One post on an incident page.
 #[derive(Debug, Clone)]
-pub struct PostView {
-    pub anchor: String,
+pub struct PostView<'a> {
+    pub anchor: &'a str,
     pub label: &'static str,
     pub status_class: &'static str,
     pub at: TimeView,
     pub author: Option<String>,
-    /// Sanitized HTML (ammonia) rendered from the post's Markdown.
-    pub html: String,
+    /// Safe HTML rendered from the post's Markdown (see [`crate::content::markdown`]),
+    /// borrowed: the bodies are the bulk of a page.
+    pub html: &'a str,
     pub is_announcement: bool,
 }
 
@@ -214,7 +215,7 @@ pub fn author_line(site: &Site, author: Option<&str>) -> Option<String> {
 }
 
 /// The posts of incident `n`, oldest first.
-pub fn post_views(model: &StatusModel, n: usize) -> Vec<PostView> {
+pub fn post_views<'a>(model: &StatusModel<'a>, n: usize) -> Vec<PostView<'a>> {
     let site = model.site;
     let (lang, tz) = (site.config.lang, site.config.tz);
     let t = lang.strings();
@@ -228,7 +229,7 @@ pub fn post_views(model: &StatusModel, n: usize) -> Vec<PostView> {
         .map(|(k, (p, effective))| {
             let shown = p.status.unwrap_or(*effective);
             PostView {
-                anchor: p.anchor.clone(),
+                anchor: &p.anchor,
                 label: if k == 0 {
                     t.announcement
                 } else {
@@ -237,7 +238,7 @@ pub fn post_views(model: &StatusModel, n: usize) -> Vec<PostView> {
                 status_class: update_class(*effective),
                 at: TimeView::new(lang, tz, p.at),
                 author: author.clone(),
-                html: p.html.clone(),
+                html: &p.html,
                 is_announcement: k == 0,
             }
         })
