@@ -176,8 +176,15 @@ pub fn component_names(site: &Site, i: &Incident) -> String {
 
 /// The first `max` characters of `text` (a post's plain text), cut at a word.
 pub fn excerpt(text: &str, max: usize) -> String {
-    // The first `max` characters: where the one after them starts.
-    let Some((end, _)) = text.char_indices().nth(max) else {
+    // The first `max` characters: where the one after them starts (the bytes that start
+    // a character are those that are not 0b10xx_xxxx).
+    let Some(end) = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b & 0xC0 != 0x80)
+        .nth(max)
+        .map(|(i, _)| i)
+    else {
         return text.to_string();
     };
     let cut = &text[..end];
@@ -392,4 +399,33 @@ fn status_of(b: &Badge) -> Status {
 /// Whether an incident belongs in the "ongoing" list of the front page.
 pub fn is_ongoing(st: &IncidentState) -> bool {
     st.phase == Phase::Ongoing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first version: collect the characters, then cut.
+    fn excerpt_by_chars(text: &str, max: usize) -> String {
+        if text.chars().count() <= max {
+            return text.to_string();
+        }
+        let cut: String = text.chars().take(max).collect();
+        let cut = match cut.rfind(' ') {
+            Some(i) if i > max / 2 => &cut[..i],
+            _ => &cut[..],
+        };
+        format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word_within_max_characters() {
+        let text = "Éléments à vérifier : la passerelle, où l’on a vu des pertes ; puis \
+                    les serveurs de noms. Œuvre en cours, déjà très avancée.";
+        for max in [0, 1, 5, 10, 20, 40, 60, 80, 99, 200] {
+            assert_eq!(excerpt(text, max), excerpt_by_chars(text, max), "{max}");
+        }
+        assert_eq!(excerpt("Court.", 240), "Court.");
+        assert_eq!(excerpt("un deux trois quatre", 10), "un deux…");
+    }
 }
