@@ -12,7 +12,9 @@
 //! - the time of each stage (load, derive, render, write), in this process.
 //!
 //! `BENCH_RUNS` sets the number of full builds per N (default 5, 3 above 20,000);
-//! `BENCH_DIR` the working folder (default /dev/shm/vigie-bench).
+//! `BENCH_DIR` the working folder (default /dev/shm/vigie-bench); `BENCH_VIGIE` another
+//! `vigie` binary to time (an older build, to compare under the same load; the in-process
+//! stages are always those of this checkout).
 
 #[path = "../tests/support/gen.rs"]
 mod gen;
@@ -114,6 +116,14 @@ fn main() -> ExitCode {
 
 /// The release binary next to this example, built first when run through cargo.
 fn vigie_binary() -> Result<PathBuf, String> {
+    if let Ok(given) = std::env::var("BENCH_VIGIE") {
+        let bin = PathBuf::from(given);
+        return if bin.is_file() {
+            Ok(bin)
+        } else {
+            Err(format!("BENCH_VIGIE: {} is not a file", bin.display()))
+        };
+    }
     if let Ok(cargo) = std::env::var("CARGO") {
         let ok = Command::new(cargo)
             .args(["build", "--release", "--quiet", "--bin", "vigie"])

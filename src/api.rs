@@ -269,9 +269,11 @@ struct Api {
     page: PageJson,
     status: StatusJson,
     components: Vec<ComponentJson>,
-    /// Announced incidents (not maintenances), newest first.
+    /// Announced incidents (not maintenances), newest first: the RECENT_LIMIT newest,
+    /// then only the unresolved ones.
     incidents: Vec<IncidentJson>,
-    /// Announced maintenances, newest first.
+    /// Announced maintenances, newest first: the RECENT_LIMIT newest, then only the ones
+    /// not completed.
     maintenances: Vec<IncidentJson>,
 }
 
@@ -292,11 +294,16 @@ fn build(model: &StatusModel) -> Api {
         if !is_announced(i, model.now) {
             continue;
         }
-        let json = incident(model, n, &page.id, &components);
-        if i.is_maintenance() {
-            maintenances.push(json);
+        let (list, closed) = if i.is_maintenance() {
+            (&mut maintenances, "completed")
         } else {
-            incidents.push(json);
+            (&mut incidents, "resolved")
+        };
+        // `all` writes the RECENT_LIMIT newest of each list and the open ones: the others
+        // are not built (a long history would otherwise build thousands for nothing).
+        // While fewer than RECENT_LIMIT are built, every one is, so the newest are kept.
+        if list.len() < RECENT_LIMIT || status_word(i, model.incidents[n].status) != closed {
+            list.push(incident(model, n, &page.id, &components));
         }
     }
     Api {

@@ -54,13 +54,19 @@ pub fn entries(model: &StatusModel, keep: impl Fn(usize) -> bool, limit: usize) 
         }
     }
     let at = |&(n, k): &(usize, usize)| site.incidents[n].posts[k].at;
-    posts.sort_by(|a, b| {
+    let order = |a: &(usize, usize), b: &(usize, usize)| {
         at(b)
             .cmp(&at(a))
             .then_with(|| site.incidents[a.0].id.cmp(&site.incidents[b.0].id))
             .then_with(|| b.1.cmp(&a.1))
-    });
-    posts.truncate(limit);
+    };
+    // A total order (ids are unique), so picking the `limit` first before sorting them
+    // gives the same list as sorting every post of a long history.
+    if posts.len() > limit {
+        posts.select_nth_unstable_by(limit, order);
+        posts.truncate(limit);
+    }
+    posts.sort_by(order);
     posts.into_iter().map(|(n, k)| entry(model, n, k)).collect()
 }
 

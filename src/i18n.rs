@@ -2,7 +2,11 @@
 //!
 //! Templates never contain words of their own: they print fields of [`Strings`].
 
-use chrono::{DateTime, Locale, TimeZone, Utc};
+use std::fmt::Write as _;
+
+#[cfg(test)]
+use chrono::Locale;
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::model::{Phase, Severity, Status, UpdateStatus};
@@ -45,6 +49,9 @@ impl Lang {
         }
     }
 
+    /// chrono's locale for the language: what the hand-written formatting below matches
+    /// (the tests compare both).
+    #[cfg(test)]
     fn locale(self) -> Locale {
         match self {
             Lang::Fr => Locale::fr_FR,
@@ -53,36 +60,74 @@ impl Lang {
     }
 
     /// "samedi 28 octobre 2017, 00:44 CEST".
+    ///
+    /// Dates are written by hand rather than with chrono's `format_localized`, which parses
+    /// its format string on every call: a build formats hundreds of thousands of dates.
     pub fn datetime(self, t: DateTime<Utc>, tz: Tz) -> String {
         let local = tz.from_utc_datetime(&t.naive_utc());
-        let fmt = match self {
-            Lang::Fr => "%A %-d %B %Y, %H:%M %Z",
-            Lang::En => "%A %-d %B %Y, %H:%M %Z",
-        };
-        local.format_localized(fmt, self.locale()).to_string()
+        let mut s = String::with_capacity(40);
+        self.push_date(&mut s, local.date_naive());
+        s.push_str(", ");
+        push_hm(&mut s, local.hour(), local.minute());
+        s.push(' ');
+        // What chrono writes for `%Z`: the offset's `Display` (an abbreviation with chrono-tz).
+        let _ = write!(s, "{}", local.offset());
+        s
     }
 
     /// "samedi 28 octobre 2017".
     pub fn date(self, t: DateTime<Utc>, tz: Tz) -> String {
         let local = tz.from_utc_datetime(&t.naive_utc());
-        local
-            .format_localized("%A %-d %B %Y", self.locale())
-            .to_string()
+        let mut s = String::with_capacity(28);
+        self.push_date(&mut s, local.date_naive());
+        s
     }
 
     /// "28 oct. 2017" — short, for lists.
     pub fn short_date(self, t: DateTime<Utc>, tz: Tz) -> String {
-        let local = tz.from_utc_datetime(&t.naive_utc());
-        local
-            .format_localized("%-d %b %Y", self.locale())
-            .to_string()
+        self.short_day(tz.from_utc_datetime(&t.naive_utc()).date_naive())
+    }
+
+    /// "28 oct. 2017": a day, short, for lists and uptime bars.
+    pub fn short_day(self, d: NaiveDate) -> String {
+        let mut s = String::with_capacity(16);
+        push_number(&mut s, d.day());
+        s.push(' ');
+        s.push_str(self.short_months()[d.month0() as usize % 12]);
+        s.push(' ');
+        push_year(&mut s, d.year());
+        s
+    }
+
+    /// "samedi 28 octobre 2017" (chrono's `%A %-d %B %Y`).
+    fn push_date(self, s: &mut String, d: NaiveDate) {
+        let days = match self {
+            Lang::Fr => &FR_DAYS,
+            Lang::En => &EN_DAYS,
+        };
+        s.push_str(days[d.weekday().num_days_from_monday() as usize % 7]);
+        s.push(' ');
+        push_number(s, d.day());
+        s.push(' ');
+        s.push_str(self.strings().months[d.month0() as usize % 12]);
+        s.push(' ');
+        push_year(s, d.year());
+    }
+
+    /// Abbreviated month names, as chrono's `%b` writes them.
+    fn short_months(self) -> &'static [&'static str; 12] {
+        match self {
+            Lang::Fr => &FR_SHORT_MONTHS,
+            Lang::En => &EN_SHORT_MONTHS,
+        }
     }
 
     /// "00:44".
     pub fn time(self, t: DateTime<Utc>, tz: Tz) -> String {
-        tz.from_utc_datetime(&t.naive_utc())
-            .format("%H:%M")
-            .to_string()
+        let local = tz.from_utc_datetime(&t.naive_utc());
+        let mut s = String::with_capacity(5);
+        push_hm(&mut s, local.hour(), local.minute());
+        s
     }
 
     /// "octobre 2017", capitalised for a heading: "Octobre 2017".
@@ -143,6 +188,77 @@ impl Lang {
             Lang::En => format!("{s}%"),
         }
     }
+}
+
+/// Day names from Monday, as chrono's `%A` writes them (`fr_FR`, `en_GB`).
+const FR_DAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+const EN_DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+/// Abbreviated month names, as chrono's `%b` writes them (`fr_FR`, `en_GB`).
+const FR_SHORT_MONTHS: [&str; 12] = [
+    "janv.", "févr.", "mars", "avril", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+];
+const EN_SHORT_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A number without padding (chrono's `%-d`).
+fn push_number(s: &mut String, n: u32) {
+    if n < 10 {
+        s.push(char::from(b'0' + n as u8));
+    } else {
+        let _ = write!(s, "{n}");
+    }
+}
+
+/// Two digits.
+fn push_2(s: &mut String, n: u32) {
+    s.push(char::from(b'0' + (n / 10 % 10) as u8));
+    s.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// "00:44" (chrono's `%H:%M`).
+fn push_hm(s: &mut String, hour: u32, minute: u32) {
+    push_2(s, hour);
+    s.push(':');
+    push_2(s, minute);
+}
+
+/// A year as chrono's `%Y` writes it: four digits at least, a sign beyond 9999.
+fn push_year(s: &mut String, year: i32) {
+    if (0..=9999).contains(&year) {
+        let y = year as u32;
+        push_2(s, y / 100);
+        push_2(s, y % 100);
+    } else {
+        let _ = write!(s, "{year:+05}");
+    }
+}
+
+/// RFC 3339 in UTC, to the second: "2017-10-27T22:44:00Z" (chrono's `%Y-%m-%dT%H:%M:%SZ`).
+pub fn iso(t: DateTime<Utc>) -> String {
+    let mut s = String::with_capacity(20);
+    push_year(&mut s, t.year());
+    s.push('-');
+    push_2(&mut s, t.month());
+    s.push('-');
+    push_2(&mut s, t.day());
+    s.push('T');
+    push_hm(&mut s, t.hour(), t.minute());
+    s.push(':');
+    push_2(&mut s, t.second());
+    s.push('Z');
+    s
 }
 
 /// Upper-cases the first letter.
@@ -548,6 +664,40 @@ mod tests {
             Lang::En.datetime(t, paris),
             "Saturday 28 October 2017, 00:44 CEST"
         );
+    }
+
+    #[test]
+    fn hand_written_dates_match_chrono() {
+        let zones = [
+            chrono_tz::Europe::Paris,
+            chrono_tz::America::New_York,
+            chrono_tz::Asia::Kolkata,
+            chrono_tz::America::Sao_Paulo,
+            chrono_tz::UTC,
+        ];
+        let mut t = Utc.with_ymd_and_hms(1999, 12, 31, 23, 59, 59).unwrap();
+        // Every day of several years, at hours that move through the day.
+        for k in 0..(366 * 5) {
+            for tz in zones {
+                for lang in [Lang::Fr, Lang::En] {
+                    let local = tz.from_utc_datetime(&t.naive_utc());
+                    let chrono = |fmt: &str| local.format_localized(fmt, lang.locale()).to_string();
+                    assert_eq!(lang.datetime(t, tz), chrono("%A %-d %B %Y, %H:%M %Z"));
+                    assert_eq!(lang.date(t, tz), chrono("%A %-d %B %Y"));
+                    assert_eq!(lang.short_date(t, tz), chrono("%-d %b %Y"));
+                    assert_eq!(lang.time(t, tz), chrono("%H:%M"));
+                }
+            }
+            assert_eq!(iso(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            t += chrono::Duration::seconds(86_400 + 3_541 * (k % 7));
+        }
+        for year in [1, 999, 10_000, -5] {
+            let d = NaiveDate::from_ymd_opt(year, 3, 4).unwrap();
+            assert_eq!(
+                Lang::Fr.short_day(d),
+                d.format_localized("%-d %b %Y", Locale::fr_FR).to_string()
+            );
+        }
     }
 
     #[test]

@@ -8,7 +8,6 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::{is_announced, maintenance_end};
-use crate::content::markdown::plain_text;
 use crate::model::Site;
 use crate::render::OutputFile;
 use crate::status::StatusModel;
@@ -96,7 +95,7 @@ pub fn calendar(model: &StatusModel) -> OutputFile {
             if !description.is_empty() {
                 description.push_str("\n\n");
             }
-            description.push_str(&plain_text(&p.markdown));
+            description.push_str(&p.text);
         }
         description.push_str(&format!("\n\n{url}"));
         // SEQUENCE grows with each published update, so that calendars take the new text.

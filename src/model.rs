@@ -140,6 +140,8 @@ pub struct Post {
     pub markdown: String,
     /// The Markdown rendered to sanitized HTML.
     pub html: String,
+    /// The Markdown's text without formatting, for excerpts.
+    pub text: String,
     /// The anchor of this post on the incident page, unique within the incident.
     pub anchor: String,
 }

@@ -229,7 +229,7 @@ fn html(a: &Announcement) -> String {
         escape(a.post_label),
         escape(&a.post_time)
     ));
-    // The post's HTML was rendered from its Markdown and sanitized by ammonia at load.
+    // The post's HTML was rendered from its Markdown and made safe at load (markdown.rs).
     out.push_str(&a.html);
     if let Some(author) = &a.author {
         out.push_str(&format!("<p>— <em>{}</em></p>\n", escape(author)));

@@ -386,11 +386,13 @@ pub fn parse(
     let published = published.unwrap_or(start);
 
     let mut posts = Vec::with_capacity(raw.updates.len() + 1);
+    let announcement = markdown::render(split.body, "announcement");
     posts.push(Post {
         at: published,
         status: None,
         markdown: split.body.to_string(),
-        html: markdown::to_html(split.body, "announcement"),
+        html: announcement.html,
+        text: announcement.text,
         anchor: "announcement".to_string(),
     });
     let mut updates: Vec<(DateTime<Utc>, &RawUpdate)> = update_times
@@ -408,10 +410,12 @@ pub fn parse(
             anchor = format!("{base}-{n}");
             n += 1;
         }
+        let rendered = markdown::render(&u.body, &anchor);
         posts.push(Post {
             at,
             status: Some(u.status.unwrap_or(UpdateStatus::Update)),
-            html: markdown::to_html(&u.body, &anchor),
+            html: rendered.html,
+            text: rendered.text,
             markdown: u.body.clone(),
             anchor,
         });

@@ -75,7 +75,7 @@ struct IncidentPage<'a> {
     c: Chrome<'a>,
     i: IncidentSummary,
     affected: Vec<AffectedView>,
-    posts: Vec<PostView>,
+    posts: Vec<PostView<'a>>,
     is_ongoing: bool,
 }
 
@@ -348,7 +348,7 @@ fn incident<'a>(model: &'a StatusModel<'a>, n: usize) -> IncidentPage<'a> {
         })
         .collect();
     let mut c = chrome(model, &path, false);
-    c.description = views::excerpt(&i.posts[0].markdown, 160);
+    c.description = views::excerpt(&i.posts[0].text, 160);
     IncidentPage {
         i: incident_summary(model, n, &root),
         affected,

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::content::markdown::plain_text;
 use crate::i18n::{Lang, Strings};
 use crate::model::{Incident, Phase, Severity, Site, Status, UpdateStatus};
 use crate::status::{ComponentState, DayUptime, IncidentState, StatusModel};
@@ -54,7 +53,7 @@ impl TimeView {
 
 /// RFC 3339 in UTC, to the second.
 pub fn iso(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    crate::i18n::iso(t)
 }
 
 /// A status or severity shown with a word, an icon and a class (never colour alone).
@@ -156,7 +155,7 @@ pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSu
             .filter(|_| i.severity != Severity::Notice)
             .map(|s| lang.duration(s)),
         components: component_names(site, i),
-        excerpt: excerpt(&latest.markdown, 240),
+        excerpt: excerpt(&latest.text, 240),
         is_maintenance: i.is_maintenance(),
     }
 }
@@ -175,30 +174,38 @@ pub fn component_names(site: &Site, i: &Incident) -> String {
     names.join(", ")
 }
 
-/// The first `max` characters of the text of `markdown`, cut at a word.
-pub fn excerpt(markdown: &str, max: usize) -> String {
-    let text = plain_text(markdown);
-    if text.chars().count() <= max {
-        return text;
-    }
-    let cut: String = text.chars().take(max).collect();
+/// The first `max` characters of `text` (a post's plain text), cut at a word.
+pub fn excerpt(text: &str, max: usize) -> String {
+    // The first `max` characters: where the one after them starts (the bytes that start
+    // a character are those that are not 0b10xx_xxxx).
+    let Some(end) = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b & 0xC0 != 0x80)
+        .nth(max)
+        .map(|(i, _)| i)
+    else {
+        return text.to_string();
+    };
+    let cut = &text[..end];
     let cut = match cut.rfind(' ') {
         Some(i) if i > max / 2 => &cut[..i],
-        _ => &cut[..],
+        _ => cut,
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }
 
 /// One post on an incident page.
 #[derive(Debug, Clone)]
-pub struct PostView {
-    pub anchor: String,
+pub struct PostView<'a> {
+    pub anchor: &'a str,
     pub label: &'static str,
     pub status_class: &'static str,
     pub at: TimeView,
     pub author: Option<String>,
-    /// Sanitized HTML (ammonia) rendered from the post's Markdown.
-    pub html: String,
+    /// Safe HTML rendered from the post's Markdown (see [`crate::content::markdown`]),
+    /// borrowed: the bodies are the bulk of a page.
+    pub html: &'a str,
     pub is_announcement: bool,
 }
 
@@ -215,7 +222,7 @@ pub fn author_line(site: &Site, author: Option<&str>) -> Option<String> {
 }
 
 /// The posts of incident `n`, oldest first.
-pub fn post_views(model: &StatusModel, n: usize) -> Vec<PostView> {
+pub fn post_views<'a>(model: &StatusModel<'a>, n: usize) -> Vec<PostView<'a>> {
     let site = model.site;
     let (lang, tz) = (site.config.lang, site.config.tz);
     let t = lang.strings();
@@ -229,7 +236,7 @@ pub fn post_views(model: &StatusModel, n: usize) -> Vec<PostView> {
         .map(|(k, (p, effective))| {
             let shown = p.status.unwrap_or(*effective);
             PostView {
-                anchor: p.anchor.clone(),
+                anchor: &p.anchor,
                 label: if k == 0 {
                     t.announcement
                 } else {
@@ -238,7 +245,7 @@ pub fn post_views(model: &StatusModel, n: usize) -> Vec<PostView> {
                 status_class: update_class(*effective),
                 at: TimeView::new(lang, tz, p.at),
                 author: author.clone(),
-                html: p.html.clone(),
+                html: &p.html,
                 is_announcement: k == 0,
             }
         })
@@ -320,10 +327,7 @@ fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
     let site = model.site;
     let lang = site.config.lang;
     let t = lang.strings();
-    let date = d
-        .date
-        .format_localized("%-d %b %Y", locale(lang))
-        .to_string();
+    let date = lang.short_day(d.date);
     let class = match d.worst {
         None | Some(Severity::Notice) => "ok",
         Some(s) => s.keyword(),
@@ -357,13 +361,6 @@ fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
             .incidents
             .first()
             .map(|&n| format!("{root}incidents/{}/index.html", site.incidents[n].id)),
-    }
-}
-
-fn locale(lang: Lang) -> chrono::Locale {
-    match lang {
-        Lang::Fr => chrono::Locale::fr_FR,
-        Lang::En => chrono::Locale::en_GB,
     }
 }
 
@@ -402,4 +399,33 @@ fn status_of(b: &Badge) -> Status {
 /// Whether an incident belongs in the "ongoing" list of the front page.
 pub fn is_ongoing(st: &IncidentState) -> bool {
     st.phase == Phase::Ongoing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first version: collect the characters, then cut.
+    fn excerpt_by_chars(text: &str, max: usize) -> String {
+        if text.chars().count() <= max {
+            return text.to_string();
+        }
+        let cut: String = text.chars().take(max).collect();
+        let cut = match cut.rfind(' ') {
+            Some(i) if i > max / 2 => &cut[..i],
+            _ => &cut[..],
+        };
+        format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word_within_max_characters() {
+        let text = "Éléments à vérifier : la passerelle, où l’on a vu des pertes ; puis \
+                    les serveurs de noms. Œuvre en cours, déjà très avancée.";
+        for max in [0, 1, 5, 10, 20, 40, 60, 80, 99, 200] {
+            assert_eq!(excerpt(text, max), excerpt_by_chars(text, max), "{max}");
+        }
+        assert_eq!(excerpt("Court.", 240), "Court.");
+        assert_eq!(excerpt("un deux trois quatre", 10), "un deux…");
+    }
 }

@@ -332,6 +332,7 @@ mod tests {
                 status: None,
                 markdown: String::new(),
                 html: String::new(),
+                text: String::new(),
                 anchor: "announcement".into(),
             }],
         }
@@ -343,6 +344,7 @@ mod tests {
             status: Some(status),
             markdown: String::new(),
             html: String::new(),
+            text: String::new(),
             anchor: at.into(),
         });
         i
@@ -582,7 +584,7 @@ mod properties {
                 author: None,
                 published: start,
                 draft: false,
-                posts: vec![Post { at: start, status: None, markdown: String::new(), html: String::new(), anchor: "announcement".into() }],
+                posts: vec![Post { at: start, status: None, markdown: String::new(), html: String::new(), text: String::new(), anchor: "announcement".into() }],
             }
         }
     }
