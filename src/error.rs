@@ -281,7 +281,12 @@ mod tests {
     #[test]
     fn a_diagnostic_in_colour_marks_the_error_and_the_caret() {
         let text = "---\nseverity: major\n---\n";
-        let d = Diagnostic::at("a.md", text, Span::new(2, 11, 5), "unknown severity `major`");
+        let d = Diagnostic::at(
+            "a.md",
+            text,
+            Span::new(2, 11, 5),
+            "unknown severity `major`",
+        );
         let coloured = d.render(true);
         assert!(coloured.contains("\x1b[1;31merror\x1b[0m"), "{coloured:?}");
         assert!(coloured.contains("\x1b[1;31m^^^^^\x1b[0m"), "{coloured:?}");

@@ -277,13 +277,23 @@ pub struct ComponentRow {
 }
 
 impl ComponentRow {
-    /// The days with an incident, newest first: on a phone a bar is too narrow to tap, so
-    /// the theme lists these days as full-size links under the bars.
+    /// The days with an incident, newest first, each incident once and [`PHONE_DAYS`] at
+    /// most: on a phone a bar is too narrow to tap, so the theme lists these days as
+    /// full-size links under the bars (the component's page lists every incident).
     pub fn incident_days(&self) -> Vec<&BarView> {
+        let mut seen: Vec<&str> = Vec::new();
         self.bars
             .iter()
             .rev()
-            .filter(|b| b.href.is_some())
+            .filter(|b| match b.href.as_deref() {
+                // An incident over several days is listed once, on its latest day.
+                Some(href) if !seen.contains(&href) => {
+                    seen.push(href);
+                    true
+                }
+                _ => false,
+            })
+            .take(PHONE_DAYS)
             .collect()
     }
 }
@@ -303,7 +313,11 @@ pub fn component_row(model: &StatusModel, k: usize, root: &str) -> ComponentRow 
     let t = lang.strings();
     let c = &site.config.components[k];
     let state: &ComponentState = &model.components[k];
-    let bars = state.days.iter().map(|d| bar(model, d, root)).collect();
+    let bars = state
+        .days
+        .iter()
+        .map(|d| bar(model, &c.id, d, root))
+        .collect();
     let uptime = lang.percent(state.uptime_percent);
     ComponentRow {
         id: c.id.clone(),
@@ -323,7 +337,10 @@ pub fn component_row(model: &StatusModel, k: usize, root: &str) -> ComponentRow 
 /// How many incident titles the label of one day of an uptime bar names.
 const BAR_TITLES: usize = 3;
 
-fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
+/// How many incident days a component lists under its bars for phones.
+pub const PHONE_DAYS: usize = 5;
+
+fn bar(model: &StatusModel, component: &str, d: &DayUptime, root: &str) -> BarView {
     let site = model.site;
     let lang = site.config.lang;
     let t = lang.strings();
@@ -345,7 +362,9 @@ fn bar(model: &StatusModel, d: &DayUptime, root: &str) -> BarView {
     // A few titles, then a count, so that a busy day keeps the front page small.
     for &n in d.incidents.iter().take(BAR_TITLES) {
         let i = &site.incidents[n];
-        label.push_str(&format!(" — {} ({})", i.title, t.severity(i.severity)));
+        // The severity on this component: a mapping may hit components differently.
+        let severity = i.severity_on(component).unwrap_or(i.severity);
+        label.push_str(&format!(" — {} ({})", i.title, t.severity(severity)));
     }
     if d.incidents.len() > BAR_TITLES {
         label.push_str(&format!(
