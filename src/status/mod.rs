@@ -590,8 +590,10 @@ mod properties {
     }
 
     fn site(mut incidents: Vec<Incident>) -> Site {
+        // Ids are unique in a site: keep the first incident of each id, whatever comes after.
+        let mut seen = std::collections::HashSet::new();
+        incidents.retain(|i| seen.insert(i.id.clone()));
         incidents.sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));
-        incidents.dedup_by(|a, b| a.id == b.id);
         Site {
             config: config(),
             incidents,
