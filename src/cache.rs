@@ -18,11 +18,11 @@
 //! rendered again.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::hash::Hash;
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::model::Incident;
 use crate::status::IncidentState;
@@ -53,39 +53,51 @@ impl Caches {
 }
 
 /// The outcome of parsing one incident file, as a clean load would report it.
-pub(crate) type Parsed = Result<Incident, Vec<Diagnostic>>;
+pub type Parsed = Result<Incident, Vec<Diagnostic>>;
 
 /// One remembered incident file.
 #[derive(Debug)]
-pub(crate) struct ParsedFile {
+pub struct ParsedFile {
     /// The file's exact bytes when it was parsed.
     pub bytes: Vec<u8>,
     pub result: Parsed,
 }
 
-/// Parsed incident files, by path. See the module documentation.
-#[derive(Debug, Default)]
-pub struct ParseCache {
+/// Results of one stage remembered from one run to the next, all valid under one scope
+/// (what every entry depends on: the root and `site.yaml` for parses, the configuration
+/// for pages). Entries are checked one by one against their own key by the stage itself.
+#[derive(Debug)]
+pub struct Memo<K, V, S> {
     keep: bool,
-    /// The root and the `site.yaml` bytes the entries were parsed under.
-    under: Option<(PathBuf, Vec<u8>)>,
-    entries: HashMap<PathBuf, ParsedFile>,
-    /// How many files the last load parsed (the others were remembered).
-    parsed: usize,
+    scope: Option<S>,
+    entries: HashMap<K, V>,
+    /// How many results the last run computed (the others were remembered).
+    computed: usize,
 }
 
-impl ParseCache {
-    /// A cache that remembers parses from one load to the next.
-    pub fn new() -> ParseCache {
-        ParseCache {
+impl<K, V, S> Default for Memo<K, V, S> {
+    fn default() -> Self {
+        Memo {
+            keep: false,
+            scope: None,
+            entries: HashMap::new(),
+            computed: 0,
+        }
+    }
+}
+
+impl<K: Eq + Hash, V, S: PartialEq> Memo<K, V, S> {
+    /// A memo that remembers results from one run to the next.
+    pub fn new() -> Self {
+        Memo {
             keep: true,
-            ..ParseCache::default()
+            ..Memo::default()
         }
     }
 
-    /// A cache that remembers nothing.
-    pub fn unused() -> ParseCache {
-        ParseCache::default()
+    /// A memo that remembers nothing.
+    pub fn unused() -> Self {
+        Memo::default()
     }
 
     /// Whether results are remembered.
@@ -93,51 +105,55 @@ impl ParseCache {
         self.keep
     }
 
-    /// Starts counting the work of a load, which may fail before it parses anything.
+    /// Starts counting the work of a run, which may fail before it computes anything.
     pub(crate) fn begin(&mut self) {
-        self.parsed = 0;
+        self.computed = 0;
     }
 
-    /// Starts a load of `root` under a `site.yaml` of `config` bytes: returns the entries
-    /// that are still valid (none when the root or the configuration changed), to be put
-    /// back, pruned and completed, with [`ParseCache::finish`].
-    pub(crate) fn start(&mut self, root: &Path, config: &[u8]) -> HashMap<PathBuf, ParsedFile> {
+    /// Starts a run under the scope `scope()` (only evaluated when results are kept):
+    /// returns the entries still valid (none when the scope changed), to be put back,
+    /// pruned and completed, with [`Memo::finish`].
+    pub(crate) fn start(&mut self, scope: impl FnOnce() -> S) -> HashMap<K, V> {
         let entries = std::mem::take(&mut self.entries);
-        let same = self
-            .under
-            .as_ref()
-            .is_some_and(|(r, c)| r == root && c == config);
         if !self.keep {
             return HashMap::new();
         }
-        if !same {
-            self.under = Some((root.to_path_buf(), config.to_vec()));
+        let scope = scope();
+        if self.scope.as_ref() != Some(&scope) {
+            self.scope = Some(scope);
             return HashMap::new();
         }
         entries
     }
 
-    /// Ends a load: `entries` are exactly the files it found, `parsed` how many it parsed.
-    pub(crate) fn finish(&mut self, entries: HashMap<PathBuf, ParsedFile>, parsed: usize) {
+    /// Ends a run: `entries` are exactly the results it produced, `computed` how many of
+    /// them it computed.
+    pub(crate) fn finish(&mut self, entries: HashMap<K, V>, computed: usize) {
         if self.keep {
             self.entries = entries;
         }
-        self.parsed = parsed;
+        self.computed = computed;
     }
 
-    /// How many files the last load parsed; the others were taken from the cache.
-    pub fn last_parsed(&self) -> usize {
-        self.parsed
-    }
-
-    /// How many files are remembered.
+    /// How many results are remembered.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
-    /// Whether no file is remembered.
+    /// Whether nothing is remembered.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// Parsed incident files, by path, under one root and one `site.yaml` (its exact bytes).
+/// See the module documentation.
+pub type ParseCache = Memo<PathBuf, ParsedFile, (PathBuf, Vec<u8>)>;
+
+impl ParseCache {
+    /// How many files the last load parsed; the others were taken from the cache.
+    pub fn last_parsed(&self) -> usize {
+        self.computed
     }
 }
 
@@ -147,7 +163,7 @@ impl ParseCache {
 /// other incidents, it must be added here; the equality tests in `tests/integration/`
 /// `serve_cache.rs` change `now` between rebuilds to catch that.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct PageKey {
+pub struct PageKey {
     pub incident: Incident,
     pub state: IncidentState,
     pub published: usize,
@@ -175,75 +191,18 @@ fn published_posts(i: &Incident, now: DateTime<Utc>) -> usize {
 
 /// One remembered incident page.
 #[derive(Debug)]
-pub(crate) struct Page {
+pub struct Page {
     pub key: PageKey,
     pub bytes: Vec<u8>,
 }
 
-/// Rendered incident pages, by incident id. See the module documentation.
-#[derive(Debug, Default)]
-pub struct PageCache {
-    keep: bool,
-    /// The configuration the pages were rendered under (its `Debug` text, which shows
-    /// every field), as every page shows some of it.
-    config: Option<String>,
-    entries: HashMap<String, Page>,
-    rendered: usize,
-}
+/// Rendered incident pages, by incident id, under one configuration (its `Debug` text,
+/// which shows every field, as every page shows some of it). See the module documentation.
+pub type PageCache = Memo<String, Page, String>;
 
 impl PageCache {
-    /// A cache that remembers pages from one render to the next.
-    pub fn new() -> PageCache {
-        PageCache {
-            keep: true,
-            ..PageCache::default()
-        }
-    }
-
-    /// A cache that remembers nothing.
-    pub fn unused() -> PageCache {
-        PageCache::default()
-    }
-
-    pub(crate) fn keeps(&self) -> bool {
-        self.keep
-    }
-
-    /// Starts a render under `config`: returns the pages that are still valid for it (to
-    /// be checked one by one against their key), to be put back with [`PageCache::finish`].
-    pub(crate) fn start(&mut self, config: &Config) -> HashMap<String, Page> {
-        let entries = std::mem::take(&mut self.entries);
-        if !self.keep {
-            return HashMap::new();
-        }
-        let text = format!("{config:?}");
-        if self.config.as_deref() != Some(text.as_str()) {
-            self.config = Some(text);
-            return HashMap::new();
-        }
-        entries
-    }
-
-    /// Ends a render: `entries` are exactly the incident pages it produced.
-    pub(crate) fn finish(&mut self, entries: HashMap<String, Page>, rendered: usize) {
-        if self.keep {
-            self.entries = entries;
-        }
-        self.rendered = rendered;
-    }
-
     /// How many incident pages the last render rendered; the others came from the cache.
     pub fn last_rendered(&self) -> usize {
-        self.rendered
-    }
-
-    /// How many pages are remembered.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether no page is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.computed
     }
 }

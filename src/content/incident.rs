@@ -459,7 +459,7 @@ fn update_span(text: &str, from_line: usize, n: usize) -> Span {
 mod tests {
     use super::*;
 
-    fn config() -> Config {
+    pub(super) fn config() -> Config {
         Config::parse(
             Path::new("site.yaml"),
             "title: T\nbase_url: https://s.example.fr/\nlanguage: fr\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n  - {id: mail, name: Mail}\n  - {id: dns, name: DNS}\n",
@@ -592,13 +592,7 @@ mod fuzz {
     use super::*;
     use proptest::prelude::*;
 
-    fn config() -> Config {
-        Config::parse(
-            Path::new("site.yaml"),
-            "title: T\nbase_url: https://s.example.fr/\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n  - {id: dns, name: DNS}\n",
-        )
-        .unwrap()
-    }
+    use super::tests::config;
 
     /// Lines that look like front matter, to get past the YAML parser often.
     fn line() -> impl Strategy<Value = String> {

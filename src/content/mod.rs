@@ -42,7 +42,7 @@ pub fn load_with(
     let (config_bytes, config) = read_config(root)?;
     let files = incident_files(root);
     let mut diagnostics = files.errors;
-    let mut old = cache.start(root, &config_bytes);
+    let mut old = cache.start(|| (root.to_path_buf(), config_bytes.clone()));
     let keep = cache.keeps();
     enum Outcome {
         Remembered(Parsed),

@@ -192,7 +192,8 @@ pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outpu
 /// Every `incidents/<id>/index.html`, rendered or taken from `cache`.
 fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
     let site = model.site;
-    let mut old = cache.start(&site.config);
+    let mut old = cache.start(|| format!("{:?}", site.config));
+    cache.begin();
     let keep = cache.keeps();
     let pages: Vec<(OutputFile, bool)> = (0..site.incidents.len())
         .into_par_iter()
