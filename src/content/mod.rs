@@ -154,10 +154,11 @@ fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, Erro
     Ok(files.into_iter().collect())
 }
 
-/// A hash of everything a build reads under `root`: `site.yaml`, every incident file (path
-/// and bytes) and the files under `themes/` and `static/`. Equal fingerprints mean equal inputs, so a build can
-/// tell that the output it made last time is still right without parsing anything.
-/// `None` when something cannot be read; the full load then reports it.
+/// A hash of the path and metadata ([`file_stamp`]) of everything a build reads under
+/// `root`: `site.yaml`, every incident file and the files under `themes/` and `static/`.
+/// Equal fingerprints mean untouched inputs, so a build can tell that the output it made
+/// last time is still right without reading or parsing anything. `None` when something
+/// cannot be read; the full load then reports it.
 pub fn fingerprint(root: &Path) -> Option<u64> {
     use std::hash::{Hash, Hasher};
     let found = incident_files(root);
@@ -179,19 +180,27 @@ pub fn fingerprint(root: &Path) -> Option<u64> {
             }
         }
     }
-    let hashes: Option<Vec<u64>> = paths
-        .par_iter()
-        .map(|p| {
-            let bytes = fs::read(p).ok()?;
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            p.strip_prefix(root).unwrap_or(p).hash(&mut h);
-            bytes.hash(&mut h);
-            Some(h.finish())
-        })
-        .collect();
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    hashes?.hash(&mut h);
+    for p in &paths {
+        p.strip_prefix(root).unwrap_or(p).hash(&mut h);
+        file_stamp(&fs::metadata(p).ok()?).hash(&mut h);
+    }
     Some(h.finish())
+}
+
+/// What changes whenever a file's content may have: its size, its modification time and,
+/// where the system has them, its inode and change time (which no program can set back,
+/// unlike the modification time). Reading the metadata instead of the bytes keeps the
+/// check cheap, and spares a build that must parse everything a second read of it.
+fn file_stamp(m: &fs::Metadata) -> (u64, Option<std::time::SystemTime>, [i64; 3]) {
+    #[cfg(unix)]
+    let more = {
+        use std::os::unix::fs::MetadataExt;
+        [m.ino() as i64, m.ctime(), m.ctime_nsec()]
+    };
+    #[cfg(not(unix))]
+    let more = [0; 3];
+    (m.len(), m.modified().ok(), more)
 }
 
 /// Newest start first, then id: the one order every list starts from.
