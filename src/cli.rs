@@ -20,7 +20,7 @@ pub struct Cli {
 pub enum CliCommand {
     /// Build the site into the output folder (public/ by default).
     Build {
-        /// The site's folder (holding site.yaml and incidents/).
+        /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         /// Where to write the site [default: <root>/public].
@@ -38,6 +38,7 @@ pub enum CliCommand {
     },
     /// Validate the site and report every error; write nothing.
     Check {
+        /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         /// The moment to check for, RFC 3339.
@@ -54,6 +55,7 @@ pub enum CliCommand {
         /// Affected component ids, comma-separated [default: all].
         #[arg(long, value_delimiter = ',', value_name = "IDS")]
         components: Vec<String>,
+        /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         /// The start time to write, RFC 3339 [default: the current time].
@@ -62,6 +64,7 @@ pub enum CliCommand {
     },
     /// Build, serve on 127.0.0.1, rebuild and reload on change.
     Serve {
+        /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         #[arg(long, default_value_t = 8000)]
@@ -83,8 +86,11 @@ pub enum CliCommand {
         /// Which post: 0 is the announcement, `latest` the newest.
         #[arg(long, default_value = "latest")]
         post: String,
+        /// bbcode for a forum, markdown for a chat, text for a plain mail, email for a
+        /// complete message to pipe to sendmail.
         #[arg(long, value_enum, default_value_t = AnnounceFormat::Text)]
         format: AnnounceFormat,
+        /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         /// The moment to announce at, RFC 3339 (dates the e-mail).
