@@ -43,6 +43,49 @@ pub fn staging_dir(out: &Path) -> PathBuf {
 /// Makes `out` hold exactly `files`, atomically.
 pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
     let out = resolve(out)?;
+    let _lock = OutputLock::take(&out)?;
+    write_locked(&out, files)
+}
+
+/// Held while a build changes the staging folder and swaps it in: two builds of the same
+/// output at once (a deploy job and a person, say) take turns, so neither swaps in a
+/// staging folder the other is still writing. Released when dropped (or when the process
+/// dies: the lock belongs to the open file).
+struct OutputLock {
+    _file: fs::File,
+}
+
+impl OutputLock {
+    fn take(out: &Path) -> Result<OutputLock, Error> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let path = out.with_file_name(format!(".{name}.vigie-lock"));
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: the descriptor is open for as long as `file` lives.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+                return Err(Error::io(&path, io::Error::last_os_error()));
+            }
+        }
+        Ok(OutputLock { _file: file })
+    }
+}
+
+/// [`write`], with the output's lock held and `out` resolved.
+fn write_locked(out: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
+    let out = out.to_path_buf();
     check_is_ours(&out)?;
     if out.is_dir() && holds_exactly(&out, files)? {
         return Ok(WriteReport {
@@ -90,14 +133,16 @@ const MANIFEST_HEADER: &str = "vigie-manifest 1";
 
 /// [`write`], then records `stamp` (one line) in the manifest next to `out`.
 pub fn write_stamped(out: &Path, files: &[OutputFile], stamp: &str) -> Result<WriteReport, Error> {
-    let manifest = manifest_path(&resolve(out)?);
+    let resolved = resolve(out)?;
+    let _lock = OutputLock::take(&resolved)?;
+    let manifest = manifest_path(&resolved);
     // The manifest goes first: while the output changes, it describes nothing.
     match fs::remove_file(&manifest) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&manifest, e)),
         _ => {}
     }
-    let report = write(out, files)?;
-    save_manifest(&resolve(out)?, &manifest, stamp)?;
+    let report = write_locked(&resolved, files)?;
+    save_manifest(&resolved, &manifest, stamp)?;
     Ok(report)
 }
 
@@ -496,6 +541,50 @@ mod tests {
         write_stamped(&out, &files(&[("index.html", "2")]), "k2 1").unwrap();
         assert_eq!(current_stamp(&out).as_deref(), Some("k2 1"));
         assert_eq!(tree(&out), [("index.html".into(), "2".into())]);
+    }
+
+    #[test]
+    fn concurrent_builds_of_one_output_take_turns() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let site = |tag: &str| -> Vec<OutputFile> {
+            let mut v = vec![OutputFile::new("index.html", tag.as_bytes().to_vec())];
+            v.extend((0..200).map(|n| {
+                OutputFile::new(
+                    format!("p/{n}/index.html"),
+                    format!("{tag} {n}").into_bytes(),
+                )
+            }));
+            v
+        };
+        write(&out, &site("a")).unwrap();
+        std::thread::scope(|scope| {
+            for tag in ["b", "c", "d", "e"] {
+                let (out, files) = (&out, site(tag));
+                scope.spawn(move || {
+                    for _ in 0..5 {
+                        write(out, &files).unwrap();
+                    }
+                });
+            }
+        });
+        // Whichever build came last, the output is exactly one of them.
+        let tree = tree(&out);
+        let tag = tree
+            .iter()
+            .find(|(p, _)| p == "index.html")
+            .unwrap()
+            .1
+            .clone();
+        let expected: Vec<(String, String)> = {
+            let mut v: Vec<(String, String)> = site(&tag)
+                .into_iter()
+                .map(|f| (f.path, String::from_utf8(f.bytes).unwrap()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(tree, expected);
     }
 
     #[test]
