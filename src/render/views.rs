@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::i18n::{Lang, Strings};
-use crate::model::{Incident, Phase, Severity, Site, Status, UpdateStatus};
-use crate::status::{ComponentState, DayUptime, IncidentState, StatusModel};
+use crate::model::{Incident, Severity, Site, Status, UpdateStatus};
+use crate::status::{overall_status, ComponentState, DayUptime, IncidentState, StatusModel};
 
 /// What every page shares: language, links back to the root, the footer.
 #[derive(Debug, Clone)]
@@ -383,41 +383,32 @@ fn bar(model: &StatusModel, component: &str, d: &DayUptime, root: &str) -> BarVi
     }
 }
 
-/// Groups the component rows.
+/// Groups the component rows; a group shows the worst status of its components.
 pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
     let site = model.site;
     let t = site.config.lang.strings();
-    let mut groups: Vec<GroupView> = Vec::new();
+    // Component indices by group, a group where its first component is.
+    let mut members: Vec<(Option<&String>, Vec<usize>)> = Vec::new();
     for (k, c) in site.config.components.iter().enumerate() {
-        let row = component_row(model, k, root);
-        let status = model.components[k].status;
-        match groups
+        match members
             .iter_mut()
-            .find(|g| g.name.is_some() && g.name == c.group)
+            .find(|(name, _)| name.is_some() && *name == c.group.as_ref())
         {
-            Some(g) => {
-                if Badge::status(t, status).class != g.worst.class && status > status_of(&g.worst) {
-                    g.worst = Badge::status(t, status);
-                }
-                g.components.push(row);
-            }
-            None => groups.push(GroupView {
-                name: c.group.clone(),
-                worst: Badge::status(t, status),
-                components: vec![row],
-            }),
+            Some((_, ks)) => ks.push(k),
+            None => members.push((c.group.as_ref(), vec![k])),
         }
     }
-    groups
-}
-
-fn status_of(b: &Badge) -> Status {
-    Severity::from_keyword(b.class).map_or(Status::Operational, Status::Affected)
-}
-
-/// Whether an incident belongs in the "ongoing" list of the front page.
-pub fn is_ongoing(st: &IncidentState) -> bool {
-    st.phase == Phase::Ongoing
+    members
+        .into_iter()
+        .map(|(name, ks)| GroupView {
+            name: name.cloned(),
+            worst: Badge::status(
+                t,
+                overall_status(ks.iter().map(|&k| model.components[k].status)),
+            ),
+            components: ks.iter().map(|&k| component_row(model, k, root)).collect(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
