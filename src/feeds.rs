@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Error;
 use crate::model::Site;
-use crate::render::views::{author_line, component_names};
+use crate::render::views::author_line;
 use crate::render::OutputFile;
 use crate::status::StatusModel;
 
@@ -92,25 +92,26 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
     if let Some(end) = i.end {
         facts.push_str(&format!(" — {}{col} {}", t.ended, lang.datetime(end, tz)));
     }
+    let categories: Vec<String> = i
+        .impacts
+        .iter()
+        .filter_map(|imp| {
+            site.config
+                .component(&imp.component)
+                .map(|c| c.name.clone())
+        })
+        .collect();
     let facts = format!(
         "<p><strong>{}</strong><br>{}</p>\n",
         escape(&facts),
-        escape(&format!("{}{col} {}", t.affected, component_names(site, i)))
+        escape(&format!("{}{col} {}", t.affected, categories.join(", ")))
     );
     FeedEntry {
         title: format!("{} — {word}", i.title),
         link: post_url(site, n, k),
         at: p.at,
         author: author_line(site, i.author.as_deref()),
-        categories: i
-            .impacts
-            .iter()
-            .filter_map(|imp| {
-                site.config
-                    .component(&imp.component)
-                    .map(|c| c.name.clone())
-            })
-            .collect(),
+        categories,
         html: format!("{facts}{}", p.html),
     }
 }
