@@ -142,7 +142,7 @@ pub fn write_stamped(out: &Path, files: &[OutputFile], stamp: &str) -> Result<Wr
         _ => {}
     }
     let report = write_locked(&resolved, files)?;
-    save_manifest(&resolved, &manifest, stamp)?;
+    save_manifest(&resolved, &manifest, stamp, files)?;
     Ok(report)
 }
 
@@ -187,21 +187,25 @@ fn file_meta(m: &fs::Metadata) -> String {
     format!("{} {:?}", m.len(), m.modified().ok())
 }
 
-fn save_manifest(out: &Path, manifest: &Path, stamp: &str) -> Result<(), Error> {
+/// Records `stamp` and the metadata of `files`, which `out` holds and nothing else (a
+/// write just made it so, under the lock).
+fn save_manifest(
+    out: &Path,
+    manifest: &Path,
+    stamp: &str,
+    files: &[OutputFile],
+) -> Result<(), Error> {
+    use rayon::prelude::*;
+    let lines: Vec<String> = files
+        .par_iter()
+        .map(|f| {
+            let path = out.join(&f.path);
+            let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+            Ok(format!("{}\t{}\n", file_meta(&meta), f.path))
+        })
+        .collect::<Result<_, Error>>()?;
     let mut text = format!("{MANIFEST_HEADER}\n{}\n", stamp.replace('\n', " "));
-    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io(out, e.into()))?;
-        if !entry.file_type().is_dir() {
-            let meta = entry
-                .metadata()
-                .map_err(|e| Error::io(entry.path(), e.into()))?;
-            text.push_str(&format!(
-                "{}\t{}\n",
-                file_meta(&meta),
-                rel(out, entry.path())
-            ));
-        }
-    }
+    text.extend(lines);
     let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", manifest.display()));
     fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
     fs::rename(&tmp, manifest).map_err(|e| Error::io(manifest, e))
@@ -304,15 +308,26 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), Error> {
 /// Writes `files` into the empty folder `dir`, folders first, then the files in parallel.
 fn fill(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
     use rayon::prelude::*;
-    let mut dirs: Vec<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    dirs.sort_unstable();
+    // Every folder that holds a file, and their parents; made level by level, each level
+    // in parallel (ten thousand `incidents/<id>/` folders make one level).
+    let mut dirs: Vec<&str> = Vec::new();
+    for f in files {
+        let mut p = f.path.as_str();
+        while let Some((d, _)) = p.rsplit_once('/') {
+            dirs.push(d);
+            p = d;
+        }
+    }
+    dirs.sort_unstable_by_key(|d| (d.matches('/').count(), *d));
     dirs.dedup();
-    for d in dirs {
-        let path = dir.join(d);
-        fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+    for level in dirs.chunk_by(|a, b| a.matches('/').count() == b.matches('/').count()) {
+        level.par_iter().try_for_each(|d| {
+            let path = dir.join(d);
+            match fs::create_dir(&path) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(Error::io(&path, e)),
+                _ => Ok(()),
+            }
+        })?;
     }
     files.par_iter().try_for_each(|f| {
         let path = dir.join(&f.path);

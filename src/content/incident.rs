@@ -14,6 +14,8 @@ use crate::error::{did_you_mean, Diagnostic, Span};
 use crate::model::{Impact, Incident, Post, Severity, UpdateStatus};
 use crate::yaml::{self, locate_key, locate_nth_value, locate_value, HELP_SEP};
 
+mod front;
+
 /// The keys of an incident's front matter, for did-you-mean hints.
 const FRONT_KEYS: &[&str] = &[
     "title",
@@ -208,22 +210,25 @@ pub fn parse(
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
     let text_for_spans = text.strip_prefix('\u{feff}').unwrap_or(text);
     let line0 = split.front_line;
-    let raw: RawFront = yaml::from_str(split.front, line0).map_err(|e| {
-        let in_update = e.to_string().contains("expected one of `at`");
-        let (keys, what) = if in_update {
-            (UPDATE_KEYS, "an update")
-        } else {
-            (FRONT_KEYS, "the front matter")
-        };
-        vec![yaml::diagnostic_at(
-            path,
-            text_for_spans,
-            line0,
-            &e,
-            keys,
-            what,
-        )]
-    })?;
+    let raw: RawFront = match front::read(split.front) {
+        Some(raw) => raw,
+        None => yaml::from_str(split.front, line0).map_err(|e| {
+            let in_update = e.to_string().contains("expected one of `at`");
+            let (keys, what) = if in_update {
+                (UPDATE_KEYS, "an update")
+            } else {
+                (FRONT_KEYS, "the front matter")
+            };
+            vec![yaml::diagnostic_at(
+                path,
+                text_for_spans,
+                line0,
+                &e,
+                keys,
+                what,
+            )]
+        })?,
+    };
 
     let mut errors = Vec::new();
     let here = |span: Span, message: String| Diagnostic::at(path, text_for_spans, span, message);

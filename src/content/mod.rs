@@ -180,10 +180,15 @@ pub fn fingerprint(root: &Path) -> Option<u64> {
             }
         }
     }
+    // One `stat` per file, in parallel; hashed in order.
+    let stamps: Option<Vec<_>> = paths
+        .par_iter()
+        .map(|p| fs::metadata(p).ok().map(|m| file_stamp(&m)))
+        .collect();
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for p in &paths {
+    for (p, stamp) in paths.iter().zip(stamps?) {
         p.strip_prefix(root).unwrap_or(p).hash(&mut h);
-        file_stamp(&fs::metadata(p).ok()?).hash(&mut h);
+        stamp.hash(&mut h);
     }
     Some(h.finish())
 }
