@@ -305,38 +305,67 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `files` into the empty folder `dir`, folders first, then the files in parallel.
+/// Writes `files` into the empty folder `dir`, in parallel.
 fn fill(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
     use rayon::prelude::*;
-    // Every folder that holds a file, and their parents; made level by level, each level
-    // in parallel (ten thousand `incidents/<id>/` folders make one level).
-    let mut dirs: Vec<&str> = Vec::new();
+    // The folders that hold other folders are made first, level by level; each folder
+    // that holds only files is made by the task that writes its files, so that making
+    // ten thousand `incidents/<id>/` folders (which take turns on their parent's lock)
+    // overlaps with writing.
+    let mut inner: Vec<&str> = Vec::new();
     for f in files {
         let mut p = f.path.as_str();
-        while let Some((d, _)) = p.rsplit_once('/') {
-            dirs.push(d);
+        if let Some(d) = parent(p) {
+            p = d;
+        }
+        while let Some(d) = parent(p) {
+            inner.push(d);
             p = d;
         }
     }
-    dirs.sort_unstable_by_key(|d| (d.matches('/').count(), *d));
-    dirs.dedup();
-    for level in dirs.chunk_by(|a, b| a.matches('/').count() == b.matches('/').count()) {
-        level.par_iter().try_for_each(|d| {
-            let path = dir.join(d);
-            match fs::create_dir(&path) {
-                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(Error::io(&path, e)),
-                _ => Ok(()),
-            }
-        })?;
+    inner.sort_unstable_by_key(|d| (d.matches('/').count(), *d));
+    inner.dedup();
+    for level in inner.chunk_by(|a, b| a.matches('/').count() == b.matches('/').count()) {
+        level.par_iter().try_for_each(|d| make_dir(&dir.join(d)))?;
     }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
+    // Files come sorted by path: those of one folder are next to each other.
+    let groups: Vec<&[OutputFile]> = files
+        .chunk_by(|a, b| parent(&a.path) == parent(&b.path))
+        .collect();
+    groups.par_iter().try_for_each(|group| {
+        if let Some(d) = parent(&group[0].path) {
+            if inner
+                .binary_search_by_key(&(d.matches('/').count(), d), |x| {
+                    (x.matches('/').count(), *x)
+                })
+                .is_err()
+            {
+                make_dir(&dir.join(d))?;
+            }
+        }
+        for f in group.iter() {
+            let path = dir.join(&f.path);
+            fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok::<(), Error>(())
     })?;
     Ok(WriteReport {
         written: files.len(),
         ..WriteReport::default()
     })
+}
+
+/// The folder part of an output path.
+fn parent(path: &str) -> Option<&str> {
+    path.rsplit_once('/').map(|(d, _)| d)
+}
+
+/// Makes the folder `path`, whose parent exists; one that exists already is fine.
+fn make_dir(path: &Path) -> Result<(), Error> {
+    match fs::create_dir(path) {
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
 }
 
 /// Brings `dir` to hold exactly `files`, writing only what differs.

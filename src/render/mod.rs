@@ -142,29 +142,40 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
 /// are the same as [`site`]'s.
 pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
     let site = model.site;
-    // The API and the calendar, rendered one after the other, cost about as much as
-    // everything else at 10,000 incidents (BENCHMARKS.md): render them beside the rest.
-    let (pages, api_ics) = rayon::join(
-        || -> Result<Vec<OutputFile>, Error> {
-            let mut files: Vec<OutputFile> = Vec::new();
-            files.push(page("index.html", index(model))?);
-            files.push(page("404.html", not_found(model))?);
-            files.extend(incident_pages(model, cache)?);
-
-            files.extend(history(model)?);
-            for k in 0..site.config.components.len() {
-                let id = &site.config.components[k].id;
-                files.push(page(
-                    &format!("components/{id}/index.html"),
-                    component(model, k),
-                )?);
-            }
-            files.extend(feeds::all(model)?);
-            Ok(files)
+    // Four groups of about equal cost at 10,000 incidents, rendered side by side (each
+    // group in parallel inside where it can be): the incident pages; the other pages;
+    // the feeds; the API and the calendar.
+    let ((incidents, pages), (feeds, api_ics)) = rayon::join(
+        || {
+            rayon::join(
+                || incident_pages(model, cache),
+                || -> Result<Vec<OutputFile>, Error> {
+                    let mut files: Vec<OutputFile> = vec![
+                        page("index.html", index(model))?,
+                        page("404.html", not_found(model))?,
+                    ];
+                    files.extend(history(model)?);
+                    for k in 0..site.config.components.len() {
+                        let id = &site.config.components[k].id;
+                        files.push(page(
+                            &format!("components/{id}/index.html"),
+                            component(model, k),
+                        )?);
+                    }
+                    Ok(files)
+                },
+            )
         },
-        || crate::api::all(model).map(|api| (api, crate::ics::calendar(model))),
+        || {
+            rayon::join(
+                || feeds::all(model),
+                || crate::api::all(model).map(|api| (api, crate::ics::calendar(model))),
+            )
+        },
     );
     let mut files = pages?;
+    files.extend(incidents?);
+    files.extend(feeds?);
     let (api, ics) = api_ics?;
     files.extend(api);
     files.push(ics);
