@@ -180,16 +180,29 @@ pub fn generate_with(
     base_url: Option<&str>,
     caches: &mut cache::Caches,
 ) -> Result<(Site, Vec<OutputFile>), Error> {
-    let mut site = content::load_with(root, &LoadOptions { drafts }, &mut caches.parse)?;
+    let files = content::list_incident_files(root);
+    let site = load(root, drafts, base_url, &mut caches.parse, files)?;
+    let model = status::derive(&site, now);
+    let files = render::site_with(&model, &mut caches.pages)?;
+    drop(model);
+    Ok((site, files))
+}
+
+/// The site at `root`, with `--base-url` applied.
+fn load(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    cache: &mut cache::ParseCache,
+    files: content::IncidentFiles,
+) -> Result<Site, Error> {
+    let mut site = content::load_listed(root, &LoadOptions { drafts }, cache, files)?;
     if let Some(url) = base_url {
         site.config.base_url = config::normalize_base_url(url).ok_or_else(|| {
             Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL"))
         })?;
     }
-    let model = status::derive(&site, now);
-    let files = render::site_with(&model, &mut caches.pages)?;
-    drop(model);
-    Ok((site, files))
+    Ok(site)
 }
 
 /// `vigie build`: generate the site and replace the output with it, atomically.
@@ -197,7 +210,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     check_output_place(&options.root, &options.out)?;
     // Same inputs, options and program as the build that made the output, and the output
     // untouched since: it is already right, and nothing needs to be parsed or compared.
-    let key = build_key(options);
+    let files = content::list_incident_files(&options.root);
+    let key = build_key(options, &files);
     if let (Some(key), Some(stamp)) = (&key, output::current_stamp(&options.out)) {
         let mut words = stamp.split(' ');
         if words.next() == Some(key.as_str()) {
@@ -216,12 +230,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             }
         }
     }
-    let (site, files) = generate(
+    let site = load(
         &options.root,
-        options.now,
         options.drafts,
         options.base_url.as_deref(),
+        &mut cache::ParseCache::unused(),
+        files,
     )?;
+    let model = status::derive(&site, options.now);
+    // The same files as `generate`'s; each incident page is rendered as it is written.
+    let files = render::plan(&model)?;
     let write = match &key {
         Some(key) => {
             let stamp = format!("{key} {} {}", site.incidents.len(), files.len());
@@ -234,18 +252,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         files: files.len(),
         write,
     };
+    drop(files);
+    drop(model);
     // Freeing a hundred thousand allocations takes a noticeable while at 10,000
     // incidents; nothing waits for it.
-    std::thread::spawn(move || drop((site, files)));
+    std::thread::spawn(move || drop(site));
     Ok(report)
 }
 
 /// What decides a build's output: the inputs' fingerprint, the options and this program
 /// (its version and its executable's size and time). `None` when an input cannot be read.
-fn build_key(options: &BuildOptions) -> Option<String> {
+fn build_key(options: &BuildOptions, files: &content::IncidentFiles) -> Option<String> {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    content::fingerprint(&options.root)?.hash(&mut h);
+    content::fingerprint(&options.root, files)?.hash(&mut h);
     (
         options.now,
         options.drafts,

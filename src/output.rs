@@ -8,6 +8,7 @@
 //! the next build's staging directory, so unchanged files are never rewritten, and a
 //! build that changes nothing writes nothing at all.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs;
 use std::io;
@@ -19,6 +20,24 @@ use crate::render::OutputFile;
 /// Suffix of files being written; a killed build may leave some in the staging directory,
 /// and the next build removes them.
 const TMP_SUFFIX: &str = ".vigie-tmp";
+
+/// A file to write: its path under the output (`/`-separated) and its bytes, which may be
+/// made only when asked (and then asked for again if a comparison and a write both need
+/// them).
+pub trait Source: Sync {
+    fn path(&self) -> &str;
+    fn bytes(&self) -> Result<Cow<'_, [u8]>, Error>;
+}
+
+impl Source for OutputFile {
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn bytes(&self) -> Result<Cow<'_, [u8]>, Error> {
+        Ok(Cow::Borrowed(&self.bytes))
+    }
+}
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,10 +60,10 @@ pub fn staging_dir(out: &Path) -> PathBuf {
 }
 
 /// Makes `out` hold exactly `files`, atomically.
-pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
+pub fn write<S: Source>(out: &Path, files: &[S]) -> Result<WriteReport, Error> {
     let out = resolve(out)?;
     let _lock = OutputLock::take(&out)?;
-    write_locked(&out, files)
+    write_locked(&out, files).map(|(report, _)| report)
 }
 
 /// Held while a build changes the staging folder and swaps it in: two builds of the same
@@ -83,15 +102,20 @@ impl OutputLock {
     }
 }
 
-/// [`write`], with the output's lock held and `out` resolved.
-fn write_locked(out: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
+/// [`write`], with the output's lock held and `out` resolved; with the manifest's lines
+/// of the files when a first build wrote them all (see [`fill`]).
+fn write_locked<S: Source>(
+    out: &Path,
+    files: &[S],
+) -> Result<(WriteReport, Option<Vec<String>>), Error> {
     let out = out.to_path_buf();
     check_is_ours(&out)?;
     if out.is_dir() && holds_exactly(&out, files)? {
-        return Ok(WriteReport {
+        let report = WriteReport {
             unchanged: true,
             ..WriteReport::default()
-        });
+        };
+        return Ok((report, None));
     }
     let staging = staging_dir(&out);
     if !staging.is_dir() {
@@ -107,15 +131,19 @@ fn write_locked(out: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> 
             // A first build: an empty folder that no reader sees, so no comparison and
             // no temporary names; a killed build leaves partial files that the next one's
             // comparison rewrites.
-            let report = fill(&staging, files)?;
+            let lines = fill(&staging, files)?;
             swap(&staging, &out)?;
-            return Ok(report);
+            let report = WriteReport {
+                written: files.len(),
+                ..WriteReport::default()
+            };
+            return Ok((report, Some(lines)));
         }
     }
     let mut report = sync(&staging, files)?;
     swap(&staging, &out)?;
     report.unchanged = false;
-    Ok(report)
+    Ok((report, None))
 }
 
 /// The file next to `out` that records which build it holds: a stamp given by the caller
@@ -132,7 +160,11 @@ pub fn manifest_path(out: &Path) -> PathBuf {
 const MANIFEST_HEADER: &str = "vigie-manifest 1";
 
 /// [`write`], then records `stamp` (one line) in the manifest next to `out`.
-pub fn write_stamped(out: &Path, files: &[OutputFile], stamp: &str) -> Result<WriteReport, Error> {
+pub fn write_stamped<S: Source>(
+    out: &Path,
+    files: &[S],
+    stamp: &str,
+) -> Result<WriteReport, Error> {
     let resolved = resolve(out)?;
     let _lock = OutputLock::take(&resolved)?;
     let manifest = manifest_path(&resolved);
@@ -141,8 +173,8 @@ pub fn write_stamped(out: &Path, files: &[OutputFile], stamp: &str) -> Result<Wr
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&manifest, e)),
         _ => {}
     }
-    let report = write_locked(&resolved, files)?;
-    save_manifest(&resolved, &manifest, stamp, files)?;
+    let (report, lines) = write_locked(&resolved, files)?;
+    save_manifest(&resolved, &manifest, stamp, files, lines)?;
     Ok(report)
 }
 
@@ -176,6 +208,11 @@ pub fn current_stamp(out: &Path) -> Option<String> {
     (seen == listed.len()).then_some(stamp)
 }
 
+/// The manifest's line for the file at `path` (under the output) with metadata `m`.
+fn manifest_line(m: &fs::Metadata, path: &str) -> String {
+    format!("{}\t{path}\n", file_meta(m))
+}
+
 #[cfg(unix)]
 fn file_meta(m: &fs::Metadata) -> String {
     use std::os::unix::fs::MetadataExt;
@@ -188,22 +225,26 @@ fn file_meta(m: &fs::Metadata) -> String {
 }
 
 /// Records `stamp` and the metadata of `files`, which `out` holds and nothing else (a
-/// write just made it so, under the lock).
-fn save_manifest(
+/// write just made it so, under the lock): `lines` when the write gave them, or read.
+fn save_manifest<S: Source>(
     out: &Path,
     manifest: &Path,
     stamp: &str,
-    files: &[OutputFile],
+    files: &[S],
+    lines: Option<Vec<String>>,
 ) -> Result<(), Error> {
     use rayon::prelude::*;
-    let lines: Vec<String> = files
-        .par_iter()
-        .map(|f| {
-            let path = out.join(&f.path);
-            let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
-            Ok(format!("{}\t{}\n", file_meta(&meta), f.path))
-        })
-        .collect::<Result<_, Error>>()?;
+    let lines: Vec<String> = match lines {
+        Some(lines) => lines,
+        None => files
+            .par_iter()
+            .map(|f| {
+                let path = out.join(f.path());
+                let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+                Ok(manifest_line(&meta, f.path()))
+            })
+            .collect::<Result<_, Error>>()?,
+    };
     let mut text = format!("{MANIFEST_HEADER}\n{}\n", stamp.replace('\n', " "));
     text.extend(lines);
     let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", manifest.display()));
@@ -256,18 +297,9 @@ fn check_is_ours(out: &Path) -> Result<(), Error> {
 }
 
 /// Whether `dir` holds `files` and nothing else, byte for byte.
-fn holds_exactly(dir: &Path, files: &[OutputFile]) -> Result<bool, Error> {
-    for f in files {
-        let path = dir.join(&f.path);
-        match fs::metadata(&path) {
-            Ok(m) if m.is_file() && m.len() == f.bytes.len() as u64 => {}
-            _ => return Ok(false),
-        }
-        if fs::read(&path).map_err(|e| Error::io(&path, e))? != f.bytes {
-            return Ok(false);
-        }
-    }
-    let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+fn holds_exactly<S: Source>(dir: &Path, files: &[S]) -> Result<bool, Error> {
+    use rayon::prelude::*;
+    let wanted: HashSet<&str> = files.iter().map(|f| f.path()).collect();
     let mut count = 0;
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
@@ -279,7 +311,29 @@ fn holds_exactly(dir: &Path, files: &[OutputFile]) -> Result<bool, Error> {
             return Ok(false);
         }
     }
-    Ok(count == files.len())
+    if count != files.len() {
+        return Ok(false);
+    }
+    // Stops at the first difference (or error) found.
+    let difference = files
+        .par_iter()
+        .map(|f| same_file_bytes(&dir.join(f.path()), &f.bytes()?))
+        .find_any(|same| !matches!(same, Ok(true)));
+    match difference {
+        None => Ok(true),
+        Some(Err(e)) => Err(e),
+        Some(Ok(_)) => Ok(false),
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (no file, no).
+fn same_file_bytes(path: &Path, bytes: &[u8]) -> Result<bool, Error> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            Ok(fs::read(path).map_err(|e| Error::io(path, e))? == bytes)
+        }
+        _ => Ok(false),
+    }
 }
 
 /// The `/`-separated path of `path` under `dir`.
@@ -305,8 +359,9 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `files` into the empty folder `dir`, in parallel.
-fn fill(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
+/// Writes `files` into the empty folder `dir`, in parallel; gives the manifest's line of
+/// each file, from the metadata of the file just written.
+fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Vec<String>, Error> {
     use rayon::prelude::*;
     // The folders that hold other folders are made first, level by level; each folder
     // that holds only files is made by the task that writes its files, so that making
@@ -314,7 +369,7 @@ fn fill(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
     // overlaps with writing.
     let mut inner: Vec<&str> = Vec::new();
     for f in files {
-        let mut p = f.path.as_str();
+        let mut p = f.path();
         if let Some(d) = parent(p) {
             p = d;
         }
@@ -329,30 +384,40 @@ fn fill(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
         level.par_iter().try_for_each(|d| make_dir(&dir.join(d)))?;
     }
     // Files come sorted by path: those of one folder are next to each other.
-    let groups: Vec<&[OutputFile]> = files
-        .chunk_by(|a, b| parent(&a.path) == parent(&b.path))
+    let groups: Vec<&[S]> = files
+        .chunk_by(|a, b| parent(a.path()) == parent(b.path()))
         .collect();
-    groups.par_iter().try_for_each(|group| {
-        if let Some(d) = parent(&group[0].path) {
-            if inner
-                .binary_search_by_key(&(d.matches('/').count(), d), |x| {
-                    (x.matches('/').count(), *x)
-                })
-                .is_err()
-            {
-                make_dir(&dir.join(d))?;
+    let lines: Vec<Vec<String>> = groups
+        .par_iter()
+        .map(|group| {
+            if let Some(d) = parent(group[0].path()) {
+                let key = (d.matches('/').count(), d);
+                if inner
+                    .binary_search_by_key(&key, |x| (x.matches('/').count(), *x))
+                    .is_err()
+                {
+                    make_dir(&dir.join(d))?;
+                }
             }
-        }
-        for f in group.iter() {
-            let path = dir.join(&f.path);
-            fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))?;
-        }
-        Ok::<(), Error>(())
-    })?;
-    Ok(WriteReport {
-        written: files.len(),
-        ..WriteReport::default()
-    })
+            group
+                .iter()
+                .map(|f| {
+                    let path = dir.join(f.path());
+                    let meta = write_new(&path, &f.bytes()?).map_err(|e| Error::io(&path, e))?;
+                    Ok(manifest_line(&meta, f.path()))
+                })
+                .collect::<Result<Vec<String>, Error>>()
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(lines.into_iter().flatten().collect())
+}
+
+/// Writes `bytes` into a new file at `path`; its metadata once written.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<fs::Metadata> {
+    use std::io::Write;
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.metadata()
 }
 
 /// The folder part of an output path.
@@ -369,12 +434,12 @@ fn make_dir(path: &Path) -> Result<(), Error> {
 }
 
 /// Brings `dir` to hold exactly `files`, writing only what differs.
-fn sync(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
+fn sync<S: Source>(dir: &Path, files: &[S]) -> Result<WriteReport, Error> {
     let mut report = WriteReport::default();
-    let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let wanted: HashSet<&str> = files.iter().map(|f| f.path()).collect();
     let mut wanted_dirs: HashSet<String> = HashSet::new();
     for f in files {
-        let mut p = f.path.as_str();
+        let mut p = f.path();
         while let Some(i) = p.rfind('/') {
             p = &p[..i];
             if !wanted_dirs.insert(p.to_string()) {
@@ -401,25 +466,26 @@ fn sync(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
     for d in stale_dirs {
         fs::remove_dir(&d).map_err(|e| Error::io(&d, e))?;
     }
-    for f in files {
-        let path = dir.join(&f.path);
-        let same = match fs::metadata(&path) {
-            Ok(m) if m.is_file() && m.len() == f.bytes.len() as u64 => {
-                fs::read(&path).map(|b| b == f.bytes).unwrap_or(false)
+    // Compared and written in parallel; a file is replaced by rename, never rewritten in
+    // place.
+    use rayon::prelude::*;
+    report.written = files
+        .par_iter()
+        .map(|f| -> Result<usize, Error> {
+            let path = dir.join(f.path());
+            let bytes = f.bytes()?;
+            if same_file_bytes(&path, &bytes).unwrap_or(false) {
+                return Ok(0);
             }
-            _ => false,
-        };
-        if same {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
-        fs::write(&tmp, &f.bytes).map_err(|e| Error::io(&tmp, e))?;
-        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-        report.written += 1;
-    }
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
+            fs::write(&tmp, &bytes).map_err(|e| Error::io(&tmp, e))?;
+            fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+            Ok(1)
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
     Ok(report)
 }
 

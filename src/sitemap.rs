@@ -8,22 +8,32 @@ use crate::feeds::escape;
 use crate::model::Site;
 use crate::render::OutputFile;
 
-/// The sitemap of `files` (every other output file) and a `robots.txt` pointing at it.
-pub fn all(site: &Site, files: &[OutputFile]) -> Vec<OutputFile> {
+/// The sitemap of the pages among `paths` (every other output file) and a `robots.txt`
+/// pointing at it.
+pub fn all<'p>(site: &Site, paths: impl Iterator<Item = &'p str>) -> Vec<OutputFile> {
     let base = &site.config.base_url;
-    let mut urls: Vec<String> = files
-        .iter()
-        .map(|f| f.path.as_str())
+    // Pages in the folder form of their URL (`incidents/x/`), sorted as the URLs are.
+    let mut folders: Vec<&str> = paths
         .filter(|p| p.ends_with(".html") && *p != "404.html")
-        .map(|p| format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)))
+        .map(|p| p.strip_suffix("index.html").unwrap_or(p))
         .collect();
-    urls.sort();
-    urls.dedup();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for url in &urls {
-        xml.push_str(&format!("<url><loc>{}</loc></url>\n", escape(url)));
+    folders.sort_unstable();
+    folders.dedup();
+    let base = escape(base);
+    let mut xml = String::with_capacity(folders.len() * (base.len() + 80));
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for folder in &folders {
+        xml.push_str("<url><loc>");
+        xml.push_str(&base);
+        if folder.contains(['&', '<', '>', '"', '\'']) {
+            xml.push_str(&escape(folder));
+        } else {
+            xml.push_str(folder);
+        }
+        xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");
+    let base = &site.config.base_url;
     let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
     vec![
         OutputFile::new("sitemap.xml", xml),
@@ -54,7 +64,7 @@ mod tests {
             "about.html",
         ]
         .map(|p| OutputFile::new(p, ""));
-        let out = all(&site, &files);
+        let out = all(&site, files.iter().map(|f| f.path.as_str()));
         let xml = String::from_utf8(out[0].bytes.clone()).unwrap();
         assert!(xml.contains("<loc>https://example.fr/status/</loc>"));
         assert!(xml.contains("<loc>https://example.fr/status/incidents/a/</loc>"));

@@ -24,6 +24,16 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
+/// The incident files under a site's `incidents/` (and the errors met listing them), as
+/// [`list_incident_files`] found them.
+pub struct IncidentFiles(Found);
+
+/// Lists the incident files of the site at `root`, for [`fingerprint`] and
+/// [`load_listed`], so that a build lists them once.
+pub fn list_incident_files(root: &Path) -> IncidentFiles {
+    IncidentFiles(incident_files(root))
+}
+
 /// Reads and parses the site at `root`. All content errors are returned together.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Error> {
     load_with(root, options, &mut ParseCache::unused())
@@ -38,9 +48,19 @@ pub fn load_with(
     options: &LoadOptions,
     cache: &mut ParseCache,
 ) -> Result<Site, Error> {
+    load_listed(root, options, cache, list_incident_files(root))
+}
+
+/// [`load_with`], with the incident files already listed.
+pub fn load_listed(
+    root: &Path,
+    options: &LoadOptions,
+    cache: &mut ParseCache,
+    files: IncidentFiles,
+) -> Result<Site, Error> {
     cache.begin();
     let (config_bytes, config) = read_config(root)?;
-    let files = incident_files(root);
+    let files = files.0;
     let mut diagnostics = files.errors;
     let mut old = cache.start(|| (root.to_path_buf(), config_bytes.clone()));
     let keep = cache.keeps();
@@ -159,14 +179,14 @@ fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, Erro
 /// Equal fingerprints mean untouched inputs, so a build can tell that the output it made
 /// last time is still right without reading or parsing anything. `None` when something
 /// cannot be read; the full load then reports it.
-pub fn fingerprint(root: &Path) -> Option<u64> {
+pub fn fingerprint(root: &Path, files: &IncidentFiles) -> Option<u64> {
     use std::hash::{Hash, Hasher};
-    let found = incident_files(root);
+    let found = &files.0;
     if !found.errors.is_empty() {
         return None;
     }
     let mut paths = vec![root.join("site.yaml")];
-    paths.extend(found.paths);
+    paths.extend(found.paths.iter().cloned());
     for dir in [root.join("themes"), root.join("static")] {
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir)
@@ -438,22 +458,27 @@ fn is_hidden(name: &str) -> bool {
 
 /// One diagnostic per id shared by several files, naming all of them.
 fn duplicate_ids(incidents: &[Incident]) -> Vec<Diagnostic> {
-    let mut by_id: HashMap<&str, Vec<&Path>> = HashMap::new();
-    for i in incidents {
-        by_id.entry(&i.id).or_default().push(&i.source);
-    }
-    let mut out: Vec<Diagnostic> = by_id
-        .into_iter()
-        .filter(|(_, paths)| paths.len() > 1)
-        .map(|(id, mut paths)| {
-            paths.sort();
-            let others: Vec<String> = paths[1..]
+    // Sorted by id, then path: files that share an id are next to each other.
+    let mut ids: Vec<(&str, &Path)> = incidents
+        .iter()
+        .map(|i| (i.id.as_str(), i.source.as_path()))
+        .collect();
+    ids.sort_unstable();
+    let mut out: Vec<Diagnostic> = ids
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|group| group.len() > 1)
+        .map(|group| {
+            let others: Vec<String> = group[1..]
                 .iter()
-                .map(|p| format!("`{}`", p.display()))
+                .map(|(_, p)| format!("`{}`", p.display()))
                 .collect();
             Diagnostic::file(
-                paths[0],
-                format!("the id `{id}` is also the id of {}", others.join(", ")),
+                group[0].1,
+                format!(
+                    "the id `{}` is also the id of {}",
+                    group[0].0,
+                    others.join(", ")
+                ),
             )
             .with_help(
                 "ids come from file names (accents and case folded); rename one of the files",

@@ -5,6 +5,7 @@
 
 pub mod views;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
@@ -30,6 +31,57 @@ impl OutputFile {
         OutputFile {
             path: path.into(),
             bytes: bytes.into(),
+        }
+    }
+}
+
+/// One file of the output as a render plans it: its bytes, or an incident page to render
+/// when its bytes are asked for. `vigie build` writes from a plan ([`plan`]), so that each
+/// incident page is rendered by the task that writes it and ten thousand of them are never
+/// all in memory at once.
+pub struct Planned<'m> {
+    pub path: String,
+    pub body: Body<'m>,
+}
+
+/// What a [`Planned`] file holds.
+pub enum Body<'m> {
+    Bytes(Vec<u8>),
+    /// The page of `model.site.incidents[n]`.
+    Incident(&'m StatusModel<'m>, usize),
+}
+
+impl<'m> Planned<'m> {
+    fn file(f: OutputFile) -> Planned<'m> {
+        Planned {
+            path: f.path,
+            body: Body::Bytes(f.bytes),
+        }
+    }
+
+    /// The file, rendered if it was not yet.
+    pub fn into_file(self) -> Result<OutputFile, Error> {
+        match self.body {
+            Body::Bytes(bytes) => Ok(OutputFile {
+                path: self.path,
+                bytes,
+            }),
+            Body::Incident(model, n) => page(&self.path, incident(model, n)),
+        }
+    }
+}
+
+impl crate::output::Source for Planned<'_> {
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn bytes(&self) -> Result<Cow<'_, [u8]>, Error> {
+        match &self.body {
+            Body::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
+            Body::Incident(model, n) => {
+                page(&self.path, incident(model, *n)).map(|f| Cow::Owned(f.bytes))
+            }
         }
     }
 }
@@ -141,30 +193,56 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
 /// rendered them, and leaving in it exactly the incident pages of this render. The files
 /// are the same as [`site`]'s.
 pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
+    let planned = assemble(model, || {
+        incident_pages(model, cache).map(|pages| pages.into_iter().map(Planned::file).collect())
+    })?;
+    planned.into_iter().map(Planned::into_file).collect()
+}
+
+/// Every file of the site, sorted by path, as [`site`] renders them, except that the
+/// incident pages are left to render when their bytes are asked for.
+pub fn plan<'m>(model: &'m StatusModel<'m>) -> Result<Vec<Planned<'m>>, Error> {
+    assemble(model, || {
+        Ok(model
+            .site
+            .incidents
+            .iter()
+            .enumerate()
+            .map(|(n, i)| Planned {
+                path: format!("incidents/{}/index.html", i.id),
+                body: Body::Incident(model, n),
+            })
+            .collect())
+    })
+}
+
+/// Every file of the site, sorted by path, with the incident pages that `incident_pages`
+/// gives.
+fn assemble<'m>(
+    model: &'m StatusModel<'m>,
+    incident_pages: impl FnOnce() -> Result<Vec<Planned<'m>>, Error> + Send,
+) -> Result<Vec<Planned<'m>>, Error> {
     let site = model.site;
     // Four groups of about equal cost at 10,000 incidents, rendered side by side (each
     // group in parallel inside where it can be): the incident pages; the other pages;
     // the feeds; the API and the calendar.
     let ((incidents, pages), (feeds, api_ics)) = rayon::join(
         || {
-            rayon::join(
-                || incident_pages(model, cache),
-                || -> Result<Vec<OutputFile>, Error> {
-                    let mut files: Vec<OutputFile> = vec![
-                        page("index.html", index(model))?,
-                        page("404.html", not_found(model))?,
-                    ];
-                    files.extend(history(model)?);
-                    for k in 0..site.config.components.len() {
-                        let id = &site.config.components[k].id;
-                        files.push(page(
-                            &format!("components/{id}/index.html"),
-                            component(model, k),
-                        )?);
-                    }
-                    Ok(files)
-                },
-            )
+            rayon::join(incident_pages, || -> Result<Vec<OutputFile>, Error> {
+                let mut files: Vec<OutputFile> = vec![
+                    page("index.html", index(model))?,
+                    page("404.html", not_found(model))?,
+                ];
+                files.extend(history(model)?);
+                for k in 0..site.config.components.len() {
+                    let id = &site.config.components[k].id;
+                    files.push(page(
+                        &format!("components/{id}/index.html"),
+                        component(model, k),
+                    )?);
+                }
+                Ok(files)
+            })
         },
         || {
             rayon::join(
@@ -174,26 +252,26 @@ pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outpu
         },
     );
     let mut files = pages?;
-    files.extend(incidents?);
     files.extend(feeds?);
     let (api, ics) = api_ics?;
     files.extend(api);
     files.push(ics);
     files.extend(crate::badge::all(model));
-
     for (path, bytes) in THEME_ASSETS {
         files.push(OutputFile::new(*path, *bytes));
     }
+    let mut files: Vec<Planned> = files.into_iter().map(Planned::file).collect();
+    files.extend(incidents?);
     // Site files last: they replace theme files of the same path.
     for (path, bytes) in &site.files {
         files.retain(|f| &f.path != path);
-        files.push(OutputFile::new(path.clone(), bytes.clone()));
+        files.push(Planned::file(OutputFile::new(path.clone(), bytes.clone())));
     }
     // After the site's files, so that their HTML pages are listed, unless they bring a
     // sitemap.xml or robots.txt of their own.
-    for f in crate::sitemap::all(site, &files) {
+    for f in crate::sitemap::all(site, files.iter().map(|f| f.path.as_str())) {
         if !files.iter().any(|g| g.path == f.path) {
-            files.push(f);
+            files.push(Planned::file(f));
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -66,16 +66,17 @@ pub struct IncidentState {
 
 /// Derives the model of `site` at `now`.
 pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
+    use rayon::prelude::*;
     let incidents: Vec<IncidentState> = site
         .incidents
-        .iter()
+        .par_iter()
         .map(|i| incident_state(i, now))
         .collect();
     let today = local_date(site.config.tz, now);
     let components: Vec<ComponentState> = site
         .config
         .components
-        .iter()
+        .par_iter()
         .map(|c| component_state(site, &incidents, &c.id, today, now))
         .collect();
     let overall = overall_status(components.iter().map(|c| c.status));
