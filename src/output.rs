@@ -157,7 +157,7 @@ pub fn manifest_path(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.vigie-manifest"))
 }
 
-const MANIFEST_HEADER: &str = "vigie-manifest 1";
+const MANIFEST_HEADER: &str = "vigie-manifest 2";
 
 /// [`write`], then records `stamp` (one line) in the manifest next to `out`.
 pub fn write_stamped<S: Source>(
@@ -179,8 +179,12 @@ pub fn write_stamped<S: Source>(
 }
 
 /// The stamp recorded by the last [`write_stamped`], if the output still holds exactly the
-/// files it wrote, untouched (same inodes, sizes and modification times, nothing added).
+/// files it wrote, untouched: every file and folder has the inode, size and modification
+/// time the manifest records. A file added, removed or renamed anywhere changes the
+/// modification time of its folder, so nothing needs to be listed: the check is one `stat`
+/// per recorded entry, in parallel.
 pub fn current_stamp(out: &Path) -> Option<String> {
+    use rayon::prelude::*;
     let out = fs::canonicalize(out).ok()?;
     let text = fs::read_to_string(manifest_path(&out)).ok()?;
     let mut lines = text.lines();
@@ -188,24 +192,18 @@ pub fn current_stamp(out: &Path) -> Option<String> {
         return None;
     }
     let stamp = lines.next()?.to_string();
-    let mut listed: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    for line in lines {
-        let (meta, path) = line.split_once('\t')?;
-        listed.insert(path, meta);
-    }
-    let mut seen = 0;
-    for entry in walkdir::WalkDir::new(&out).min_depth(1) {
-        let entry = entry.ok()?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let meta = listed.get(rel(&out, entry.path()).as_str())?;
-        if *meta != file_meta(&entry.metadata().ok()?) {
-            return None;
-        }
-        seen += 1;
-    }
-    (seen == listed.len()).then_some(stamp)
+    let entries: Vec<(&str, &str)> = lines
+        .map(|line| line.split_once('\t'))
+        .collect::<Option<_>>()?;
+    let untouched = entries.par_iter().all(|(meta, path)| {
+        let path = match path.strip_suffix('/') {
+            Some(".") => out.clone(),
+            Some(dir) => out.join(dir),
+            None => out.join(path),
+        };
+        fs::symlink_metadata(path).is_ok_and(|m| file_meta(&m) == *meta)
+    });
+    untouched.then_some(stamp)
 }
 
 /// The manifest's line for the file at `path` (under the output) with metadata `m`.
@@ -245,8 +243,32 @@ fn save_manifest<S: Source>(
             })
             .collect::<Result<_, Error>>()?,
     };
+    // Every folder, written `dir/` (the output itself `./`), once all its files are in.
+    let mut dirs: Vec<&str> = vec!["."];
+    for f in files {
+        let mut p = f.path();
+        while let Some(d) = parent(p) {
+            dirs.push(d);
+            p = d;
+        }
+    }
+    dirs.sort_unstable();
+    dirs.dedup();
+    let dir_lines: Vec<String> = dirs
+        .par_iter()
+        .map(|d| {
+            let path = if *d == "." {
+                out.to_path_buf()
+            } else {
+                out.join(d)
+            };
+            let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+            Ok(manifest_line(&meta, &format!("{d}/")))
+        })
+        .collect::<Result<_, Error>>()?;
     let mut text = format!("{MANIFEST_HEADER}\n{}\n", stamp.replace('\n', " "));
     text.extend(lines);
+    text.extend(dir_lines);
     let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", manifest.display()));
     fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
     fs::rename(&tmp, manifest).map_err(|e| Error::io(manifest, e))
@@ -645,7 +667,24 @@ mod tests {
         fs::write(out.join("extra.html"), "e").unwrap();
         assert_eq!(current_stamp(&out), None, "an added file");
         fs::remove_file(out.join("extra.html")).unwrap();
+        // The folder changed, even if it holds the same files again: built anew.
+        assert_eq!(current_stamp(&out), None, "a folder changed");
+        write_stamped(
+            &out,
+            &files(&[("index.html", "1"), ("a/b.html", "x")]),
+            "k1 2",
+        )
+        .unwrap();
         assert_eq!(current_stamp(&out).as_deref(), Some("k1 2"));
+        fs::create_dir(out.join("a/new")).unwrap();
+        assert_eq!(current_stamp(&out), None, "an added folder");
+        fs::remove_dir(out.join("a/new")).unwrap();
+        write_stamped(
+            &out,
+            &files(&[("index.html", "1"), ("a/b.html", "x")]),
+            "k1 2",
+        )
+        .unwrap();
         fs::write(out.join("a/b.html"), "y").unwrap();
         assert_eq!(current_stamp(&out), None, "a rewritten file");
         write_stamped(&out, &files(&[("index.html", "2")]), "k2 1").unwrap();
