@@ -261,6 +261,21 @@ pub fn iso(t: DateTime<Utc>) -> String {
     s
 }
 
+/// An update's anchor: "update-20171027t2244z" (`update-` and chrono's `%Y%m%dt%H%Mz`, in
+/// UTC).
+pub fn update_anchor(t: DateTime<Utc>) -> String {
+    let mut s = String::with_capacity(21);
+    s.push_str("update-");
+    push_year(&mut s, t.year());
+    push_2(&mut s, t.month());
+    push_2(&mut s, t.day());
+    s.push('t');
+    push_2(&mut s, t.hour());
+    push_2(&mut s, t.minute());
+    s.push('z');
+    s
+}
+
 /// Upper-cases the first letter.
 pub fn capitalize(s: &str) -> String {
     let mut c = s.chars();
@@ -689,6 +704,10 @@ mod tests {
                 }
             }
             assert_eq!(iso(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            assert_eq!(
+                update_anchor(t),
+                format!("update-{}", t.format("%Y%m%dt%H%Mz"))
+            );
             t += chrono::Duration::seconds(86_400 + 3_541 * (k % 7));
         }
         for year in [1, 999, 10_000, -5] {

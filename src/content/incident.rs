@@ -173,13 +173,16 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
     let mut offset = first_line.len() + line_break_len(&text[first_line.len()..]);
     let front_start = offset;
     for line in text[front_start..].split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
-        if bare.trim_end() == "---" || bare.trim_end() == "..." {
-            return Ok(Split {
-                front: &text[front_start..offset],
-                front_line: 1,
-                body: &text[offset + line.len()..],
-            });
+        // Most lines start otherwise: only those starting with `---` or `...` are looked at.
+        if line.starts_with("---") || line.starts_with("...") {
+            let bare = line.trim_end();
+            if bare == "---" || bare == "..." {
+                return Ok(Split {
+                    front: &text[front_start..offset],
+                    front_line: 1,
+                    body: &text[offset + line.len()..],
+                });
+            }
         }
         offset += line.len();
     }
@@ -408,7 +411,7 @@ pub fn parse(
     // Stable: updates at the same minute keep their order in the file.
     updates.sort_by_key(|(at, _)| *at);
     for (at, u) in updates {
-        let mut anchor = format!("update-{}", at.format("%Y%m%dt%H%Mz"));
+        let mut anchor = crate::i18n::update_anchor(at);
         let base = anchor.clone();
         let mut n = 2;
         while posts.iter().any(|p: &Post| p.anchor == anchor) {

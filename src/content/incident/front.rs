@@ -18,7 +18,7 @@ use crate::model::{Severity, UpdateStatus};
 /// The front matter `text` (between the fences) read directly, or `None` when it holds
 /// anything but the plain subset described above.
 pub(super) fn read(text: &str) -> Option<RawFront> {
-    if !text.chars().all(allowed) {
+    if !allowed_text(text) {
         return None;
     }
     let mut lines = Lines::new(text);
@@ -72,6 +72,28 @@ pub(super) fn read(text: &str) -> Option<RawFront> {
     }
     // Comments only: serde_yaml's business.
     (!seen.is_empty()).then_some(front)
+}
+
+/// Whether every character of `text` is [`allowed`]; ASCII, most of it, byte by byte.
+fn allowed_text(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b != b'\n' && !(0x20..0x7f).contains(&b) {
+                return false;
+            }
+            i += 1;
+        } else {
+            // A lead byte: `i` is on a character boundary.
+            match text[i..].chars().next() {
+                Some(c) if allowed(c) => i += c.len_utf8(),
+                _ => return false,
+            }
+        }
+    }
+    true
 }
 
 /// The characters YAML accepts in a document, less tabs and the line breaks other than
@@ -439,6 +461,42 @@ mod tests {
             "start: tomorrow\n",
         ] {
             assert!(read(text).is_none(), "read directly:\n{text}");
+        }
+    }
+
+    #[test]
+    fn the_byte_check_allows_what_the_character_check_allows() {
+        let chars = [
+            'a',
+            ' ',
+            '~',
+            '\n',
+            '\t',
+            '\r',
+            '\u{0}',
+            '\u{7f}',
+            '\u{80}',
+            '\u{85}',
+            '\u{9f}',
+            '\u{a0}',
+            'é',
+            '–',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{d7ff}',
+            '\u{e000}',
+            '\u{feff}',
+            '\u{fffd}',
+            '\u{fffe}',
+            '\u{ffff}',
+            '\u{10000}',
+            '😀',
+        ];
+        for a in chars {
+            for b in chars {
+                let text = format!("x{a}y{b}");
+                assert_eq!(allowed_text(&text), text.chars().all(allowed), "{text:?}");
+            }
         }
     }
 
