@@ -185,8 +185,9 @@ pub fn fingerprint(root: &Path, files: &IncidentFiles) -> Option<u64> {
     if !found.errors.is_empty() {
         return None;
     }
-    let mut paths = vec![root.join("site.yaml")];
-    paths.extend(found.paths.iter().cloned());
+    // site.yaml and the theme's and site's static files; the incident files' stamps come
+    // from their listing.
+    let mut others = vec![root.join("site.yaml")];
     for dir in [root.join("themes"), root.join("static")] {
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir)
@@ -195,29 +196,30 @@ pub fn fingerprint(root: &Path, files: &IncidentFiles) -> Option<u64> {
             {
                 let entry = entry.ok()?;
                 if entry.file_type().is_file() {
-                    paths.push(entry.into_path());
+                    others.push(entry.into_path());
                 }
             }
         }
     }
-    // One `stat` per file, in parallel; hashed in order.
-    let stamps: Option<Vec<_>> = paths
-        .par_iter()
-        .map(|p| fs::metadata(p).ok().map(|m| file_stamp(&m)))
-        .collect();
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for (p, stamp) in paths.iter().zip(stamps?) {
+    for (p, stamp) in found.paths.iter().zip(&found.stamps) {
         p.strip_prefix(root).unwrap_or(p).hash(&mut h);
-        stamp.hash(&mut h);
+        stamp.as_ref()?.hash(&mut h);
+    }
+    for p in &others {
+        p.strip_prefix(root).unwrap_or(p).hash(&mut h);
+        file_stamp(&fs::metadata(p).ok()?).hash(&mut h);
     }
     Some(h.finish())
 }
+
+type Stamp = (u64, Option<std::time::SystemTime>, [i64; 3]);
 
 /// What changes whenever a file's content may have: its size, its modification time and,
 /// where the system has them, its inode and change time (which no program can set back,
 /// unlike the modification time). Reading the metadata instead of the bytes keeps the
 /// check cheap, and spares a build that must parse everything a second read of it.
-fn file_stamp(m: &fs::Metadata) -> (u64, Option<std::time::SystemTime>, [i64; 3]) {
+fn file_stamp(m: &fs::Metadata) -> Stamp {
     #[cfg(unix)]
     let more = {
         use std::os::unix::fs::MetadataExt;
@@ -230,7 +232,7 @@ fn file_stamp(m: &fs::Metadata) -> (u64, Option<std::time::SystemTime>, [i64; 3]
 
 /// Newest start first, then id: the one order every list starts from.
 pub fn sort_incidents(incidents: &mut [Incident]) {
-    incidents.sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));
+    incidents.par_sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));
 }
 
 /// Reads and validates `site.yaml`.
@@ -351,6 +353,8 @@ pub fn incident_id(stem: &str) -> String {
 
 struct Found {
     paths: Vec<PathBuf>,
+    /// Parallel to `paths`: each file's [`file_stamp`], when its metadata could be read.
+    stamps: Vec<Option<Stamp>>,
     errors: Vec<Diagnostic>,
 }
 
@@ -360,88 +364,120 @@ struct Found {
 /// entry's metadata when it follows links, took 15 ms at 10,000 incidents).
 fn incident_files(root: &Path) -> Found {
     let dir = root.join("incidents");
-    let mut found = Found {
+    let found = Found {
         paths: Vec::new(),
+        stamps: Vec::new(),
         errors: Vec::new(),
     };
     if !dir.is_dir() {
         return found;
     }
-    walk(root, &dir, &mut Vec::new(), &mut found);
-    found
+    walk(root, &dir, &[])
 }
 
-/// Adds what [`incident_files`] finds in `dir` to `found`; `ancestors` are the folders
-/// above it, to refuse a link that loops back to one of them.
-fn walk(root: &Path, dir: &Path, ancestors: &mut Vec<same_file::Handle>, found: &mut Found) {
-    let error = |found: &mut Found, path: &Path, message: String| {
-        found.errors.push(
-            Diagnostic::file(path.strip_prefix(root).unwrap_or(path), message)
-                .with_help("remove or fix the link or the permissions; vigie never changes it"),
-        );
+/// What [`incident_files`] finds in `dir`; `ancestors` are the folders above it, to refuse
+/// a link that loops back to one of them. Folders and files are looked at in parallel,
+/// and the result keeps the sorted order.
+fn walk(root: &Path, dir: &Path, ancestors: &[&same_file::Handle]) -> Found {
+    let mut found = Found {
+        paths: Vec::new(),
+        stamps: Vec::new(),
+        errors: Vec::new(),
+    };
+    let error = |path: &Path, message: String| {
+        Diagnostic::file(path.strip_prefix(root).unwrap_or(path), message)
+            .with_help("remove or fix the link or the permissions; vigie never changes it")
     };
     let handle = match same_file::Handle::from_path(dir) {
         Ok(h) => h,
-        Err(e) => return error(found, dir, format!("cannot read: {e}")),
+        Err(e) => {
+            found.errors.push(error(dir, format!("cannot read: {e}")));
+            return found;
+        }
     };
-    if ancestors.contains(&handle) {
-        return error(
-            found,
-            dir,
-            "a symbolic link loops back to a folder that contains it".to_string(),
-        );
+    if ancestors.contains(&&handle) {
+        let message = "a symbolic link loops back to a folder that contains it";
+        found.errors.push(error(dir, message.to_string()));
+        return found;
     }
     let listing = match fs::read_dir(dir) {
         Ok(listing) => listing,
-        Err(e) => return error(found, dir, format!("cannot read: {e}")),
+        Err(e) => {
+            found.errors.push(error(dir, format!("cannot read: {e}")));
+            return found;
+        }
     };
     let mut entries = Vec::new();
     for entry in listing {
-        match entry.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
-            Ok((name, kind)) if !is_hidden(name.to_string_lossy().as_ref()) => {
-                entries.push((name, kind));
+        match entry.and_then(|e| Ok((e.file_name(), e.file_type()?, e))) {
+            Ok((name, kind, entry)) if !is_hidden(name.to_string_lossy().as_ref()) => {
+                entries.push((name, kind, entry));
             }
             Ok(_) => {}
-            Err(e) => error(found, dir, format!("cannot read: {e}")),
+            Err(e) => found.errors.push(error(dir, format!("cannot read: {e}"))),
         }
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    ancestors.push(handle);
-    for (name, kind) in entries {
-        let path = dir.join(&name);
-        let kind = if kind.is_symlink() {
-            match fs::metadata(&path) {
-                Ok(m) if m.is_dir() && links_to_an_ancestor(dir, &path) => {
-                    error(
-                        found,
-                        &path,
-                        "a symbolic link loops back to a folder that contains it".to_string(),
-                    );
-                    continue;
+    let mut below: Vec<&same_file::Handle> = ancestors.to_vec();
+    below.push(&handle);
+    enum Item {
+        File(PathBuf, Option<Stamp>),
+        Folder(Found),
+        Error(Diagnostic),
+        Nothing,
+    }
+    let items: Vec<Item> = entries
+        .par_iter()
+        .map(|(name, kind, entry)| {
+            let path = dir.join(name);
+            let (kind, meta) = if kind.is_symlink() {
+                match fs::metadata(&path) {
+                    Ok(m) if m.is_dir() && links_to_an_ancestor(dir, &path) => {
+                        let message = "a symbolic link loops back to a folder that contains it";
+                        return Item::Error(error(&path, message.to_string()));
+                    }
+                    Ok(m) => (m.file_type(), Some(m)),
+                    Err(e) => {
+                        let message = match fs::read_link(&path) {
+                            Ok(target) if e.kind() == std::io::ErrorKind::NotFound => format!(
+                                "cannot read: the symbolic link points to `{}`, which does not exist",
+                                target.display()
+                            ),
+                            _ => format!("cannot read: {e}"),
+                        };
+                        return Item::Error(error(&path, message));
+                    }
                 }
-                Ok(m) => m.file_type(),
-                Err(e) => {
-                    let message = match fs::read_link(&path) {
-                        Ok(target) if e.kind() == std::io::ErrorKind::NotFound => format!(
-                            "cannot read: the symbolic link points to `{}`, which does not exist",
-                            target.display()
-                        ),
-                        _ => format!("cannot read: {e}"),
-                    };
-                    error(found, &path, message);
-                    continue;
-                }
+            } else {
+                (*kind, None)
+            };
+            if kind.is_dir() {
+                Item::Folder(walk(root, &path, &below))
+            } else if kind.is_file() && path.extension().is_some_and(|x| x == "md") {
+                // The metadata for the build's fingerprint, from the listing's folder.
+                let meta = meta.or_else(|| entry.metadata().ok());
+                Item::File(path, meta.as_ref().map(file_stamp))
+            } else {
+                Item::Nothing
             }
-        } else {
-            kind
-        };
-        if kind.is_dir() {
-            walk(root, &path, ancestors, found);
-        } else if kind.is_file() && path.extension().is_some_and(|x| x == "md") {
-            found.paths.push(path);
+        })
+        .collect();
+    for item in items {
+        match item {
+            Item::File(path, stamp) => {
+                found.paths.push(path);
+                found.stamps.push(stamp);
+            }
+            Item::Folder(sub) => {
+                found.paths.extend(sub.paths);
+                found.stamps.extend(sub.stamps);
+                found.errors.extend(sub.errors);
+            }
+            Item::Error(d) => found.errors.push(d),
+            Item::Nothing => {}
         }
     }
-    ancestors.pop();
+    found
 }
 
 /// Whether the link `link`, in the folder `dir`, leads to `dir` or a folder above it.
