@@ -440,7 +440,7 @@ fn incident<'a>(model: &'a StatusModel<'a>, n: usize) -> IncidentPage<'a> {
     let mut c = chrome(model, &path, false);
     c.description = views::excerpt(&i.posts[0].text, 160);
     IncidentPage {
-        i: incident_summary(model, n, &root),
+        i: views::incident_head(model, n),
         affected,
         posts: post_views(model, n),
         is_ongoing: model.incidents[n].phase == Phase::Ongoing,

@@ -128,34 +128,47 @@ pub struct IncidentSummary {
 
 /// Builds the summary of incident `n` of the model, with links relative to `root`.
 pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSummary {
+    let mut summary = incident_head(model, n);
     let site = model.site;
-    let (lang, tz) = (site.config.lang, site.config.tz);
-    let t = lang.strings();
     let i = &site.incidents[n];
-    let st = &model.incidents[n];
     let latest = i
         .posts
         .iter()
         .rev()
         .find(|p| p.at <= model.now)
         .unwrap_or(&i.posts[0]);
+    summary.href = format!("{root}incidents/{}/index.html", i.id);
+    summary.short_date = site.config.lang.short_date(i.start, site.config.tz);
+    summary.components = component_names(site, i);
+    summary.excerpt = excerpt(&latest.text, 240);
+    summary
+}
+
+/// The part of [`incident_summary`] that the incident's own page shows: no link, short
+/// date, component names or excerpt (left empty).
+pub fn incident_head(model: &StatusModel, n: usize) -> IncidentSummary {
+    let site = model.site;
+    let (lang, tz) = (site.config.lang, site.config.tz);
+    let t = lang.strings();
+    let i = &site.incidents[n];
+    let st = &model.incidents[n];
     IncidentSummary {
-        href: format!("{root}incidents/{}/index.html", i.id),
+        href: String::new(),
         title: i.title.clone(),
         severity: Badge::severity(t, i.severity),
         status_word: t.update_status(st.status),
         status_class: update_class(st.status),
         phase_word: t.phase(st.phase),
         start: TimeView::new(lang, tz, i.start),
-        short_date: lang.short_date(i.start, tz),
+        short_date: String::new(),
         end: i.end.map(|e| TimeView::new(lang, tz, e)),
         // A notice is a moment, not a stretch of time.
         duration: st
             .duration_seconds
             .filter(|_| i.severity != Severity::Notice)
             .map(|s| lang.duration(s)),
-        components: component_names(site, i),
-        excerpt: excerpt(&latest.text, 240),
+        components: String::new(),
+        excerpt: String::new(),
         is_maintenance: i.is_maintenance(),
     }
 }

@@ -74,24 +74,33 @@ pub(super) fn read(text: &str) -> Option<RawFront> {
     (!seen.is_empty()).then_some(front)
 }
 
-/// Whether every character of `text` is [`allowed`]; ASCII, most of it, byte by byte.
+/// Whether every character of `text` is [`allowed`]: by blocks of 32 bytes that are all
+/// printable ASCII or `\n` (most of them), and character by character in the others.
 fn allowed_text(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if b != b'\n' && !(0x20..0x7f).contains(&b) {
-                return false;
-            }
-            i += 1;
-        } else {
-            // A lead byte: `i` is on a character boundary.
-            match text[i..].chars().next() {
-                Some(c) if allowed(c) => i += c.len_utf8(),
+        let end = (i + 32).min(bytes.len());
+        // No early exit, so that the compiler can check the block in a few instructions.
+        let plain = bytes[i..end].iter().fold(true, |ok, &b| {
+            ok & ((b == b'\n') | (b.wrapping_sub(0x20) < 0x5f))
+        });
+        if plain {
+            i = end;
+            continue;
+        }
+        // From the start of the character the block starts in, to past its end.
+        let mut j = i;
+        while !text.is_char_boundary(j) {
+            j -= 1;
+        }
+        while j < end {
+            match text[j..].chars().next() {
+                Some(c) if c == '\n' || allowed(c) => j += c.len_utf8(),
                 _ => return false,
             }
         }
+        i = j;
     }
     true
 }
@@ -494,8 +503,11 @@ mod tests {
         ];
         for a in chars {
             for b in chars {
-                let text = format!("x{a}y{b}");
-                assert_eq!(allowed_text(&text), text.chars().all(allowed), "{text:?}");
+                // At every place in a block of 32 bytes, and across two blocks.
+                for pad in 0..40 {
+                    let text = format!("{}{a}y{b}", "x".repeat(pad));
+                    assert_eq!(allowed_text(&text), text.chars().all(allowed), "{text:?}");
+                }
             }
         }
     }
