@@ -107,7 +107,7 @@ impl OutputLock {
 fn write_locked<S: Source>(
     out: &Path,
     files: &[S],
-) -> Result<(WriteReport, Option<Vec<String>>), Error> {
+) -> Result<(WriteReport, Option<Written>), Error> {
     let out = out.to_path_buf();
     check_is_ours(&out)?;
     if out.is_dir() && holds_exactly(&out, files)? {
@@ -131,13 +131,13 @@ fn write_locked<S: Source>(
             // A first build: an empty folder that no reader sees, so no comparison and
             // no temporary names; a killed build leaves partial files that the next one's
             // comparison rewrites.
-            let lines = fill(&staging, files)?;
+            let written = fill(&staging, files)?;
             swap(&staging, &out)?;
             let report = WriteReport {
                 written: files.len(),
                 ..WriteReport::default()
             };
-            return Ok((report, Some(lines)));
+            return Ok((report, Some(written)));
         }
     }
     let mut report = sync(&staging, files)?;
@@ -173,8 +173,8 @@ pub fn write_stamped<S: Source>(
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&manifest, e)),
         _ => {}
     }
-    let (report, lines) = write_locked(&resolved, files)?;
-    save_manifest(&resolved, &manifest, stamp, files, lines)?;
+    let (report, written) = write_locked(&resolved, files)?;
+    save_manifest(&resolved, &manifest, stamp, files, written)?;
     Ok(report)
 }
 
@@ -229,35 +229,40 @@ fn save_manifest<S: Source>(
     manifest: &Path,
     stamp: &str,
     files: &[S],
-    lines: Option<Vec<String>>,
+    written: Option<Written>,
 ) -> Result<(), Error> {
     use rayon::prelude::*;
-    let lines: Vec<String> = match lines {
-        Some(lines) => lines,
-        None => files
-            .par_iter()
-            .map(|f| {
-                let path = out.join(f.path());
-                let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
-                Ok(manifest_line(&meta, f.path()))
-            })
-            .collect::<Result<_, Error>>()?,
-    };
-    // Every folder, written `dir/` (the output itself `./`), once all its files are in.
-    let mut dirs: Vec<&str> = vec!["."];
-    for f in files {
-        let mut p = f.path();
-        while let Some(d) = parent(p) {
-            dirs.push(d);
-            p = d;
+    let (lines, dirs): (Vec<String>, Vec<String>) = match written {
+        Some(Written { lines, inner }) => (lines, inner),
+        None => {
+            let lines = files
+                .par_iter()
+                .map(|f| {
+                    let path = out.join(f.path());
+                    let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+                    Ok(manifest_line(&meta, f.path()))
+                })
+                .collect::<Result<_, Error>>()?;
+            let mut dirs: Vec<&str> = Vec::new();
+            for f in files {
+                let mut p = f.path();
+                while let Some(d) = parent(p) {
+                    dirs.push(d);
+                    p = d;
+                }
+            }
+            dirs.sort_unstable();
+            dirs.dedup();
+            (lines, dirs.into_iter().map(str::to_string).collect())
         }
-    }
-    dirs.sort_unstable();
-    dirs.dedup();
+    };
+    // The folders not recorded yet, and the output itself (`./`), now that all is in.
+    let mut dirs = dirs;
+    dirs.push(".".to_string());
     let dir_lines: Vec<String> = dirs
         .par_iter()
         .map(|d| {
-            let path = if *d == "." {
+            let path = if d == "." {
                 out.to_path_buf()
             } else {
                 out.join(d)
@@ -381,57 +386,79 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `files` into the empty folder `dir`, in parallel; gives the manifest's line of
-/// each file, from the metadata of the file just written.
-fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Vec<String>, Error> {
+/// Writes `files` (sorted by path) into the empty folder `dir`, in parallel; gives the
+/// manifest's line of each file, from the metadata of the file just written, and of each
+/// folder that holds only files.
+fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Written, Error> {
     use rayon::prelude::*;
     // The folders that hold other folders are made first, level by level; each folder
     // that holds only files is made by the task that writes its files, so that making
     // ten thousand `incidents/<id>/` folders (which take turns on their parent's lock)
     // overlaps with writing.
     let mut inner: Vec<&str> = Vec::new();
+    let mut last_leaf = None;
     for f in files {
-        let mut p = f.path();
-        if let Some(d) = parent(p) {
-            p = d;
+        let leaf = parent(f.path());
+        // Files come sorted by path: those of one folder are next to each other.
+        if leaf == last_leaf {
+            continue;
         }
+        last_leaf = leaf;
+        let mut p = leaf.unwrap_or("");
         while let Some(d) = parent(p) {
             inner.push(d);
             p = d;
         }
     }
-    inner.sort_unstable_by_key(|d| (d.matches('/').count(), *d));
+    let depth = |d: &str| d.bytes().filter(|&b| b == b'/').count();
+    let mut inner: Vec<(usize, &str)> = inner.into_iter().map(|d| (depth(d), d)).collect();
+    inner.sort_unstable();
     inner.dedup();
-    for level in inner.chunk_by(|a, b| a.matches('/').count() == b.matches('/').count()) {
-        level.par_iter().try_for_each(|d| make_dir(&dir.join(d)))?;
+    for level in inner.chunk_by(|a, b| a.0 == b.0) {
+        level
+            .par_iter()
+            .try_for_each(|(_, d)| make_dir(&dir.join(d)))?;
     }
-    // Files come sorted by path: those of one folder are next to each other.
     let groups: Vec<&[S]> = files
         .chunk_by(|a, b| parent(a.path()) == parent(b.path()))
         .collect();
     let lines: Vec<Vec<String>> = groups
         .par_iter()
         .map(|group| {
-            if let Some(d) = parent(group[0].path()) {
-                let key = (d.matches('/').count(), d);
-                if inner
-                    .binary_search_by_key(&key, |x| (x.matches('/').count(), *x))
-                    .is_err()
-                {
-                    make_dir(&dir.join(d))?;
-                }
+            let leaf =
+                parent(group[0].path()).filter(|d| inner.binary_search(&(depth(d), d)).is_err());
+            if let Some(d) = leaf {
+                make_dir(&dir.join(d))?;
             }
-            group
+            let mut lines = group
                 .iter()
                 .map(|f| {
                     let path = dir.join(f.path());
                     let meta = write_new(&path, &f.bytes()?).map_err(|e| Error::io(&path, e))?;
                     Ok(manifest_line(&meta, f.path()))
                 })
-                .collect::<Result<Vec<String>, Error>>()
+                .collect::<Result<Vec<String>, Error>>()?;
+            // A folder of files only: done once its files are in.
+            if let Some(d) = leaf {
+                let path = dir.join(d);
+                let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+                lines.push(manifest_line(&meta, &format!("{d}/")));
+            }
+            Ok(lines)
         })
         .collect::<Result<_, Error>>()?;
-    Ok(lines.into_iter().flatten().collect())
+    let inner = inner.into_iter().map(|(_, d)| d.to_string()).collect();
+    Ok(Written {
+        lines: lines.into_iter().flatten().collect(),
+        inner,
+    })
+}
+
+/// What [`fill`] wrote: the manifest's lines of the files and of the folders that hold
+/// only files, and the other folders (whose lines come once the output is in place).
+struct Written {
+    lines: Vec<String>,
+    inner: Vec<String>,
 }
 
 /// Writes `bytes` into a new file at `path`; its metadata once written.
