@@ -42,7 +42,7 @@ pub struct Rendered {
 pub fn render(markdown: &str, prefix: &str) -> Rendered {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     let levels = heading_levels(&events);
-    let text = text_of(&events);
+    let text = text_of(&events, markdown.len());
     let html = match direct_html(markdown, &events, &levels, prefix) {
         Some(html) => html,
         None => sanitized_html(events, &levels, prefix, markdown.len()),
@@ -176,11 +176,42 @@ fn href_value(prefix: &str, url: &str) -> String {
 /// writer accepts: web and mail addresses, and relative ones (which have no scheme).
 /// Anything else goes through ammonia.
 fn is_plain_address(value: &str) -> bool {
+    if plain_web_address(value) {
+        return true;
+    }
     match url::Url::parse(value) {
         Ok(u) => matches!(u.scheme(), "http" | "https" | "mailto"),
         Err(url::ParseError::RelativeUrlWithoutBase) => true,
         Err(_) => false,
     }
+}
+
+/// Whether `value` is an `http://` or `https://` address that the URL parser surely
+/// accepts, without parsing it: a host of plain domain labels (ASCII letters, digits and
+/// inner hyphens, no `xn--`, a letter in the last), then nothing or `/`, `?`, `#` and no
+/// space or control character. Most links in posts are such; `false` says nothing.
+fn plain_web_address(value: &str) -> bool {
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(end);
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && !l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    host.split('.').all(label_ok)
+        && host
+            .rsplit('.')
+            .next()
+            .is_some_and(|l| l.bytes().any(|b| b.is_ascii_alphabetic()))
+        && tail.bytes().all(|b| b > b' ' && b != 0x7F)
 }
 
 /// Writes `s` as HTML text the way html5ever's serializer does (ammonia's output).
@@ -245,11 +276,11 @@ fn direct_html<'a>(
 ) -> Option<String> {
     // The HTML parser rewrites line ends and drops NUL and a leading byte-order mark:
     // leave such text to it.
-    if markdown
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F)
-        || markdown.contains('\u{FEFF}')
-    {
+    // A fold without an early exit: the compiler checks many bytes at a time.
+    let control = markdown.bytes().fold(false, |found, b| {
+        found | ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0x7F)
+    });
+    if control || markdown.contains('\u{FEFF}') {
         return None;
     }
     let mut w = Writer {
@@ -530,12 +561,16 @@ impl<'a> Writer<'a> {
 /// The text of `markdown` with formatting removed, for summaries and feed titles.
 pub fn plain_text(markdown: &str) -> String {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
-    text_of(&events)
+    text_of(&events, markdown.len())
 }
 
 /// The text of the events, with runs of white space folded to one space.
-fn text_of(events: &[Event<'_>]) -> String {
-    let mut folded = Folded::default();
+fn text_of(events: &[Event<'_>], len: usize) -> String {
+    // The text is never longer than the Markdown it comes from.
+    let mut folded = Folded {
+        out: String::with_capacity(len),
+        space: false,
+    };
     for event in events {
         match event {
             Event::Text(t) | Event::Code(t) => folded.push(t),
@@ -560,7 +595,7 @@ fn text_of(events: &[Event<'_>]) -> String {
 /// built byte by byte as the pieces come.
 #[derive(Default)]
 struct Folded {
-    out: Vec<u8>,
+    out: String,
     /// White space was seen since the last character written.
     space: bool,
 }
@@ -612,7 +647,10 @@ impl Folded {
                         }
                     }
                     self.before_char();
-                    self.out.extend_from_slice(&bytes[start..i]);
+                    // `start` and `i` are on character boundaries: a run starts at a
+                    // copied byte after white space or a looked-at character, and stops
+                    // before an ASCII white space byte or a lead byte.
+                    self.out.push_str(&s[start..i]);
                 }
                 WHITE => {
                     self.space = true;
@@ -626,7 +664,7 @@ impl Folded {
                         self.space = true;
                     } else {
                         self.before_char();
-                        self.out.extend_from_slice(&bytes[i..i + len]);
+                        self.out.push(c);
                     }
                     i += len;
                 }
@@ -637,16 +675,14 @@ impl Folded {
     fn before_char(&mut self) {
         if self.space {
             if !self.out.is_empty() {
-                self.out.push(b' ');
+                self.out.push(' ');
             }
             self.space = false;
         }
     }
 
     fn into_string(self) -> String {
-        // Whole characters of valid strings were copied, so this never fails.
-        String::from_utf8(self.out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        self.out
     }
 }
 
@@ -811,6 +847,71 @@ mod tests {
         assert_eq!(r.html, to_html(md, "p"));
         assert_eq!(r.text, plain_text(md));
         assert_eq!(r.text, "Title Bold and a link.");
+    }
+
+    #[test]
+    fn plain_web_addresses_are_those_the_url_parser_accepts() {
+        let hosts = [
+            "example.fr",
+            "www.example.fr",
+            "a-b.example",
+            "localhost",
+            "1.2.3.4",
+            "1.2.3.4.5",
+            "a..b",
+            "-a.fr",
+            "a-.fr",
+            "xn--abc.fr",
+            "XN--e9a.fr",
+            "é.fr",
+            "a_b.fr",
+            "",
+            "a.fr.",
+            "user@a.fr",
+            "a.fr:8080",
+            "[::1]",
+            "A.FR",
+            "0x7f.0.0.1",
+            "a.b1",
+            "1a.2b",
+        ];
+        let tails = [
+            "",
+            "/",
+            "/contact",
+            "/a b",
+            "/é?x=1#y",
+            "?q",
+            "#f",
+            "/\\x",
+            "/\u{7f}",
+            "/%zz",
+            "/a\tb",
+            "//x",
+            "/[x]",
+        ];
+        for scheme in ["https://", "http://", "HTTPS://", "ftp://", ""] {
+            for host in hosts {
+                for tail in tails {
+                    let value = format!("{scheme}{host}{tail}");
+                    if plain_web_address(&value) {
+                        let parsed = url::Url::parse(&value);
+                        assert!(
+                            parsed
+                                .as_ref()
+                                .is_ok_and(|u| matches!(u.scheme(), "http" | "https")),
+                            "{value:?}: {parsed:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(plain_web_address(
+            "https://forum.example.fr/c/annonces-officielles"
+        ));
+        assert!(plain_web_address(
+            "https://docs.example.fr/messagerie/configuration"
+        ));
     }
 
     mod generated {
