@@ -4,6 +4,8 @@
 use askama::Template;
 use chrono::{DateTime, Utc};
 
+use rayon::prelude::*;
+
 use crate::error::Error;
 use crate::model::Site;
 use crate::render::views::author_line;
@@ -217,26 +219,35 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
             items,
         },
     )?);
-    for (k, c) in cfg.components.iter().enumerate() {
-        let mine = &model.components[k].incidents;
-        let items = entries(
-            model,
-            |n| mine.binary_search_by(|m| m.cmp(&n)).is_ok(),
-            cfg.feed_items,
-        );
-        let path = format!("components/{}/feed.xml", c.id);
-        files.push(rss(
-            &path,
-            RssFeed {
-                title: &format!("{} — {}", c.name, cfg.title),
-                link: format!("{}components/{}/", cfg.base_url, c.id),
-                description: format!("{} — {}", cfg.title, c.name),
-                lang: cfg.lang.code(),
-                self_url: format!("{}{path}", cfg.base_url),
-                last_build: items.first().map(FeedEntry::rfc822),
-                items,
-            },
-        )?);
+    // One feed per component, side by side, in the components' order.
+    let per_component: Vec<Result<OutputFile, Error>> = cfg
+        .components
+        .par_iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let mine = &model.components[k].incidents;
+            let items = entries(
+                model,
+                |n| mine.binary_search_by(|m| m.cmp(&n)).is_ok(),
+                cfg.feed_items,
+            );
+            let path = format!("components/{}/feed.xml", c.id);
+            rss(
+                &path,
+                RssFeed {
+                    title: &format!("{} — {}", c.name, cfg.title),
+                    link: format!("{}components/{}/", cfg.base_url, c.id),
+                    description: format!("{} — {}", cfg.title, c.name),
+                    lang: cfg.lang.code(),
+                    self_url: format!("{}{path}", cfg.base_url),
+                    last_build: items.first().map(FeedEntry::rfc822),
+                    items,
+                },
+            )
+        })
+        .collect();
+    for file in per_component {
+        files.push(file?);
     }
     Ok(files)
 }

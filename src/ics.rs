@@ -7,6 +7,8 @@
 
 use chrono::{DateTime, Utc};
 
+use rayon::prelude::*;
+
 use crate::api::{is_announced, maintenance_end};
 use crate::model::Site;
 use crate::render::OutputFile;
@@ -69,7 +71,7 @@ fn host(site: &Site) -> &str {
 pub fn calendar(model: &StatusModel) -> OutputFile {
     let site = model.site;
     let cfg = &site.config;
-    let mut lines: Vec<String> = vec![
+    let lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),
         "VERSION:2.0".into(),
         "PRODID:-//vigie//maintenance calendar//EN".into(),
@@ -82,43 +84,52 @@ pub fn calendar(model: &StatusModel) -> OutputFile {
         format!("X-WR-TIMEZONE:{}", cfg.tz.name()),
     ];
     let host = host(site);
-    for i in site
+    // Each event folded on its own, in parallel; in the incidents' order.
+    let events: Vec<&crate::model::Incident> = site
         .incidents
         .iter()
         .filter(|i| i.is_maintenance() && is_announced(i, model.now))
-    {
-        let url = format!("{}incidents/{}/", cfg.base_url, i.id);
-        let published: Vec<&crate::model::Post> =
-            i.posts.iter().filter(|p| p.at <= model.now).collect();
-        let mut description = String::new();
-        for p in &published {
-            if !description.is_empty() {
-                description.push_str("\n\n");
+        .collect();
+    let events: Vec<String> = events
+        .par_iter()
+        .map(|i| {
+            let url = format!("{}incidents/{}/", cfg.base_url, i.id);
+            let published: Vec<&crate::model::Post> =
+                i.posts.iter().filter(|p| p.at <= model.now).collect();
+            let mut description = String::new();
+            for p in &published {
+                if !description.is_empty() {
+                    description.push_str("\n\n");
+                }
+                description.push_str(&p.text);
             }
-            description.push_str(&p.text);
-        }
-        description.push_str(&format!("\n\n{url}"));
-        // SEQUENCE grows with each published update, so that calendars take the new text.
-        let sequence = published.len().saturating_sub(1);
-        let modified = published.iter().map(|p| p.at).max().unwrap_or(i.published);
-        lines.extend([
-            "BEGIN:VEVENT".into(),
-            format!("UID:{}@{host}", i.id),
-            format!("DTSTAMP:{}", utc(i.published)),
-            format!("DTSTART:{}", utc(i.start)),
-            format!("DTEND:{}", utc(maintenance_end(i))),
-            format!("LAST-MODIFIED:{}", utc(modified)),
-            format!("SEQUENCE:{sequence}"),
-            format!("SUMMARY:{}", escape_text(&i.title)),
-            format!("DESCRIPTION:{}", escape_text(description.trim())),
-            format!("URL:{url}"),
-            "STATUS:CONFIRMED".into(),
-            "TRANSP:OPAQUE".into(),
-            "END:VEVENT".into(),
-        ]);
-    }
-    lines.push("END:VCALENDAR".into());
-    let text: String = lines.iter().map(|l| fold(l)).collect();
+            description.push_str(&format!("\n\n{url}"));
+            // SEQUENCE grows with each published update, so that calendars take the new text.
+            let sequence = published.len().saturating_sub(1);
+            let modified = published.iter().map(|p| p.at).max().unwrap_or(i.published);
+            [
+                "BEGIN:VEVENT".into(),
+                format!("UID:{}@{host}", i.id),
+                format!("DTSTAMP:{}", utc(i.published)),
+                format!("DTSTART:{}", utc(i.start)),
+                format!("DTEND:{}", utc(maintenance_end(i))),
+                format!("LAST-MODIFIED:{}", utc(modified)),
+                format!("SEQUENCE:{sequence}"),
+                format!("SUMMARY:{}", escape_text(&i.title)),
+                format!("DESCRIPTION:{}", escape_text(description.trim())),
+                format!("URL:{url}"),
+                "STATUS:CONFIRMED".into(),
+                "TRANSP:OPAQUE".into(),
+                "END:VEVENT".into(),
+            ]
+            .iter()
+            .map(|l: &String| fold(l))
+            .collect()
+        })
+        .collect();
+    let mut text: String = lines.iter().map(|l| fold(l)).collect();
+    text.extend(events);
+    text.push_str(&fold("END:VCALENDAR"));
     OutputFile::new("maintenance.ics", text.into_bytes())
 }
 

@@ -245,10 +245,11 @@ fn assemble<'m>(
             })
         },
         || {
-            rayon::join(
+            let (feeds, (api, ics)) = rayon::join(
                 || feeds::all(model),
-                || crate::api::all(model).map(|api| (api, crate::ics::calendar(model))),
-            )
+                || rayon::join(|| crate::api::all(model), || crate::ics::calendar(model)),
+            );
+            (feeds, api.map(|api| (api, ics)))
         },
     );
     let mut files = pages?;
