@@ -403,10 +403,10 @@ pub fn parse(
         text: announcement.text,
         anchor: "announcement".to_string(),
     });
-    let mut updates: Vec<(DateTime<Utc>, &RawUpdate)> = update_times
+    let mut updates: Vec<(DateTime<Utc>, RawUpdate)> = update_times
         .into_iter()
         .flatten()
-        .zip(raw.updates.iter())
+        .zip(raw.updates)
         .collect();
     // Stable: updates at the same minute keep their order in the file.
     updates.sort_by_key(|(at, _)| *at);
@@ -424,7 +424,7 @@ pub fn parse(
             status: Some(u.status.unwrap_or(UpdateStatus::Update)),
             html: rendered.html,
             text: rendered.text,
-            markdown: u.body.clone(),
+            markdown: u.body,
             anchor,
         });
     }

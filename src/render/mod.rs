@@ -66,7 +66,7 @@ impl<'m> Planned<'m> {
                 path: self.path,
                 bytes,
             }),
-            Body::Incident(model, n) => page(&self.path, incident(model, n)),
+            Body::Incident(model, n) => incident_page(&self.path, model, n),
         }
     }
 }
@@ -80,7 +80,7 @@ impl crate::output::Source for Planned<'_> {
         match &self.body {
             Body::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
             Body::Incident(model, n) => {
-                page(&self.path, incident(model, *n)).map(|f| Cow::Owned(f.bytes))
+                incident_page(&self.path, model, *n).map(|f| Cow::Owned(f.bytes))
             }
         }
     }
@@ -293,7 +293,7 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
             if let Some(seen) = old.get(&i.id).filter(|p| p.key.matches(i, st, model.now)) {
                 return Ok((OutputFile::new(path, seen.bytes.clone()), true));
             }
-            page(&path, incident(model, n)).map(|f| (f, false))
+            incident_page(&path, model, n).map(|f| (f, false))
         })
         .collect::<Result<_, Error>>()?;
     let mut entries = HashMap::with_capacity(if keep { pages.len() } else { 0 });
@@ -319,6 +319,21 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
     }
     cache.finish(entries, rendered);
     Ok(files)
+}
+
+/// The page of incident `n` at `path`, written into a buffer sized for its posts (the
+/// bulk of it) and the page around them, so that it never grows.
+fn incident_page(path: &str, model: &StatusModel, n: usize) -> Result<OutputFile, Error> {
+    let posts: usize = model.site.incidents[n]
+        .posts
+        .iter()
+        .map(|p| p.html.len() + 512)
+        .sum();
+    let mut html = String::with_capacity(posts + 4096);
+    incident(model, n)
+        .render_into(&mut html)
+        .map_err(|e| Error::Render(format!("{path}: {e}")))?;
+    Ok(OutputFile::new(path, html.into_bytes()))
 }
 
 fn page(path: &str, template: impl Template) -> Result<OutputFile, Error> {
