@@ -320,8 +320,18 @@ fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 
 /// The incident id for a file stem: accents folded, lower case, `[a-z0-9-]`.
 pub fn incident_id(stem: &str) -> String {
-    let mut id = String::with_capacity(stem.len());
-    for c in stem.nfkd() {
+    // NFKD leaves ASCII as it is.
+    if stem.is_ascii() {
+        fold_id(stem.chars(), stem.len())
+    } else {
+        fold_id(stem.nfkd(), stem.len())
+    }
+}
+
+/// [`incident_id`] of the decomposed characters `chars`.
+fn fold_id(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut id = String::with_capacity(len);
+    for c in chars {
         let c = match c {
             'œ' | 'Œ' => {
                 id.push('o');

@@ -18,10 +18,10 @@ use crate::model::{Severity, UpdateStatus};
 /// The front matter `text` (between the fences) read directly, or `None` when it holds
 /// anything but the plain subset described above.
 pub(super) fn read(text: &str) -> Option<RawFront> {
-    if !allowed_text(text) {
-        return None;
-    }
-    let mut lines = Lines::new(text);
+    let mut lines = Lines {
+        lines: lines_of(text)?,
+        next: 0,
+    };
     let mut front = RawFront {
         title: None,
         start: None,
@@ -74,39 +74,67 @@ pub(super) fn read(text: &str) -> Option<RawFront> {
     (!seen.is_empty()).then_some(front)
 }
 
-/// Whether every character of `text` is [`allowed`]: by blocks of 32 bytes that are all
-/// printable ASCII or `\n` (most of them), and character by character in the others.
-fn allowed_text(text: &str) -> bool {
+/// The lines of `text` (split at `\n`), or `None` if a character is not one YAML allows
+/// in a document (less tabs and line breaks other than `\n`, left to serde_yaml): one
+/// pass over the bytes. In valid UTF-8 the characters refused beyond ASCII are U+0080 to
+/// U+009F (`C2 80`…`C2 9F`), U+2028 and U+2029 (`E2 80 A8`, `E2 80 A9`), U+FEFF
+/// (`EF BB BF`), U+FFFE and U+FFFF (`EF BF BE`, `EF BF BF`): only bytes `C2`, `E2` and
+/// `EF` need a second look.
+fn lines_of(text: &str) -> Option<Vec<&str>> {
+    const OK: u8 = 0;
+    const NEWLINE: u8 = 1;
+    const REFUSED: u8 = 2;
+    const LOOK: u8 = 3;
+    const CLASS: [u8; 256] = {
+        let mut t = [OK; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            t[b] = REFUSED;
+            b += 1;
+        }
+        t[b'\n' as usize] = NEWLINE;
+        t[0x7F] = REFUSED;
+        t[0xC2] = LOOK;
+        t[0xE2] = LOOK;
+        t[0xEF] = LOOK;
+        t
+    };
     let bytes = text.as_bytes();
-    let mut i = 0;
+    let mut lines = Vec::with_capacity(bytes.len() / 40 + 1);
+    let (mut start, mut i) = (0, 0);
     while i < bytes.len() {
-        let end = (i + 32).min(bytes.len());
-        // No early exit, so that the compiler can check the block in a few instructions.
-        let plain = bytes[i..end].iter().fold(true, |ok, &b| {
-            ok & ((b == b'\n') | (b.wrapping_sub(0x20) < 0x5f))
-        });
-        if plain {
-            i = end;
-            continue;
-        }
-        // From the start of the character the block starts in, to past its end.
-        let mut j = i;
-        while !text.is_char_boundary(j) {
-            j -= 1;
-        }
-        while j < end {
-            match text[j..].chars().next() {
-                Some(c) if c == '\n' || allowed(c) => j += c.len_utf8(),
-                _ => return false,
+        match CLASS[usize::from(bytes[i])] {
+            OK => {}
+            NEWLINE => {
+                lines.push(&text[start..i]);
+                start = i + 1;
+            }
+            REFUSED => return None,
+            _ => {
+                let next = (bytes.get(i + 1).copied(), bytes.get(i + 2).copied());
+                let refused = match bytes[i] {
+                    0xC2 => matches!(next.0, Some(0x80..=0x9F)),
+                    0xE2 => matches!(next, (Some(0x80), Some(0xA8 | 0xA9))),
+                    _ => matches!(
+                        next,
+                        (Some(0xBB), Some(0xBF)) | (Some(0xBF), Some(0xBE | 0xBF))
+                    ),
+                };
+                if refused {
+                    return None;
+                }
             }
         }
-        i = j;
+        i += 1;
     }
-    true
+    lines.push(&text[start..]);
+    Some(lines)
 }
 
 /// The characters YAML accepts in a document, less tabs and the line breaks other than
-/// `\n` (which this reader leaves to serde_yaml).
+/// `\n` (which this reader leaves to serde_yaml): what [`lines_of`] checks, one
+/// character at a time, for its test.
+#[cfg(test)]
 fn allowed(c: char) -> bool {
     matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
         && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
@@ -119,13 +147,6 @@ struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        Lines {
-            lines: text.split('\n').collect(),
-            next: 0,
-        }
-    }
-
     /// Skips blank and comment lines; the next other line, without consuming it.
     fn peek_significant(&mut self) -> Option<&'a str> {
         while let Some(line) = self.lines.get(self.next) {
@@ -474,7 +495,7 @@ mod tests {
     }
 
     #[test]
-    fn the_byte_check_allows_what_the_character_check_allows() {
+    fn the_line_split_refuses_what_the_character_check_refuses() {
         let chars = [
             'a',
             ' ',
@@ -506,7 +527,11 @@ mod tests {
                 // At every place in a block of 32 bytes, and across two blocks.
                 for pad in 0..40 {
                     let text = format!("{}{a}y{b}", "x".repeat(pad));
-                    assert_eq!(allowed_text(&text), text.chars().all(allowed), "{text:?}");
+                    let lines = lines_of(&text);
+                    assert_eq!(lines.is_some(), text.chars().all(allowed), "{text:?}");
+                    if let Some(lines) = lines {
+                        assert_eq!(lines, text.split('\n').collect::<Vec<_>>());
+                    }
                 }
             }
         }
