@@ -180,8 +180,8 @@ pub fn generate_with(
     base_url: Option<&str>,
     caches: &mut cache::Caches,
 ) -> Result<(Site, Vec<OutputFile>), Error> {
-    let files = content::list_incident_files(root);
-    let site = load(root, drafts, base_url, &mut caches.parse, files)?;
+    let mut files = content::list_incident_files(root, false);
+    let site = load(root, drafts, base_url, &mut caches.parse, &mut files)?;
     let model = status::derive(&site, now);
     let files = render::site_with(&model, &mut caches.pages)?;
     drop(model);
@@ -194,7 +194,7 @@ fn load(
     drafts: bool,
     base_url: Option<&str>,
     cache: &mut cache::ParseCache,
-    files: content::IncidentFiles,
+    files: &mut content::IncidentFiles,
 ) -> Result<Site, Error> {
     let mut site = content::load_listed(root, &LoadOptions { drafts }, cache, files)?;
     if let Some(url) = base_url {
@@ -210,9 +210,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     check_output_place(&options.root, &options.out)?;
     // Same inputs, options and program as the build that made the output, and the output
     // untouched since: it is already right, and nothing needs to be parsed or compared.
-    let files = content::list_incident_files(&options.root);
-    let key = build_key(options, &files);
-    if let (Some(key), Some(stamp)) = (&key, output::current_stamp(&options.out)) {
+    // Without such an output, the inputs' metadata is only needed for the next build: it
+    // is taken as each file is read.
+    let previous = output::current_stamp(&options.out);
+    let mut files = content::list_incident_files(&options.root, previous.is_some());
+    let key = previous.as_ref().and_then(|_| build_key(options, &files));
+    if let (Some(key), Some(stamp)) = (&key, previous) {
         let mut words = stamp.split(' ');
         if words.next() == Some(key.as_str()) {
             if let (Some(Ok(incidents)), Some(Ok(files))) =
@@ -235,8 +238,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         options.drafts,
         options.base_url.as_deref(),
         &mut cache::ParseCache::unused(),
-        files,
+        &mut files,
     )?;
+    // Of the files as they were read.
+    let key = build_key(options, &files);
     let model = status::derive(&site, options.now);
     // The same files as `generate`'s; each incident page is rendered as it is written.
     let files = render::plan(&model)?;

@@ -26,12 +26,39 @@ pub struct LoadOptions {
 
 /// The incident files under a site's `incidents/` (and the errors met listing them), as
 /// [`list_incident_files`] found them.
-pub struct IncidentFiles(Found);
+pub struct IncidentFiles(Found, Option<Vec<(PathBuf, Stamp)>>);
 
 /// Lists the incident files of the site at `root`, for [`fingerprint`] and
-/// [`load_listed`], so that a build lists them once.
-pub fn list_incident_files(root: &Path) -> IncidentFiles {
-    IncidentFiles(incident_files(root))
+/// [`load_listed`], so that a build lists them once; with their metadata if `stamps`
+/// (otherwise [`load_listed`] records it as it reads them).
+pub fn list_incident_files(root: &Path, stamps: bool) -> IncidentFiles {
+    IncidentFiles(incident_files(root, stamps), other_inputs(root))
+}
+
+/// `site.yaml` and the files under `themes/` and `static/`, with their metadata, taken
+/// before they are read; `None` when one cannot be read (the load then says why).
+fn other_inputs(root: &Path) -> Option<Vec<(PathBuf, Stamp)>> {
+    let mut paths = vec![root.join("site.yaml")];
+    for dir in [root.join("themes"), root.join("static")] {
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
+                let entry = entry.ok()?;
+                if entry.file_type().is_file() {
+                    paths.push(entry.into_path());
+                }
+            }
+        }
+    }
+    paths
+        .into_iter()
+        .map(|p| {
+            let stamp = file_stamp(&fs::metadata(&p).ok()?);
+            Some((p, stamp))
+        })
+        .collect()
 }
 
 /// Reads and parses the site at `root`. All content errors are returned together.
@@ -48,49 +75,55 @@ pub fn load_with(
     options: &LoadOptions,
     cache: &mut ParseCache,
 ) -> Result<Site, Error> {
-    load_listed(root, options, cache, list_incident_files(root))
+    load_listed(root, options, cache, &mut list_incident_files(root, false))
 }
 
 /// [`load_with`], with the incident files already listed.
+/// The metadata of each file it reads replaces that of the listing in `files`, so that
+/// a [`fingerprint`] taken afterwards describes exactly the bytes parsed.
 pub fn load_listed(
     root: &Path,
     options: &LoadOptions,
     cache: &mut ParseCache,
-    files: IncidentFiles,
+    files: &mut IncidentFiles,
 ) -> Result<Site, Error> {
     cache.begin();
     let (config_bytes, config) = read_config(root)?;
-    let files = files.0;
-    let mut diagnostics = files.errors;
+    let files = &mut files.0;
+    let mut diagnostics = std::mem::take(&mut files.errors);
     let mut old = cache.start(|| (root.to_path_buf(), config_bytes.clone()));
     let keep = cache.keeps();
     enum Outcome {
         Remembered(Parsed),
         Parsed(Option<Vec<u8>>, Parsed),
     }
-    let outcomes: Vec<Outcome> = files
+    let outcomes: Vec<(Outcome, Option<Stamp>)> = files
         .paths
         .par_iter()
         .map(|path| {
-            let bytes = match read_incident(root, path) {
-                Ok(bytes) => bytes,
-                Err(d) => return Outcome::Parsed(None, Err(d)),
+            let (bytes, stamp) = match read_incident(root, path) {
+                Ok(read) => read,
+                Err(d) => return (Outcome::Parsed(None, Err(d)), None),
             };
+            let stamp = Some(stamp);
             if let Some(seen) = old.get(path).filter(|seen| seen.bytes == bytes) {
-                return Outcome::Remembered(seen.result.clone());
+                return (Outcome::Remembered(seen.result.clone()), stamp);
             }
             if keep {
                 let result = parse_incident(root, path, bytes.clone(), &config);
-                Outcome::Parsed(Some(bytes), result)
+                (Outcome::Parsed(Some(bytes), result), stamp)
             } else {
-                Outcome::Parsed(None, parse_incident(root, path, bytes, &config))
+                let result = parse_incident(root, path, bytes, &config);
+                (Outcome::Parsed(None, result), stamp)
             }
         })
         .collect();
+    files.stamps.clear();
     let mut entries = HashMap::with_capacity(if keep { outcomes.len() } else { 0 });
     let mut parsed = 0;
     let mut incidents = Vec::with_capacity(outcomes.len());
-    for (path, outcome) in files.paths.iter().zip(outcomes) {
+    for (path, (outcome, stamp)) in files.paths.iter().zip(outcomes) {
+        files.stamps.push(stamp);
         let result = match outcome {
             Outcome::Remembered(result) => {
                 if let Some(seen) = old.remove(path) {
@@ -185,30 +218,15 @@ pub fn fingerprint(root: &Path, files: &IncidentFiles) -> Option<u64> {
     if !found.errors.is_empty() {
         return None;
     }
-    // site.yaml and the theme's and site's static files; the incident files' stamps come
-    // from their listing.
-    let mut others = vec![root.join("site.yaml")];
-    for dir in [root.join("themes"), root.join("static")] {
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .follow_links(true)
-                .sort_by_file_name()
-            {
-                let entry = entry.ok()?;
-                if entry.file_type().is_file() {
-                    others.push(entry.into_path());
-                }
-            }
-        }
-    }
     let mut h = std::collections::hash_map::DefaultHasher::new();
+    // Paths are hashed as their bytes: `Path`'s own hash walks its components.
     for (p, stamp) in found.paths.iter().zip(&found.stamps) {
-        p.strip_prefix(root).unwrap_or(p).hash(&mut h);
+        p.strip_prefix(root).unwrap_or(p).as_os_str().hash(&mut h);
         stamp.as_ref()?.hash(&mut h);
     }
-    for p in &others {
-        p.strip_prefix(root).unwrap_or(p).hash(&mut h);
-        file_stamp(&fs::metadata(p).ok()?).hash(&mut h);
+    for (p, stamp) in files.1.as_ref()? {
+        p.strip_prefix(root).unwrap_or(p).as_os_str().hash(&mut h);
+        stamp.hash(&mut h);
     }
     Some(h.finish())
 }
@@ -269,8 +287,17 @@ fn read_config(root: &Path) -> Result<(Vec<u8>, Config), Error> {
 }
 
 /// The bytes of one incident file, or the diagnostic of a file that cannot be read.
-fn read_incident(root: &Path, path: &Path) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    fs::read(path).map_err(|e| {
+fn read_incident(root: &Path, path: &Path) -> Result<(Vec<u8>, Stamp), Vec<Diagnostic>> {
+    // What `fs::read` does, keeping the metadata it asks for the size.
+    let read = || -> std::io::Result<(Vec<u8>, Stamp)> {
+        use std::io::Read;
+        let mut file = fs::File::open(path)?;
+        let meta = file.metadata()?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+        file.read_to_end(&mut bytes)?;
+        Ok((bytes, file_stamp(&meta)))
+    };
+    read().map_err(|e| {
         let shown = path.strip_prefix(root).unwrap_or(path);
         vec![Diagnostic::file(
             shown,
@@ -372,7 +399,7 @@ struct Found {
 /// symbolic links are followed. A hand-made walk: the file type comes from the folder
 /// listing, so a plain file costs no `stat` (a walk with walkdir, which asks for every
 /// entry's metadata when it follows links, took 15 ms at 10,000 incidents).
-fn incident_files(root: &Path) -> Found {
+fn incident_files(root: &Path, stamps: bool) -> Found {
     let dir = root.join("incidents");
     let found = Found {
         paths: Vec::new(),
@@ -382,13 +409,13 @@ fn incident_files(root: &Path) -> Found {
     if !dir.is_dir() {
         return found;
     }
-    walk(root, &dir, &[])
+    walk(root, &dir, &[], stamps)
 }
 
 /// What [`incident_files`] finds in `dir`; `ancestors` are the folders above it, to refuse
 /// a link that loops back to one of them. Folders and files are looked at in parallel,
 /// and the result keeps the sorted order.
-fn walk(root: &Path, dir: &Path, ancestors: &[&same_file::Handle]) -> Found {
+fn walk(root: &Path, dir: &Path, ancestors: &[&same_file::Handle], stamps: bool) -> Found {
     let mut found = Found {
         paths: Vec::new(),
         stamps: Vec::new(),
@@ -462,10 +489,10 @@ fn walk(root: &Path, dir: &Path, ancestors: &[&same_file::Handle]) -> Found {
                 (*kind, None)
             };
             if kind.is_dir() {
-                Item::Folder(walk(root, &path, &below))
+                Item::Folder(walk(root, &path, &below, stamps))
             } else if kind.is_file() && path.extension().is_some_and(|x| x == "md") {
                 // The metadata for the build's fingerprint, from the listing's folder.
-                let meta = meta.or_else(|| entry.metadata().ok());
+                let meta = meta.or_else(|| stamps.then(|| entry.metadata().ok()).flatten());
                 Item::File(path, meta.as_ref().map(file_stamp))
             } else {
                 Item::Nothing
