@@ -321,26 +321,29 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
     Ok(files)
 }
 
-/// The page of incident `n` at `path`, written into a buffer sized for its posts (the
-/// bulk of it) and the page around them, so that it never grows.
+/// The page of incident `n` at `path`.
 fn incident_page(path: &str, model: &StatusModel, n: usize) -> Result<OutputFile, Error> {
-    let posts: usize = model.site.incidents[n]
-        .posts
-        .iter()
-        .map(|p| p.html.len() + 512)
-        .sum();
-    let mut html = String::with_capacity(posts + 4096);
-    incident(model, n)
-        .render_into(&mut html)
-        .map_err(|e| Error::Render(format!("{path}: {e}")))?;
-    Ok(OutputFile::new(path, html.into_bytes()))
+    page(path, incident(model, n))
 }
 
+/// `template` rendered: into a buffer that each thread keeps from one page to the next
+/// (a page never grows a fresh buffer, page by page), then copied at its exact size.
 fn page(path: &str, template: impl Template) -> Result<OutputFile, Error> {
-    let html = template
-        .render()
-        .map_err(|e| Error::Render(format!("{path}: {e}")))?;
-    Ok(OutputFile::new(path, html.into_bytes()))
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        template
+            .render_into(buffer)
+            .map_err(|e| Error::Render(format!("{path}: {e}")))?;
+        let bytes = buffer.as_bytes().to_vec();
+        // A very large page (the front page of a long history) is not kept.
+        if buffer.capacity() > 1 << 20 {
+            *buffer = String::new();
+        }
+        Ok(OutputFile::new(path, bytes))
+    })
 }
 
 /// `"../"` repeated once per folder in `path`.
