@@ -344,6 +344,7 @@ fn holds_exactly<S: Source>(dir: &Path, files: &[S]) -> Result<bool, Error> {
     // Stops at the first difference (or error) found.
     let difference = files
         .par_iter()
+        .with_max_len(crate::SMALL_TASKS)
         .map(|f| same_file_bytes(&dir.join(f.path()), &f.bytes()?))
         .find_any(|same| !matches!(same, Ok(true)));
     match difference {
@@ -424,6 +425,7 @@ fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Written, Error> {
         .collect();
     let lines: Vec<Vec<String>> = groups
         .par_iter()
+        .with_max_len(crate::SMALL_TASKS)
         .map(|group| {
             let leaf =
                 parent(group[0].path()).filter(|d| inner.binary_search(&(depth(d), d)).is_err());
@@ -520,6 +522,7 @@ fn sync<S: Source>(dir: &Path, files: &[S]) -> Result<WriteReport, Error> {
     use rayon::prelude::*;
     report.written = files
         .par_iter()
+        .with_max_len(crate::SMALL_TASKS)
         .map(|f| -> Result<usize, Error> {
             let path = dir.join(f.path());
             let bytes = f.bytes()?;

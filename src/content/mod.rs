@@ -97,9 +97,11 @@ pub fn load_listed(
         Remembered(Parsed),
         Parsed(Option<Vec<u8>>, Parsed),
     }
+    // Small pieces of work (see `crate::SMALL_TASKS`), so that both threads finish together.
     let outcomes: Vec<(Outcome, Option<Stamp>)> = files
         .paths
         .par_iter()
+        .with_max_len(crate::SMALL_TASKS)
         .map(|path| {
             let (bytes, stamp) = match read_incident(root, path) {
                 Ok(read) => read,

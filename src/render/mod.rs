@@ -287,6 +287,7 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
     let keep = cache.keeps();
     let pages: Vec<(OutputFile, bool)> = (0..site.incidents.len())
         .into_par_iter()
+        .with_max_len(crate::SMALL_TASKS)
         .map(|n| {
             let (i, st) = (&site.incidents[n], &model.incidents[n]);
             let path = format!("incidents/{}/index.html", i.id);
@@ -599,6 +600,7 @@ fn history(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     }
     pages
         .into_par_iter()
+        .with_max_len(1)
         .map(|(path, heading, year, body)| {
             let root = root_of(&path);
             let (month_links, months, page_links) = match body {
