@@ -47,8 +47,8 @@ pub struct Planned<'m> {
 /// What a [`Planned`] file holds.
 pub enum Body<'m> {
     Bytes(Vec<u8>),
-    /// The page of `model.site.incidents[n]`.
-    Incident(&'m StatusModel<'m>, usize),
+    /// The page of `model.site.incidents[n]`, with the layout parts incident pages share.
+    Incident(&'m StatusModel<'m>, usize, std::sync::Arc<ChromeParts>),
 }
 
 impl<'m> Planned<'m> {
@@ -66,7 +66,7 @@ impl<'m> Planned<'m> {
                 path: self.path,
                 bytes,
             }),
-            Body::Incident(model, n) => incident_page(&self.path, model, n),
+            Body::Incident(model, n, parts) => incident_page(&self.path, model, n, &parts),
         }
     }
 }
@@ -79,8 +79,8 @@ impl crate::output::Source for Planned<'_> {
     fn bytes(&self) -> Result<Cow<'_, [u8]>, Error> {
         match &self.body {
             Body::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
-            Body::Incident(model, n) => {
-                incident_page(&self.path, model, *n).map(|f| Cow::Owned(f.bytes))
+            Body::Incident(model, n, parts) => {
+                incident_page(&self.path, model, *n, parts).map(|f| Cow::Owned(f.bytes))
             }
         }
     }
@@ -202,6 +202,7 @@ pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outpu
 /// Every file of the site, sorted by path, as [`site`] renders them, except that the
 /// incident pages are left to render when their bytes are asked for.
 pub fn plan<'m>(model: &'m StatusModel<'m>) -> Result<Vec<Planned<'m>>, Error> {
+    let parts = incident_parts(model)?;
     assemble(model, || {
         Ok(model
             .site
@@ -210,7 +211,7 @@ pub fn plan<'m>(model: &'m StatusModel<'m>) -> Result<Vec<Planned<'m>>, Error> {
             .enumerate()
             .map(|(n, i)| Planned {
                 path: format!("incidents/{}/index.html", i.id),
-                body: Body::Incident(model, n),
+                body: Body::Incident(model, n, parts.clone()),
             })
             .collect())
     })
@@ -285,6 +286,7 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
     let mut old = cache.start(|| format!("{:?}", site.config));
     cache.begin();
     let keep = cache.keeps();
+    let parts = incident_parts(model)?;
     let pages: Vec<(OutputFile, bool)> = (0..site.incidents.len())
         .into_par_iter()
         .with_max_len(crate::SMALL_TASKS)
@@ -294,7 +296,7 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
             if let Some(seen) = old.get(&i.id).filter(|p| p.key.matches(i, st, model.now)) {
                 return Ok((OutputFile::new(path, seen.bytes.clone()), true));
             }
-            incident_page(&path, model, n).map(|f| (f, false))
+            incident_page(&path, model, n, &parts).map(|f| (f, false))
         })
         .collect::<Result<_, Error>>()?;
     let mut entries = HashMap::with_capacity(if keep { pages.len() } else { 0 });
@@ -322,9 +324,14 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
     Ok(files)
 }
 
-/// The page of incident `n` at `path`.
-fn incident_page(path: &str, model: &StatusModel, n: usize) -> Result<OutputFile, Error> {
-    page(path, incident(model, n))
+/// The page of incident `n` at `path`, with the layout parts all incident pages share.
+fn incident_page(
+    path: &str,
+    model: &StatusModel,
+    n: usize,
+    parts: &std::sync::Arc<ChromeParts>,
+) -> Result<OutputFile, Error> {
+    page(path, incident(model, n, parts))
 }
 
 /// `template` rendered: into a buffer that each thread keeps from one page to the next
@@ -396,7 +403,49 @@ fn chrome<'a>(model: &'a StatusModel<'a>, path: &str, with_built: bool) -> Chrom
         tz_name: cfg.tz.name(),
         contact,
         extra_feed: None,
+        parts: std::cell::OnceCell::new(),
     }
+}
+
+#[derive(Template)]
+#[template(path = "_head.html")]
+struct HeadPart<'a> {
+    c: &'a Chrome<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "_header.html")]
+struct HeaderPart<'a> {
+    c: &'a Chrome<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "_footer.html")]
+struct FooterPart<'a> {
+    c: &'a Chrome<'a>,
+}
+
+impl Chrome<'_> {
+    /// The parts of the layout for this chrome, rendered the first time they are asked for.
+    pub fn parts(&self) -> askama::Result<&ChromeParts> {
+        if let Some(parts) = self.parts.get() {
+            return Ok(parts);
+        }
+        let parts = std::sync::Arc::new(ChromeParts {
+            head: HeadPart { c: self }.render()?,
+            header: HeaderPart { c: self }.render()?,
+            footer: FooterPart { c: self }.render()?,
+        });
+        Ok(self.parts.get_or_init(|| parts))
+    }
+}
+
+/// The layout parts every incident page shares (same depth, no build time, no page feed).
+fn incident_parts(model: &StatusModel) -> Result<std::sync::Arc<ChromeParts>, Error> {
+    let c = chrome(model, "incidents/x/index.html", false);
+    c.parts()
+        .map_err(|e| Error::Render(format!("incidents/: {e}")))?;
+    Ok(c.parts.get().cloned().unwrap_or_default())
 }
 
 fn index<'a>(model: &'a StatusModel<'a>) -> IndexPage<'a> {
@@ -439,7 +488,11 @@ fn index<'a>(model: &'a StatusModel<'a>) -> IndexPage<'a> {
     }
 }
 
-fn incident<'a>(model: &'a StatusModel<'a>, n: usize) -> IncidentPage<'a> {
+fn incident<'a>(
+    model: &'a StatusModel<'a>,
+    n: usize,
+    parts: &std::sync::Arc<ChromeParts>,
+) -> IncidentPage<'a> {
     let site = model.site;
     let i = &site.incidents[n];
     let path = format!("incidents/{}/index.html", i.id);
@@ -459,6 +512,7 @@ fn incident<'a>(model: &'a StatusModel<'a>, n: usize) -> IncidentPage<'a> {
         .collect();
     let mut c = chrome(model, &path, false);
     c.description = views::excerpt(&i.posts[0].text, 160);
+    let _ = c.parts.set(parts.clone());
     IncidentPage {
         i: views::incident_head(model, n),
         affected,

@@ -26,6 +26,21 @@ pub struct Chrome<'a> {
     pub contact: Vec<LinkView>,
     /// Where the page's own feed is, when it has one besides the site's.
     pub extra_feed: Option<LinkView>,
+    /// The parts of the layout made of the fields above only, rendered on first use, or
+    /// given ready: every incident page shows the same.
+    pub parts: std::cell::OnceCell<std::sync::Arc<ChromeParts>>,
+}
+
+/// The parts of `layout.html` that depend only on a [`Chrome`]'s shared fields (not on the
+/// page's title, description or address), each rendered by its own template.
+#[derive(Debug, Clone, Default)]
+pub struct ChromeParts {
+    /// `_head.html`: style sheet, icon and feed links.
+    pub head: String,
+    /// `_header.html`: the skip link, the site header, the opening of `<main>`.
+    pub header: String,
+    /// `_footer.html`: the end of `<main>`, the footer, the end of the page.
+    pub footer: String,
 }
 
 /// A link with its text.
