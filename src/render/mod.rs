@@ -365,10 +365,50 @@ pub fn absolute(site: &Site, folder: &str) -> String {
 }
 
 fn chrome<'a>(model: &'a StatusModel<'a>, path: &str, with_built: bool) -> Chrome<'a> {
+    let mut c = chrome_sharing(model, path, None);
+    c.contact = contact_links(model);
+    let cfg = &model.site.config;
+    c.built = with_built.then(|| TimeView::new(cfg.lang, cfg.tz, model.now));
+    c
+}
+
+/// [`chrome`] without a build time, with the layout `parts` given when they are: then the
+/// fields only the parts show (the contact links) are left empty.
+fn chrome_sharing<'a>(
+    model: &'a StatusModel<'a>,
+    path: &str,
+    parts: Option<&std::sync::Arc<ChromeParts>>,
+) -> Chrome<'a> {
     let site = model.site;
     let cfg = &site.config;
     let t = cfg.lang.strings();
     let folder = path.strip_suffix("index.html").unwrap_or(path);
+    let c = Chrome {
+        t,
+        lang: cfg.lang.code(),
+        site_title: &cfg.title,
+        root: root_of(path),
+        canonical: absolute(site, folder),
+        description: cfg
+            .description
+            .clone()
+            .unwrap_or_else(|| t.feed_description.to_string()),
+        built: None,
+        tz_name: cfg.tz.name(),
+        contact: Vec::new(),
+        extra_feed: None,
+        parts: std::cell::OnceCell::new(),
+    };
+    if let Some(parts) = parts {
+        let _ = c.parts.set(parts.clone());
+    }
+    c
+}
+
+/// The footer's contact links, from `contact` in site.yaml.
+fn contact_links(model: &StatusModel) -> Vec<LinkView> {
+    let cfg = &model.site.config;
+    let t = cfg.lang.strings();
     let mut contact = Vec::new();
     let c = &cfg.contact;
     for (label, value) in [(t.forum, &c.forum), (t.chat, &c.chat), (t.page, &c.page)] {
@@ -389,22 +429,7 @@ fn chrome<'a>(model: &'a StatusModel<'a>, path: &str, with_built: bool) -> Chrom
             },
         });
     }
-    Chrome {
-        t,
-        lang: cfg.lang.code(),
-        site_title: &cfg.title,
-        root: root_of(path),
-        canonical: absolute(site, folder),
-        description: cfg
-            .description
-            .clone()
-            .unwrap_or_else(|| t.feed_description.to_string()),
-        built: with_built.then(|| TimeView::new(cfg.lang, cfg.tz, model.now)),
-        tz_name: cfg.tz.name(),
-        contact,
-        extra_feed: None,
-        parts: std::cell::OnceCell::new(),
-    }
+    contact
 }
 
 #[derive(Template)]
@@ -510,9 +535,8 @@ fn incident<'a>(
             })
         })
         .collect();
-    let mut c = chrome(model, &path, false);
+    let mut c = chrome_sharing(model, &path, Some(parts));
     c.description = views::excerpt(&i.posts[0].text, 160);
-    let _ = c.parts.set(parts.clone());
     IncidentPage {
         i: views::incident_head(model, n),
         affected,

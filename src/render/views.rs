@@ -204,15 +204,7 @@ pub fn component_names(site: &Site, i: &Incident) -> String {
 
 /// The first `max` characters of `text` (a post's plain text), cut at a word.
 pub fn excerpt(text: &str, max: usize) -> String {
-    // The first `max` characters: where the one after them starts (the bytes that start
-    // a character are those that are not 0b10xx_xxxx).
-    let Some(end) = text
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b & 0xC0 != 0x80)
-        .nth(max)
-        .map(|(i, _)| i)
-    else {
+    let Some(end) = char_start(text, max) else {
         return text.to_string();
     };
     let cut = &text[..end];
@@ -221,6 +213,28 @@ pub fn excerpt(text: &str, max: usize) -> String {
         _ => cut,
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// Where character `n` (from 0) of `text` starts, if it has that many: the bytes that
+/// start a character are those that are not `0b10xx_xxxx`, counted 32 at a time.
+fn char_start(text: &str, n: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let starts = |chunk: &[u8]| chunk.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    let (mut seen, mut i) = (0, 0);
+    while i + 32 <= bytes.len() {
+        let k = starts(&bytes[i..i + 32]);
+        if seen + k > n {
+            break;
+        }
+        seen += k;
+        i += 32;
+    }
+    bytes[i..]
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b & 0xC0 != 0x80)
+        .nth(n - seen)
+        .map(|(k, _)| i + k)
 }
 
 /// One post on an incident page.
@@ -442,6 +456,24 @@ pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_start_counts_characters_as_the_char_iterator_does() {
+        let texts = [
+            "",
+            "a",
+            "é",
+            &"aé€😀 ".repeat(40),
+            &"x".repeat(100),
+            &"é".repeat(70),
+        ];
+        for text in texts {
+            for n in 0..200 {
+                let expected = text.char_indices().nth(n).map(|(i, _)| i);
+                assert_eq!(char_start(text, n), expected, "{text:?} {n}");
+            }
+        }
+    }
 
     /// The first version: collect the characters, then cut.
     fn excerpt_by_chars(text: &str, max: usize) -> String {
