@@ -324,14 +324,26 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
     Ok(files)
 }
 
-/// The page of incident `n` at `path`, with the layout parts all incident pages share.
+/// The page of incident `n` at `path`, with the layout parts all incident pages share;
+/// written into a buffer sized for its posts (the bulk of it) and the rest, so that it
+/// neither grows nor needs copying.
 fn incident_page(
     path: &str,
     model: &StatusModel,
     n: usize,
     parts: &std::sync::Arc<ChromeParts>,
 ) -> Result<OutputFile, Error> {
-    page(path, incident(model, n, parts))
+    let posts: usize = model.site.incidents[n]
+        .posts
+        .iter()
+        .map(|p| p.html.len() + 512)
+        .sum();
+    let chrome = parts.head.len() + parts.header.len() + parts.footer.len();
+    let mut html = String::with_capacity(posts + chrome + 2048);
+    incident(model, n, parts)
+        .render_into(&mut html)
+        .map_err(|e| Error::Render(format!("{path}: {e}")))?;
+    Ok(OutputFile::new(path, html.into_bytes()))
 }
 
 /// `template` rendered: into a buffer that each thread keeps from one page to the next
