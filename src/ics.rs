@@ -24,16 +24,36 @@ pub fn utc(t: DateTime<Utc>) -> String {
 
 /// Escapes a TEXT value (RFC 5545, 3.3.11): backslash, semicolon, comma and newlines.
 pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.replace("\r\n", "\n").chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' | '\r' => out.push_str("\\n"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    let bytes = s.as_bytes();
+    let mut mark = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let replacement = match bytes[i] {
+            b'\\' => "\\\\",
+            b';' => "\\;",
+            b',' => "\\,",
+            b'\n' => "\\n",
+            // CRLF is one line break; a lone CR too.
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                out.push_str(&s[mark..i]);
+                mark = i + 1;
+                i += 1;
+                continue;
+            }
+            b'\r' => "\\n",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // ASCII bytes: `mark` and `i` are on character boundaries.
+        out.push_str(&s[mark..i]);
+        out.push_str(replacement);
+        i += 1;
+        mark = i;
     }
+    out.push_str(&s[mark..]);
     out
 }
 
@@ -41,17 +61,20 @@ pub fn escape_text(s: &str) -> String {
 /// a space, never inside a UTF-8 character; each line ends with CRLF.
 pub fn fold(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / LINE_OCTETS * 3 + 2);
-    let mut used = 0;
-    for c in line.chars() {
-        let len = c.len_utf8();
-        if used + len > LINE_OCTETS {
-            out.push_str("\r\n ");
-            // The leading space counts towards the 75 octets of the continuation line.
-            used = 1;
+    // The first line holds 75 octets; each continuation line a space and 74 more.
+    let mut rest = line;
+    let mut room = LINE_OCTETS;
+    while rest.len() > room {
+        let mut cut = room;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
         }
-        out.push(c);
-        used += len;
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n ");
+        rest = &rest[cut..];
+        room = LINE_OCTETS - 1;
     }
+    out.push_str(rest);
     out.push_str("\r\n");
     out
 }
@@ -136,6 +159,57 @@ pub fn calendar(model: &StatusModel) -> OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definitions, one character at a time.
+    fn escape_text_slowly(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.replace("\r\n", "\n").chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                ';' => out.push_str("\\;"),
+                ',' => out.push_str("\\,"),
+                '\n' | '\r' => out.push_str("\\n"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    fn fold_slowly(line: &str) -> String {
+        let mut out = String::new();
+        let mut used = 0;
+        for c in line.chars() {
+            if used + c.len_utf8() > LINE_OCTETS {
+                out.push_str("\r\n ");
+                used = 1;
+            }
+            out.push(c);
+            used += c.len_utf8();
+        }
+        out.push_str("\r\n");
+        out
+    }
+
+    #[test]
+    fn escaping_and_folding_match_their_definitions() {
+        let pieces = ["a", "é", "€", "😀", ",", ";", "\\", "\n", "\r", "\r\n", " "];
+        let mut state = 7u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (state >> 33) % 200;
+            for _ in 0..len {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[((state >> 33) % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(escape_text(&text), escape_text_slowly(&text), "{text:?}");
+            assert_eq!(fold(&text), fold_slowly(&text), "{text:?}");
+        }
+    }
 
     #[test]
     fn text_values_escape_backslash_semicolon_comma_and_newlines() {

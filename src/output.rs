@@ -208,18 +208,38 @@ pub fn current_stamp(out: &Path) -> Option<String> {
 
 /// The manifest's line for the file at `path` (under the output) with metadata `m`.
 fn manifest_line(m: &fs::Metadata, path: &str) -> String {
-    format!("{}\t{path}\n", file_meta(m))
+    let mut line = String::with_capacity(path.len() + 48);
+    push_meta(&mut line, m);
+    line.push('\t');
+    line.push_str(path);
+    line.push('\n');
+    line
+}
+
+fn file_meta(m: &fs::Metadata) -> String {
+    let mut meta = String::with_capacity(48);
+    push_meta(&mut meta, m);
+    meta
 }
 
 #[cfg(unix)]
-fn file_meta(m: &fs::Metadata) -> String {
+fn push_meta(out: &mut String, m: &fs::Metadata) {
+    use std::fmt::Write;
     use std::os::unix::fs::MetadataExt;
-    format!("{} {} {}.{}", m.ino(), m.len(), m.mtime(), m.mtime_nsec())
+    let _ = write!(
+        out,
+        "{} {} {}.{}",
+        m.ino(),
+        m.len(),
+        m.mtime(),
+        m.mtime_nsec()
+    );
 }
 
 #[cfg(not(unix))]
-fn file_meta(m: &fs::Metadata) -> String {
-    format!("{} {:?}", m.len(), m.modified().ok())
+fn push_meta(out: &mut String, m: &fs::Metadata) {
+    use std::fmt::Write;
+    let _ = write!(out, "{} {:?}", m.len(), m.modified().ok());
 }
 
 /// Records `stamp` and the metadata of `files`, which `out` holds and nothing else (a
