@@ -247,8 +247,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         &mut files,
     )?;
     // Of the files as they were read.
-    let key = build_key(options, &files);
-    let model = status::derive(&site, options.now);
+    let (key, model) = rayon::join(
+        || build_key(options, &files),
+        || status::derive(&site, options.now),
+    );
     // The same files as `generate`'s; each incident page is rendered as it is written.
     let files = render::plan(&model)?;
     let write = match &key {

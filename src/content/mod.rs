@@ -221,13 +221,20 @@ pub fn fingerprint(root: &Path, files: &IncidentFiles) -> Option<u64> {
         return None;
     }
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    // Paths are hashed as their bytes: `Path`'s own hash walks its components.
+    // Paths (all made by joining onto `root`) are hashed as their bytes after it: `Path`'s
+    // own hash and `strip_prefix` walk their components.
+    let skip = root.as_os_str().len();
+    fn after(p: &Path, skip: usize) -> &[u8] {
+        let bytes = p.as_os_str().as_encoded_bytes();
+        bytes.get(skip..).unwrap_or(bytes)
+    }
+    let relative = |p| after(p, skip);
     for (p, stamp) in found.paths.iter().zip(&found.stamps) {
-        p.strip_prefix(root).unwrap_or(p).as_os_str().hash(&mut h);
+        relative(p).hash(&mut h);
         stamp.as_ref()?.hash(&mut h);
     }
     for (p, stamp) in files.1.as_ref()? {
-        p.strip_prefix(root).unwrap_or(p).as_os_str().hash(&mut h);
+        relative(p).hash(&mut h);
         stamp.hash(&mut h);
     }
     Some(h.finish())
@@ -538,7 +545,7 @@ fn duplicate_ids(incidents: &[Incident]) -> Vec<Diagnostic> {
         .iter()
         .map(|i| (i.id.as_str(), i.source.as_path()))
         .collect();
-    ids.sort_unstable();
+    ids.par_sort_unstable();
     let mut out: Vec<Diagnostic> = ids
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|group| group.len() > 1)
