@@ -209,11 +209,16 @@ pub fn current_stamp(out: &Path) -> Option<String> {
 /// The manifest's line for the file at `path` (under the output) with metadata `m`.
 fn manifest_line(m: &fs::Metadata, path: &str) -> String {
     let mut line = String::with_capacity(path.len() + 48);
-    push_meta(&mut line, m);
-    line.push('\t');
-    line.push_str(path);
-    line.push('\n');
+    push_manifest_line(&mut line, m, path);
     line
+}
+
+/// [`manifest_line`], added to `out`.
+fn push_manifest_line(out: &mut String, m: &fs::Metadata, path: &str) {
+    push_meta(out, m);
+    out.push('\t');
+    out.push_str(path);
+    out.push('\n');
 }
 
 fn file_meta(m: &fs::Metadata) -> String {
@@ -443,7 +448,7 @@ fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Written, Error> {
     let groups: Vec<&[S]> = files
         .chunk_by(|a, b| parent(a.path()) == parent(b.path()))
         .collect();
-    let lines: Vec<Vec<String>> = groups
+    let lines: Vec<String> = groups
         .par_iter()
         .with_max_len(crate::SMALL_TASKS)
         .map(|group| {
@@ -452,32 +457,28 @@ fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Written, Error> {
             if let Some(d) = leaf {
                 make_dir(&dir.join(d))?;
             }
-            let mut lines = group
-                .iter()
-                .map(|f| {
-                    let path = dir.join(f.path());
-                    let meta = write_new(&path, &f.bytes()?).map_err(|e| Error::io(&path, e))?;
-                    Ok(manifest_line(&meta, f.path()))
-                })
-                .collect::<Result<Vec<String>, Error>>()?;
+            let mut lines = String::with_capacity(group.len() * 100);
+            for f in group.iter() {
+                let path = dir.join(f.path());
+                let meta = write_new(&path, &f.bytes()?).map_err(|e| Error::io(&path, e))?;
+                push_manifest_line(&mut lines, &meta, f.path());
+            }
             // A folder of files only: done once its files are in.
             if let Some(d) = leaf {
                 let path = dir.join(d);
                 let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
-                lines.push(manifest_line(&meta, &format!("{d}/")));
+                push_manifest_line(&mut lines, &meta, &format!("{d}/"));
             }
             Ok(lines)
         })
         .collect::<Result<_, Error>>()?;
     let inner = inner.into_iter().map(|(_, d)| d.to_string()).collect();
-    Ok(Written {
-        lines: lines.into_iter().flatten().collect(),
-        inner,
-    })
+    Ok(Written { lines, inner })
 }
 
 /// What [`fill`] wrote: the manifest's lines of the files and of the folders that hold
-/// only files, and the other folders (whose lines come once the output is in place).
+/// only files (a string of lines per folder), and the other folders (whose lines come
+/// once the output is in place).
 struct Written {
     lines: Vec<String>,
     inner: Vec<String>,

@@ -276,7 +276,7 @@ fn assemble<'m>(
             files.push(Planned::file(f));
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.par_sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
