@@ -70,8 +70,14 @@ impl Lang {
         s.push_str(", ");
         push_hm(&mut s, local.hour(), local.minute());
         s.push(' ');
-        // What chrono writes for `%Z`: the offset's `Display` (an abbreviation with chrono-tz).
-        let _ = write!(s, "{}", local.offset());
+        // What chrono writes for `%Z`: the offset's `Display`, which is the zone's
+        // abbreviation when it has one (read directly), else the offset in numbers.
+        match chrono_tz::OffsetName::abbreviation(local.offset()) {
+            Some(name) => s.push_str(name),
+            None => {
+                let _ = write!(s, "{}", local.offset());
+            }
+        }
         s
     }
 
