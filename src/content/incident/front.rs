@@ -322,13 +322,13 @@ fn updates(lines: &mut Lines) -> Option<Vec<RawUpdate>> {
             status: None,
             body: String::new(),
         };
-        let mut seen = [false; 3];
+        let mut seen = [false; super::UPDATE_KEYS.len()];
         // The line of the current key, and the key's column in it.
         let mut current = (item.trim_start_matches(' '), 0);
         lines.next += 1;
         loop {
             let (key, value) = key_value(current.0, current.1)?;
-            let slot = ["at", "status", "body"].iter().position(|k| *k == key)?;
+            let slot = super::UPDATE_KEYS.iter().position(|k| *k == key)?;
             if std::mem::replace(&mut seen[slot], true) {
                 return None;
             }
@@ -599,17 +599,7 @@ mod tests {
         let cases = 20_000;
         for _ in 0..cases {
             let mut out = String::new();
-            let mut keys = vec![
-                "title",
-                "start",
-                "end",
-                "severity",
-                "components",
-                "author",
-                "published",
-                "draft",
-                "updates",
-            ];
+            let mut keys = super::super::FRONT_KEYS.to_vec();
             for _ in 0..rng.below(4) {
                 keys.swap(rng.below(9), rng.below(9));
             }
