@@ -104,10 +104,10 @@ impl OutputLock {
 
 /// [`write`], with the output's lock held and `out` resolved; with the manifest's lines
 /// of the files when a first build wrote them all (see [`fill`]).
-fn write_locked<S: Source>(
+fn write_locked<'f, S: Source>(
     out: &Path,
-    files: &[S],
-) -> Result<(WriteReport, Option<Written>), Error> {
+    files: &'f [S],
+) -> Result<(WriteReport, Option<Written<'f>>), Error> {
     let out = out.to_path_buf();
     check_is_ours(&out)?;
     if out.is_dir() && holds_exactly(&out, files)? {
@@ -249,15 +249,15 @@ fn push_meta(out: &mut String, m: &fs::Metadata) {
 
 /// Records `stamp` and the metadata of `files`, which `out` holds and nothing else (a
 /// write just made it so, under the lock): `lines` when the write gave them, or read.
-fn save_manifest<S: Source>(
+fn save_manifest<'f, S: Source>(
     out: &Path,
     manifest: &Path,
     stamp: &str,
-    files: &[S],
-    written: Option<Written>,
+    files: &'f [S],
+    written: Option<Written<'f>>,
 ) -> Result<(), Error> {
     use rayon::prelude::*;
-    let (lines, dirs): (Vec<String>, Vec<String>) = match written {
+    let (lines, mut dirs): (Vec<String>, Vec<&str>) = match written {
         Some(Written { lines, inner }) => (lines, inner),
         None => {
             let lines = files
@@ -268,26 +268,18 @@ fn save_manifest<S: Source>(
                     Ok(manifest_line(&meta, f.path()))
                 })
                 .collect::<Result<_, Error>>()?;
-            let mut dirs: Vec<&str> = Vec::new();
-            for f in files {
-                let mut p = f.path();
-                while let Some(d) = parent(p) {
-                    dirs.push(d);
-                    p = d;
-                }
-            }
+            let mut dirs: Vec<&str> = files.iter().flat_map(|f| folders(f.path())).collect();
             dirs.sort_unstable();
             dirs.dedup();
-            (lines, dirs.into_iter().map(str::to_string).collect())
+            (lines, dirs)
         }
     };
     // The folders not recorded yet, and the output itself (`./`), now that all is in.
-    let mut dirs = dirs;
-    dirs.push(".".to_string());
+    dirs.push(".");
     let dir_lines: Vec<String> = dirs
         .par_iter()
         .map(|d| {
-            let path = if d == "." {
+            let path = if *d == "." {
                 out.to_path_buf()
             } else {
                 out.join(d)
@@ -415,7 +407,7 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), Error> {
 /// Writes `files` (sorted by path) into the empty folder `dir`, in parallel; gives the
 /// manifest's line of each file, from the metadata of the file just written, and of each
 /// folder that holds only files.
-fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Written, Error> {
+fn fill<'f, S: Source>(dir: &Path, files: &'f [S]) -> Result<Written<'f>, Error> {
     use rayon::prelude::*;
     // The folders that hold other folders are made first, level by level; each folder
     // that holds only files is made by the task that writes its files, so that making
@@ -430,11 +422,7 @@ fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Written, Error> {
             continue;
         }
         last_leaf = leaf;
-        let mut p = leaf.unwrap_or("");
-        while let Some(d) = parent(p) {
-            inner.push(d);
-            p = d;
-        }
+        inner.extend(leaf.into_iter().flat_map(folders));
     }
     let depth = |d: &str| d.bytes().filter(|&b| b == b'/').count();
     let mut inner: Vec<(usize, &str)> = inner.into_iter().map(|d| (depth(d), d)).collect();
@@ -472,16 +460,16 @@ fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Written, Error> {
             Ok(lines)
         })
         .collect::<Result<_, Error>>()?;
-    let inner = inner.into_iter().map(|(_, d)| d.to_string()).collect();
+    let inner = inner.into_iter().map(|(_, d)| d).collect();
     Ok(Written { lines, inner })
 }
 
 /// What [`fill`] wrote: the manifest's lines of the files and of the folders that hold
 /// only files (a string of lines per folder), and the other folders (whose lines come
 /// once the output is in place).
-struct Written {
+struct Written<'f> {
     lines: Vec<String>,
-    inner: Vec<String>,
+    inner: Vec<&'f str>,
 }
 
 /// Writes `bytes` into a new file at `path`; its metadata once written.
@@ -497,6 +485,11 @@ fn parent(path: &str) -> Option<&str> {
     path.rsplit_once('/').map(|(d, _)| d)
 }
 
+/// The folders an output path lies in, innermost first: `a/b/c.html` gives `a/b`, `a`.
+fn folders(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(parent(path), |d| parent(d))
+}
+
 /// Makes the folder `path`, whose parent exists; one that exists already is fine.
 fn make_dir(path: &Path) -> Result<(), Error> {
     match fs::create_dir(path) {
@@ -509,12 +502,11 @@ fn make_dir(path: &Path) -> Result<(), Error> {
 fn sync<S: Source>(dir: &Path, files: &[S]) -> Result<WriteReport, Error> {
     let mut report = WriteReport::default();
     let wanted: HashSet<&str> = files.iter().map(|f| f.path()).collect();
-    let mut wanted_dirs: HashSet<String> = HashSet::new();
+    let mut wanted_dirs: HashSet<&str> = HashSet::new();
     for f in files {
-        let mut p = f.path();
-        while let Some(i) = p.rfind('/') {
-            p = &p[..i];
-            if !wanted_dirs.insert(p.to_string()) {
+        for d in folders(f.path()) {
+            // A folder already in brought the folders above it.
+            if !wanted_dirs.insert(d) {
                 break;
             }
         }
@@ -525,7 +517,7 @@ fn sync<S: Source>(dir: &Path, files: &[S]) -> Result<WriteReport, Error> {
         let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
         let path = rel(dir, entry.path());
         if entry.file_type().is_dir() {
-            if !wanted_dirs.contains(&path) {
+            if !wanted_dirs.contains(path.as_str()) {
                 stale_dirs.push(entry.into_path());
             }
         } else if !wanted.contains(path.as_str()) {
@@ -708,34 +700,27 @@ mod tests {
     fn a_stamped_output_is_trusted_until_a_file_is_touched_or_added() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_stamped(
-            &out,
-            &files(&[("index.html", "1"), ("a/b.html", "x")]),
-            "k1 2",
-        )
-        .unwrap();
+        let build_k1 = || {
+            write_stamped(
+                &out,
+                &files(&[("index.html", "1"), ("a/b.html", "x")]),
+                "k1 2",
+            )
+            .unwrap()
+        };
+        build_k1();
         assert_eq!(current_stamp(&out).as_deref(), Some("k1 2"));
         fs::write(out.join("extra.html"), "e").unwrap();
         assert_eq!(current_stamp(&out), None, "an added file");
         fs::remove_file(out.join("extra.html")).unwrap();
         // The folder changed, even if it holds the same files again: built anew.
         assert_eq!(current_stamp(&out), None, "a folder changed");
-        write_stamped(
-            &out,
-            &files(&[("index.html", "1"), ("a/b.html", "x")]),
-            "k1 2",
-        )
-        .unwrap();
+        build_k1();
         assert_eq!(current_stamp(&out).as_deref(), Some("k1 2"));
         fs::create_dir(out.join("a/new")).unwrap();
         assert_eq!(current_stamp(&out), None, "an added folder");
         fs::remove_dir(out.join("a/new")).unwrap();
-        write_stamped(
-            &out,
-            &files(&[("index.html", "1"), ("a/b.html", "x")]),
-            "k1 2",
-        )
-        .unwrap();
+        build_k1();
         fs::write(out.join("a/b.html"), "y").unwrap();
         assert_eq!(current_stamp(&out), None, "a rewritten file");
         write_stamped(&out, &files(&[("index.html", "2")]), "k2 1").unwrap();
