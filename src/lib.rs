@@ -220,7 +220,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // is taken as each file is read.
     let previous = output::current_stamp(&options.out);
     let mut files = content::list_incident_files(&options.root, previous.is_some());
-    let key = previous.as_ref().and_then(|_| build_key(options, &files));
+    let others = content::list_other_inputs(&options.root);
+    let key = previous
+        .as_ref()
+        .and_then(|_| build_key(options, &files, &others));
     if let (Some(key), Some(stamp)) = (&key, previous) {
         let mut words = stamp.split(' ');
         if words.next() == Some(key.as_str()) {
@@ -248,7 +251,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     )?;
     // Of the files as they were read.
     let (key, model) = rayon::join(
-        || build_key(options, &files),
+        || build_key(options, &files, &others),
         || status::derive(&site, options.now),
     );
     // The same files as `generate`'s; each incident page is rendered as it is written.
@@ -275,10 +278,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 
 /// What decides a build's output: the inputs' fingerprint, the options and this program
 /// (its version and its executable's size and time). `None` when an input cannot be read.
-fn build_key(options: &BuildOptions, files: &content::IncidentFiles) -> Option<String> {
+fn build_key(
+    options: &BuildOptions,
+    files: &content::IncidentFiles,
+    others: &content::OtherInputs,
+) -> Option<String> {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    content::fingerprint(&options.root, files)?.hash(&mut h);
+    content::fingerprint(&options.root, files, others)?.hash(&mut h);
     (
         options.now,
         options.drafts,

@@ -26,17 +26,26 @@ pub struct LoadOptions {
 
 /// The incident files under a site's `incidents/` (and the errors met listing them), as
 /// [`list_incident_files`] found them.
-pub struct IncidentFiles(Found, Option<Vec<(PathBuf, Stamp)>>);
+pub struct IncidentFiles(Found);
 
 /// Lists the incident files of the site at `root`, for [`fingerprint`] and
 /// [`load_listed`], so that a build lists them once; with their metadata if `stamps`
 /// (otherwise [`load_listed`] records it as it reads them).
 pub fn list_incident_files(root: &Path, stamps: bool) -> IncidentFiles {
-    IncidentFiles(incident_files(root, stamps), other_inputs(root))
+    IncidentFiles(incident_files(root, stamps))
 }
 
-/// `site.yaml` and the files under `themes/` and `static/`, with their metadata, taken
-/// before they are read; `None` when one cannot be read (the load then says why).
+/// `site.yaml` and the files under `themes/` and `static/`, with their metadata, as
+/// [`list_other_inputs`] found them (`None` when one could not be read).
+pub struct OtherInputs(Option<Vec<(PathBuf, Stamp)>>);
+
+/// The inputs of the site at `root` other than incident files, with their metadata, for
+/// [`fingerprint`]: taken before the load reads them.
+pub fn list_other_inputs(root: &Path) -> OtherInputs {
+    OtherInputs(other_inputs(root))
+}
+
+/// See [`list_other_inputs`]; `None` when one cannot be read (the load then says why).
 fn other_inputs(root: &Path) -> Option<Vec<(PathBuf, Stamp)>> {
     let mut paths = vec![root.join("site.yaml")];
     for dir in [root.join("themes"), root.join("static")] {
@@ -214,7 +223,7 @@ fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, Erro
 /// Equal fingerprints mean untouched inputs, so a build can tell that the output it made
 /// last time is still right without reading or parsing anything. `None` when something
 /// cannot be read; the full load then reports it.
-pub fn fingerprint(root: &Path, files: &IncidentFiles) -> Option<u64> {
+pub fn fingerprint(root: &Path, files: &IncidentFiles, others: &OtherInputs) -> Option<u64> {
     use std::hash::{Hash, Hasher};
     let found = &files.0;
     if !found.errors.is_empty() {
@@ -223,18 +232,17 @@ pub fn fingerprint(root: &Path, files: &IncidentFiles) -> Option<u64> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     // Paths (all made by joining onto `root`) are hashed as their bytes after it: `Path`'s
     // own hash and `strip_prefix` walk their components.
-    let skip = root.as_os_str().len();
     fn after(p: &Path, skip: usize) -> &[u8] {
         let bytes = p.as_os_str().as_encoded_bytes();
         bytes.get(skip..).unwrap_or(bytes)
     }
-    let relative = |p| after(p, skip);
+    let skip = root.as_os_str().len();
     for (p, stamp) in found.paths.iter().zip(&found.stamps) {
-        relative(p).hash(&mut h);
+        after(p, skip).hash(&mut h);
         stamp.as_ref()?.hash(&mut h);
     }
-    for (p, stamp) in files.1.as_ref()? {
-        relative(p).hash(&mut h);
+    for (p, stamp) in others.0.as_ref()? {
+        after(p, skip).hash(&mut h);
         stamp.hash(&mut h);
     }
     Some(h.finish())
