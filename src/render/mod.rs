@@ -464,7 +464,7 @@ struct FooterPart<'a> {
 
 impl Chrome<'_> {
     /// The parts of the layout for this chrome, rendered the first time they are asked for.
-    pub fn parts(&self) -> askama::Result<&ChromeParts> {
+    pub fn parts(&self) -> askama::Result<&std::sync::Arc<ChromeParts>> {
         if let Some(parts) = self.parts.get() {
             return Ok(parts);
         }
@@ -479,10 +479,10 @@ impl Chrome<'_> {
 
 /// The layout parts every incident page shares (same depth, no build time, no page feed).
 fn incident_parts(model: &StatusModel) -> Result<std::sync::Arc<ChromeParts>, Error> {
-    let c = chrome(model, "incidents/x/index.html", false);
-    c.parts()
-        .map_err(|e| Error::Render(format!("incidents/: {e}")))?;
-    Ok(c.parts.get().cloned().unwrap_or_default())
+    chrome(model, "incidents/x/index.html", false)
+        .parts()
+        .cloned()
+        .map_err(|e| Error::Render(format!("incidents/: {e}")))
 }
 
 fn index<'a>(model: &'a StatusModel<'a>) -> IndexPage<'a> {

@@ -33,7 +33,7 @@ pub struct Chrome<'a> {
 
 /// The parts of `layout.html` that depend only on a [`Chrome`]'s shared fields (not on the
 /// page's title, description or address), each rendered by its own template.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ChromeParts {
     /// `_head.html`: style sheet, icon and feed links.
     pub head: String,
