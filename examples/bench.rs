@@ -162,7 +162,7 @@ fn bench(vigie: &Path, base: &Path, n: usize) -> Result<Figures, String> {
     let (mut full, mut cpu, mut floor, mut rss) = (Vec::new(), Vec::new(), Vec::new(), 0);
     for r in 0..runs {
         remove(&out)?;
-        remove(&vigie::output::staging_dir(&out))?;
+        remove(&vigie::write::staging_dir(&out))?;
         remove(&copy)?;
         let run = build(vigie, &site, &out)?;
         let started = Instant::now();
@@ -284,17 +284,17 @@ fn stages(site: &Path, out: &Path) -> Result<Vec<(&'static str, Duration)>, Stri
         .to_utc();
     let mut times = Vec::new();
     let t = Instant::now();
-    let loaded = vigie::content::load(site, &vigie::content::LoadOptions::default())
+    let loaded = vigie::load::load(site, &vigie::load::LoadOptions::default())
         .map_err(|e| format!("{e:?}"))?;
     times.push(("load", t.elapsed()));
     let t = Instant::now();
-    let model = vigie::status::derive(&loaded, now);
+    let model = vigie::derive::derive(&loaded, now);
     times.push(("derive", t.elapsed()));
     let t = Instant::now();
     let files = vigie::render::site(&model).map_err(|e| format!("{e:?}"))?;
     times.push(("render", t.elapsed()));
     let t = Instant::now();
-    vigie::output::write(out, &files).map_err(|e| format!("{e:?}"))?;
+    vigie::write::write(out, &files).map_err(|e| format!("{e:?}"))?;
     times.push(("write", t.elapsed()));
     remove(out)?;
     Ok(times)

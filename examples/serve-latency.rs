@@ -5,7 +5,7 @@
 //! temporary folder (in /dev/shm when it exists), serves it, then edits one incident file
 //! ROUNDS times and measures, for each edit, the time until the live-reload stream sends
 //! `reload` (what makes the browser reload) and until the page itself shows the edit.
-//! It also times a full in-memory rebuild (`vigie::generate`) and its stages. Figures go
+//! It also times a full in-memory rebuild (`vigie::pipeline::generate`) and its stages. Figures go
 //! to BENCHMARKS.md.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -53,26 +53,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let page = format!("/incidents/{}/", vigie::content::incident_id(&stem));
+            let page = format!("/incidents/{}/", vigie::load::incident_id(&stem));
             (path, page)
         }
     };
     println!("editing {incident}, watching {page}");
 
     // A full rebuild, in memory, as a clean build does, and its stages.
-    let now = vigie::cli::resolve_now(None)?;
+    let now = vigie::clock::resolve_now(None)?;
     let base_url = "http://127.0.0.1:8000/";
     let full_rounds = if generated.is_some() { 5 } else { rounds };
     let (mut rebuilds, mut loads, mut derives, mut renders) = (vec![], vec![], vec![], vec![]);
     for _ in 0..full_rounds {
         let started = Instant::now();
-        vigie::generate(root, now, true, Some(base_url))?;
+        vigie::pipeline::generate(root, now, true, Some(base_url))?;
         rebuilds.push(started.elapsed());
         let started = Instant::now();
-        let site = vigie::content::load(root, &vigie::content::LoadOptions { drafts: true })?;
+        let site = vigie::load::load(root, &vigie::load::LoadOptions { drafts: true })?;
         loads.push(started.elapsed());
         let started = Instant::now();
-        let model = vigie::status::derive(&site, now);
+        let model = vigie::derive::derive(&site, now);
         derives.push(started.elapsed());
         let started = Instant::now();
         vigie::render::site(&model)?;
@@ -84,8 +84,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("  render", &mut renders);
 
     // The same stages through the caches serve keeps, after editing one incident file.
-    let mut caches = vigie::cache::Caches::new();
-    vigie::generate_with(root, now, true, Some(base_url), &mut caches)?;
+    let mut caches = vigie::pipeline::Caches::new();
+    vigie::pipeline::generate_with(root, now, true, Some(base_url), &mut caches)?;
     let original = std::fs::read_to_string(root.join(&incident))?;
     let (mut rebuilds, mut loads, mut derives, mut renders) = (vec![], vec![], vec![], vec![]);
     for round in 0..full_rounds {
@@ -94,15 +94,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             format!("{original}\nÉtape {round}.\n"),
         )?;
         let started = Instant::now();
-        let mut site = vigie::content::load_with(
+        let mut site = vigie::load::load_with(
             root,
-            &vigie::content::LoadOptions { drafts: true },
+            &vigie::load::LoadOptions { drafts: true },
             &mut caches.parse,
         )?;
         site.config.base_url = base_url.to_string();
         loads.push(started.elapsed());
         let derived = Instant::now();
-        let model = vigie::status::derive(&site, now);
+        let model = vigie::derive::derive(&site, now);
         derives.push(derived.elapsed());
         let rendered = Instant::now();
         vigie::render::site_with(&model, &mut caches.pages)?;

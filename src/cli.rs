@@ -1,12 +1,11 @@
-//! The command line: clap fills [`Cli`], then [`Cli::into_command`] turns it into validated
-//! options (resolved paths, parsed times) for the library functions.
+//! The command line as clap reads it. [`crate::run`] then turns a [`Cli`] into a command's
+//! validated options (resolved paths, parsed times).
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-use crate::error::Error;
+use crate::announce::AnnounceFormat;
 
 /// vigie: a static status page and incident announcements, from Markdown files.
 #[derive(Debug, Parser)]
@@ -99,39 +98,6 @@ pub enum CliCommand {
     },
 }
 
-/// The output formats of `announce`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AnnounceFormat {
-    Bbcode,
-    Text,
-    Markdown,
-    Email,
-}
-
-/// Resolves `now`: `--now`, else `SOURCE_DATE_EPOCH`, else the clock. The one place the
-/// clock is read.
-pub fn resolve_now(flag: Option<&str>) -> Result<DateTime<Utc>, Error> {
-    if let Some(text) = flag {
-        return DateTime::parse_from_rfc3339(text.trim())
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| {
-                Error::Usage(format!(
-                    "--now `{text}` is not an RFC 3339 time; write e.g. 2026-11-20T12:00:00+01:00"
-                ))
-            });
-    }
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = epoch.trim().parse().map_err(|_| {
-            Error::Usage(format!(
-                "SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds"
-            ))
-        })?;
-        return DateTime::from_timestamp(secs, 0)
-            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range")));
-    }
-    Ok(Utc::now())
-}
-
 /// The site root: `--root` or the current directory.
 pub fn root_or_cwd(root: Option<PathBuf>) -> PathBuf {
     root.unwrap_or_else(|| PathBuf::from("."))
@@ -145,19 +111,5 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn now_is_read_from_the_flag_first() {
-        assert_eq!(
-            resolve_now(Some("2026-11-20T12:00:00+01:00"))
-                .unwrap()
-                .to_rfc3339(),
-            "2026-11-20T11:00:00+00:00"
-        );
-        assert!(matches!(
-            resolve_now(Some("tomorrow")),
-            Err(Error::Usage(_))
-        ));
     }
 }

@@ -7,7 +7,7 @@ use std::iter::Peekable;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag};
 
-use crate::content::markdown::options;
+use crate::load::markdown::options;
 
 /// A parsed post: its blocks, then its footnotes numbered in order of first reference.
 #[derive(Debug, Clone, PartialEq, Default)]

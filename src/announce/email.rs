@@ -13,7 +13,7 @@
 
 use super::text;
 use super::Announcement;
-use crate::feeds::escape;
+use crate::render::escape::escape;
 
 /// The MIME boundary. It holds `=_`, which quoted-printable always writes `=3D_`, so it
 /// can never occur in an encoded part.

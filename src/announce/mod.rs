@@ -16,15 +16,24 @@ pub mod text;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
+use clap::ValueEnum;
 
-use crate::cli::AnnounceFormat;
-use crate::content::{self, LoadOptions};
+use crate::derive::{self, StatusModel};
 use crate::error::{did_you_mean, Error};
-use crate::feeds::post_url;
-use crate::i18n::{Lang, Strings};
+use crate::load::{self, LoadOptions};
 use crate::model::Phase;
+use crate::render::feeds::post_url;
+use crate::render::i18n::{Lang, Strings};
 use crate::render::views::author_line;
-use crate::status::{self, StatusModel};
+
+/// The output formats of `announce`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnnounceFormat {
+    Bbcode,
+    Text,
+    Markdown,
+    Email,
+}
 
 /// Options of `vigie announce`.
 #[derive(Debug, Clone)]
@@ -65,8 +74,8 @@ impl PostChoice {
 /// `vigie announce`: the chosen post of incident `id`, in the chosen format.
 pub fn announce(options: &AnnounceOptions) -> Result<String, Error> {
     // Drafts too: an announcement is often prepared before the incident is published.
-    let site = content::load(&options.root, &LoadOptions { drafts: true })?;
-    let model = status::derive(&site, options.now);
+    let site = load::load(&options.root, &LoadOptions { drafts: true })?;
+    let model = derive::derive(&site, options.now);
     let n = find_incident(&model, &options.id)?;
     let k = choose_post(&model, n, options.post)?;
     let a = Announcement::new(&model, n, k);
@@ -246,7 +255,7 @@ impl Announcement {
             });
         }
 
-        let host = host_of(&cfg.base_url);
+        let host = cfg.host();
         Announcement {
             lang,
             t,
@@ -278,18 +287,6 @@ impl Announcement {
     }
 }
 
-/// The host of an absolute URL, without port or user.
-pub fn host_of(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let host = match host.rfind(':') {
-        Some(i) if !host.ends_with(']') => &host[..i],
-        _ => host,
-    };
-    host.to_ascii_lowercase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,14 +297,5 @@ mod tests {
         assert_eq!(PostChoice::parse("0").unwrap(), PostChoice::Number(0));
         assert!(matches!(PostChoice::parse("-1"), Err(Error::Usage(_))));
         assert!(matches!(PostChoice::parse("last"), Err(Error::Usage(_))));
-    }
-
-    #[test]
-    fn the_host_drops_scheme_port_and_path() {
-        assert_eq!(host_of("https://status.example.fr/"), "status.example.fr");
-        assert_eq!(
-            host_of("http://user@Example.org:8080/status/"),
-            "example.org"
-        );
     }
 }

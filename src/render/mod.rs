@@ -3,88 +3,31 @@
 //! Each kind of page has one template struct; its template lives in
 //! `themes/default/templates/` and is compiled into the binary by askama.
 
+pub mod api;
+pub mod badge;
+pub mod cache;
+pub mod dates;
+pub mod escape;
+pub mod feeds;
+pub mod file;
+pub mod i18n;
+pub mod ics;
+pub mod sitemap;
 pub mod views;
 
-use std::borrow::Cow;
+pub use file::{Body, OutputFile, Planned, Source};
+
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use chrono::Datelike;
 use rayon::prelude::*;
 
-use crate::cache::{self, PageCache, PageKey};
+use crate::derive::StatusModel;
 use crate::error::Error;
-use crate::feeds;
 use crate::model::{Phase, Site};
-use crate::status::StatusModel;
+use cache::{PageCache, PageKey};
 use views::*;
-
-/// One file of the output: a path relative to the output root, `/`-separated, and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-impl OutputFile {
-    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            bytes: bytes.into(),
-        }
-    }
-}
-
-/// One file of the output as a render plans it: its bytes, or an incident page to render
-/// when its bytes are asked for. `vigie build` writes from a plan ([`plan`]), so that each
-/// incident page is rendered by the task that writes it and ten thousand of them are never
-/// all in memory at once.
-pub struct Planned<'m> {
-    pub path: String,
-    pub body: Body<'m>,
-}
-
-/// What a [`Planned`] file holds.
-pub enum Body<'m> {
-    Bytes(Vec<u8>),
-    /// The page of `model.site.incidents[n]`, with the layout parts incident pages share.
-    Incident(&'m StatusModel<'m>, usize, std::sync::Arc<ChromeParts>),
-}
-
-impl<'m> Planned<'m> {
-    fn file(f: OutputFile) -> Planned<'m> {
-        Planned {
-            path: f.path,
-            body: Body::Bytes(f.bytes),
-        }
-    }
-
-    /// The file, rendered if it was not yet.
-    pub fn into_file(self) -> Result<OutputFile, Error> {
-        match self.body {
-            Body::Bytes(bytes) => Ok(OutputFile {
-                path: self.path,
-                bytes,
-            }),
-            Body::Incident(model, n, parts) => incident_page(&self.path, model, n, &parts),
-        }
-    }
-}
-
-impl crate::output::Source for Planned<'_> {
-    fn path(&self) -> &str {
-        &self.path
-    }
-
-    fn bytes(&self) -> Result<Cow<'_, [u8]>, Error> {
-        match &self.body {
-            Body::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
-            Body::Incident(model, n, parts) => {
-                incident_page(&self.path, model, *n, parts).map(|f| Cow::Owned(f.bytes))
-            }
-        }
-    }
-}
 
 /// The default theme's static files, compiled in; a site's `themes/default/static/` or
 /// `static/` files with the same path replace them.
@@ -248,7 +191,12 @@ fn assemble<'m>(
         || {
             let (feeds, (api, ics)) = rayon::join(
                 || feeds::all(model),
-                || rayon::join(|| crate::api::all(model), || crate::ics::calendar(model)),
+                || {
+                    rayon::join(
+                        || crate::render::api::all(model),
+                        || crate::render::ics::calendar(model),
+                    )
+                },
             );
             (feeds, api.map(|api| (api, ics)))
         },
@@ -258,7 +206,7 @@ fn assemble<'m>(
     let (api, ics) = api_ics?;
     files.extend(api);
     files.push(ics);
-    files.extend(crate::badge::all(model));
+    files.extend(crate::render::badge::all(model));
     for (path, bytes) in THEME_ASSETS {
         files.push(OutputFile::new(*path, *bytes));
     }
@@ -271,7 +219,7 @@ fn assemble<'m>(
     }
     // After the site's files, so that their HTML pages are listed, unless they bring a
     // sitemap.xml or robots.txt of their own.
-    for f in crate::sitemap::all(site, files.iter().map(|f| f.path.as_str())) {
+    for f in crate::render::sitemap::all(site, files.iter().map(|f| f.path.as_str())) {
         if !files.iter().any(|g| g.path == f.path) {
             files.push(Planned::file(f));
         }
@@ -289,7 +237,7 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
     let parts = incident_parts(model)?;
     let pages: Vec<(OutputFile, bool)> = (0..site.incidents.len())
         .into_par_iter()
-        .with_max_len(crate::SMALL_TASKS)
+        .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|n| {
             let (i, st) = (&site.incidents[n], &model.incidents[n]);
             let path = format!("incidents/{}/index.html", i.id);
@@ -774,12 +722,8 @@ fn component<'a>(model: &'a StatusModel<'a>, k: usize) -> ComponentPage<'a> {
 
 fn not_found<'a>(model: &'a StatusModel<'a>) -> NotFoundPage<'a> {
     let site = model.site;
-    let base = &site.config.base_url;
     // The path part of base_url: "https://h/status/" → "/status/".
-    let after_scheme = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
-    let home = after_scheme
-        .find('/')
-        .map_or("/".to_string(), |i| after_scheme[i..].to_string());
+    let home = site.config.base_path();
     let mut c = chrome(model, "404.html", false);
     c.root = home.clone();
     c.canonical = absolute(site, "404.html");

@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::i18n::{Lang, Strings};
+use crate::derive::{overall_status, ComponentState, DayUptime, IncidentState, StatusModel};
 use crate::model::{Incident, Severity, Site, Status, UpdateStatus};
-use crate::status::{overall_status, ComponentState, DayUptime, IncidentState, StatusModel};
+use crate::render::i18n::{Lang, Strings};
 
 /// What every page shares: language, links back to the root, the footer.
 #[derive(Debug, Clone)]
@@ -68,7 +68,7 @@ impl TimeView {
 
 /// RFC 3339 in UTC, to the second.
 pub fn iso(t: DateTime<Utc>) -> String {
-    crate::i18n::iso(t)
+    crate::model::time::iso(t)
 }
 
 /// A status or severity shown with a word, an icon and a class (never colour alone).
@@ -245,7 +245,7 @@ pub struct PostView<'a> {
     pub status_class: &'static str,
     pub at: TimeView,
     pub author: Option<String>,
-    /// Safe HTML rendered from the post's Markdown (see [`crate::content::markdown`]),
+    /// Safe HTML rendered from the post's Markdown (see [`crate::load::markdown`]),
     /// borrowed: the bodies are the bulk of a page.
     pub html: &'a str,
     pub is_announcement: bool,

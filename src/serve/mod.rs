@@ -1,10 +1,10 @@
 //! `vigie serve`: a local preview that rebuilds on change and reloads the browser.
 //!
-//! The site is generated in memory ([`crate::generate_with`]) and served from a map of
+//! The site is generated in memory ([`crate::pipeline::generate_with`]) and served from a map of
 //! output paths to bytes; `public/` is never written, so a preview never replaces what is
 //! deployed. A watcher ([`watch`]) rebuilds the site after each burst of changes. A rebuild
 //! runs every stage of a clean build, but keeps the parse of each incident file and each
-//! rendered incident page from one rebuild to the next ([`crate::cache`]), and reuses those
+//! rendered incident page from one rebuild to the next ([`crate::memo`]), and reuses those
 //! whose inputs are unchanged: on a site of 10,000 incidents an edit then costs a few
 //! hundred milliseconds instead of a second and more (BENCHMARKS.md). A failed rebuild
 //! prints the usual diagnostics and keeps the last good site; the page shows them in an
@@ -21,8 +21,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
-use crate::cache::Caches;
 use crate::error::{self, Error};
+use crate::pipeline::Caches;
 use crate::render::OutputFile;
 
 /// Options of `vigie serve`.
@@ -126,8 +126,8 @@ impl Live {
     pub(crate) fn rebuild(&self) -> Result<Rebuilt, Error> {
         let mut caches = self.caches.lock().unwrap_or_else(PoisonError::into_inner);
         // `now` is read at every rebuild so that a preview left open stays current.
-        let result = crate::cli::resolve_now(None).and_then(|now| {
-            crate::generate_with(
+        let result = crate::clock::resolve_now(None).and_then(|now| {
+            crate::pipeline::generate_with(
                 &self.root,
                 now,
                 self.drafts,

@@ -258,15 +258,14 @@ fn words(text: &str) -> String {
 fn bbcode_shows_the_text_of_the_markdown() {
     for (site, id) in [(Site::example(), OUTAGE), (Site::fixture("ongoing"), API)] {
         let loaded =
-            vigie::content::load(site.root(), &vigie::content::LoadOptions { drafts: true })
-                .unwrap();
+            vigie::load::load(site.root(), &vigie::load::LoadOptions { drafts: true }).unwrap();
         let incident = loaded.incidents.iter().find(|i| i.id == id).unwrap();
         for (k, post) in incident.posts.iter().enumerate() {
             let bb = announce(&site, id, &["--format", "bbcode", "--post", &k.to_string()]);
             let run = python(BBCODE_TEXT, &[&bb], &["bbcode"]);
             run.success();
             let visible = words(&run.stdout);
-            let expected = words(&vigie::content::markdown::plain_text(&post.markdown));
+            let expected = words(&vigie::load::markdown::plain_text(&post.markdown));
             assert!(
                 visible.contains(&expected),
                 "post {k} of {id}:\n{expected}\nnot in\n{visible}"

@@ -17,7 +17,7 @@ pub fn now() -> DateTime<Utc> {
 
 /// The site's inputs as vigie loads them (drafts left out).
 pub fn inputs(site: &Site) -> vigie::model::Site {
-    vigie::content::load(site.root(), &vigie::content::LoadOptions { drafts: false }).unwrap()
+    vigie::load::load(site.root(), &vigie::load::LoadOptions { drafts: false }).unwrap()
 }
 
 /// The two sites every test here runs on: the French example and the English fixture with
@@ -348,7 +348,7 @@ fn the_maintenance_calendar_parses_with_one_utc_event_per_window() {
             assert_eq!(e["start"], utc(i.start).as_str(), "{name}: DTSTART in UTC");
             assert_eq!(
                 e["end"],
-                utc(vigie::api::maintenance_end(i)).as_str(),
+                utc(vigie::derive::timeline::maintenance_end(i)).as_str(),
                 "{name}: DTEND in UTC"
             );
             assert_eq!(e["dtstamp"], utc(i.published).as_str());

@@ -15,6 +15,7 @@ mod build;
 mod cli;
 mod errors;
 mod feeds;
+mod layers;
 mod scale;
 mod serve;
 mod serve_cache;

@@ -1,12 +1,12 @@
 //! `vigie serve`'s rebuilds remember parsed incidents and rendered incident pages
-//! (`vigie::cache`); after any sequence of edits their result must equal a clean build's,
+//! (`vigie::pipeline`); after any sequence of edits their result must equal a clean build's,
 //! byte for byte, errors included. Each step here edits the site, rebuilds through the
-//! caches and compares with `vigie::generate` on the same files.
+//! caches and compares with `vigie::pipeline::generate` on the same files.
 
 use std::fs;
 
 use chrono::{DateTime, Duration, Utc};
-use vigie::cache::Caches;
+use vigie::pipeline::Caches;
 
 use crate::common::{Site, NOW};
 
@@ -48,9 +48,14 @@ impl Rebuilds {
     /// clean generation of the same files.
     fn check(&mut self, step: &str) -> Work {
         let root = self.site.root();
-        let cached =
-            vigie::generate_with(root, self.now, self.drafts, Some(BASE), &mut self.caches);
-        let clean = vigie::generate(root, self.now, self.drafts, Some(BASE));
+        let cached = vigie::pipeline::generate_with(
+            root,
+            self.now,
+            self.drafts,
+            Some(BASE),
+            &mut self.caches,
+        );
+        let clean = vigie::pipeline::generate(root, self.now, self.drafts, Some(BASE));
         let ok = match (cached, clean) {
             (Ok((_, cached)), Ok((_, clean))) => {
                 let paths = |files: &[vigie::render::OutputFile]| -> Vec<String> {

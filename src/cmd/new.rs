@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::content::{incident_id, load_config};
 use crate::error::{did_you_mean, Error};
+use crate::load::{incident_id, load_config};
 use crate::model::Severity;
 
 /// Options of `vigie new`.
@@ -21,6 +21,13 @@ pub struct NewOptions {
     /// Component ids; empty means all.
     pub components: Vec<String>,
     pub now: DateTime<Utc>,
+}
+
+/// Runs `vigie new` and says which file it created.
+pub fn run(options: &NewOptions) -> Result<(), Error> {
+    let path = new_incident(options)?;
+    println!("created {}", path.display());
+    Ok(())
 }
 
 /// Creates `incidents/YYYY-MM-DD-<slug>.md` and returns its path.
@@ -82,8 +89,8 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
         ));
     }
     let body = match config.lang {
-        crate::i18n::Lang::Fr => "Décrivez ce que voient les clients, ce qui est touché et quand viendra la prochaine information.\n",
-        crate::i18n::Lang::En => "Describe what customers see, what is affected, and when the next update will come.\n",
+        crate::model::lang::Lang::Fr => "Décrivez ce que voient les clients, ce qui est touché et quand viendra la prochaine information.\n",
+        crate::model::lang::Lang::En => "Describe what customers see, what is affected, and when the next update will come.\n",
     };
     text.push_str("---\n");
     text.push_str(body);

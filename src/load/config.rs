@@ -11,8 +11,9 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::error::{did_you_mean, Diagnostic};
-use crate::i18n::Lang;
-use crate::yaml::{self, locate_key, locate_nth_value, locate_value};
+use crate::load::yaml::{self, locate_key, locate_nth_value, locate_value};
+use crate::model::config::{Author, Component, Config, Contact};
+use crate::model::lang::Lang;
 
 /// The keys `site.yaml` accepts, for did-you-mean hints.
 const SITE_KEYS: &[&str] = &[
@@ -70,86 +71,7 @@ struct RawComponent {
     description: Option<String>,
 }
 
-/// Where customers can reach the hoster; each is optional.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Contact {
-    /// The forum, or its announcements section.
-    pub forum: Option<String>,
-    /// A chat room or channel.
-    pub chat: Option<String>,
-    /// A support e-mail address.
-    pub email: Option<String>,
-    /// A support or contact page.
-    pub page: Option<String>,
-}
-
-impl Contact {
-    /// Whether no way of contact is given.
-    pub fn is_empty(&self) -> bool {
-        self.forum.is_none() && self.chat.is_none() && self.email.is_none() && self.page.is_none()
-    }
-}
-
-/// Someone who signs announcements.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Author {
-    /// The name shown.
-    pub name: String,
-    /// What they do, e.g. "Fondatrice / Responsable".
-    #[serde(default)]
-    pub role: Option<String>,
-}
-
-/// One component customers care about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Component {
-    pub id: String,
-    pub name: String,
-    pub group: Option<String>,
-    pub description: Option<String>,
-}
-
-/// The validated site configuration.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub title: String,
-    pub description: Option<String>,
-    /// Absolute, always ending with `/`.
-    pub base_url: String,
-    pub lang: Lang,
-    pub tz: Tz,
-    /// In the order of `site.yaml`.
-    pub components: Vec<Component>,
-    pub contact: Contact,
-    pub authors: BTreeMap<String, Author>,
-    pub theme: String,
-    /// How many days of past incidents the front page lists.
-    pub history_days: u32,
-    /// How many posts the feeds carry.
-    pub feed_items: usize,
-    /// How many incidents a component page lists before linking to the archive.
-    pub component_incidents: usize,
-    /// Where readers of announcement e-mails unsubscribe (`mailto:` or `https:` URLs),
-    /// sent as the `List-Unsubscribe` header (RFC 2369); empty: no header.
-    pub list_unsubscribe: Vec<String>,
-}
-
 impl Config {
-    /// The component with this id.
-    pub fn component(&self, id: &str) -> Option<&Component> {
-        self.components.iter().find(|c| c.id == id)
-    }
-
-    /// Position of a component in `site.yaml`, for stable ordering.
-    pub fn component_index(&self, id: &str) -> usize {
-        self.components
-            .iter()
-            .position(|c| c.id == id)
-            .unwrap_or(usize::MAX)
-    }
-
     /// Parses and validates `site.yaml` given as `text`; `path` is used in diagnostics.
     pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let raw: RawConfig = match yaml::from_str(text, 0) {
@@ -343,21 +265,24 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// An absolute http(s) URL with a host, ending with `/`; `None` when `url` is not one.
+/// An absolute http(s) URL with a host, ending with `/`, as the URL standard writes it
+/// (scheme and host in lower case); `None` when `url` is not one.
 pub fn normalize_base_url(url: &str) -> Option<String> {
     let url = url.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || url.contains(char::is_whitespace) || url.contains(['?', '#']) {
+    let mut parsed = url::Url::parse(url).ok()?;
+    let usable = matches!(parsed.scheme(), "http" | "https")
+        && parsed.host_str().is_some_and(|h| !h.is_empty())
+        && parsed.query().is_none()
+        && parsed.fragment().is_none()
+        && !url.contains(char::is_whitespace);
+    if !usable {
         return None;
     }
-    Some(if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
-    })
+    if !parsed.path().ends_with('/') {
+        let path = format!("{}/", parsed.path());
+        parsed.set_path(&path);
+    }
+    Some(parsed.into())
 }
 
 #[cfg(test)]

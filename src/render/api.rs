@@ -6,22 +6,19 @@
 //! when something changed come from the incident files (posts, starts, ends), never from
 //! `now`, so that a rebuild with nothing new gives the same bytes.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::content::incident_id;
+use crate::derive::timeline::{changes, is_announced, last_change, maintenance_end};
+use crate::derive::StatusModel;
 use crate::error::Error;
+use crate::load::incident_id;
 use crate::model::{Incident, Phase, Severity, Site, Status, UpdateStatus};
 use crate::render::views::iso;
 use crate::render::OutputFile;
-use crate::status::StatusModel;
 
 /// How many incidents `incidents.json` and `scheduled-maintenances.json` list, as Statuspage.
 pub const RECENT_LIMIT: usize = 50;
-
-/// How long a maintenance without an `end` is taken to last, for `scheduled_until` and the
-/// calendar: a window must end somewhere, and an hour is the shortest usual one.
-pub const DEFAULT_MAINTENANCE_HOURS: i64 = 1;
 
 /// The page a response is about.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -218,39 +215,6 @@ fn status_word(i: &Incident, s: UpdateStatus) -> &'static str {
     }
 }
 
-/// When a maintenance window ends: its `end`, or [`DEFAULT_MAINTENANCE_HOURS`] after its start.
-pub fn maintenance_end(i: &Incident) -> DateTime<Utc> {
-    i.end
-        .unwrap_or(i.start + Duration::hours(DEFAULT_MAINTENANCE_HOURS))
-}
-
-/// Whether the incident's announcement is out at `now`: only those appear in the API.
-pub fn is_announced(i: &Incident, now: DateTime<Utc>) -> bool {
-    i.posts.first().is_some_and(|p| p.at <= now)
-}
-
-/// The times at or before `now` at which `i` changed something a reader sees: its
-/// published posts, its start and its end.
-fn changes(i: &Incident, now: DateTime<Utc>) -> impl Iterator<Item = DateTime<Utc>> + '_ {
-    i.posts
-        .iter()
-        .map(|p| p.at)
-        .chain([i.start])
-        .chain(i.end)
-        .filter(move |t| *t <= now)
-}
-
-/// The latest moment at or before `now` at which anything on the page changed, or `None`
-/// when nothing ever did. Not `now`: an unchanged site keeps the same `updated_at`.
-pub fn last_change(model: &StatusModel) -> Option<DateTime<Utc>> {
-    model
-        .site
-        .incidents
-        .iter()
-        .flat_map(|i| changes(i, model.now))
-        .max()
-}
-
 /// Stands for "never": the Unix epoch, for a site with no incident at all.
 fn epoch() -> DateTime<Utc> {
     DateTime::<Utc>::UNIX_EPOCH
@@ -259,9 +223,7 @@ fn epoch() -> DateTime<Utc> {
 /// The page's id: the host and path of `base_url`, `/` replaced by `-` so that it stays
 /// one URL segment, as Statuspage's opaque ids are.
 pub fn page_id(site: &Site) -> String {
-    let base = &site.config.base_url;
-    let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
-    rest.trim_end_matches('/').replace('/', "-")
+    site.config.site_key()
 }
 
 /// Builds every response once, then the files share them.

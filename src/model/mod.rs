@@ -1,13 +1,17 @@
 //! The site as read from disk: plain data, no behaviour beyond simple accessors.
 //!
-//! [`crate::content`] fills these structs; [`crate::status`] derives what they mean at a
+//! [`crate::load`] fills these structs; [`crate::derive`] derives what they mean at a
 //! given moment; [`crate::render`] turns both into files.
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::Config;
+pub mod config;
+pub mod lang;
+pub mod time;
+
+pub use config::Config;
 
 /// How hard an incident hits a component. Ordered from the mildest to the worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -181,15 +185,6 @@ impl Incident {
             .iter()
             .find(|i| i.component == component)
             .map(|i| i.severity)
-    }
-
-    /// The time of the latest post.
-    pub fn last_post_at(&self) -> DateTime<Utc> {
-        self.posts
-            .iter()
-            .map(|p| p.at)
-            .max()
-            .unwrap_or(self.published)
     }
 }
 

@@ -9,12 +9,17 @@ use serde::Deserialize;
 
 use super::markdown;
 use super::time::TimeSpec;
-use crate::config::Config;
 use crate::error::{did_you_mean, Diagnostic, Span};
+use crate::load::yaml::{self, locate_key, locate_nth_value, locate_value, HELP_SEP};
+use crate::model::Config;
 use crate::model::{Impact, Incident, Post, Severity, UpdateStatus};
-use crate::yaml::{self, locate_key, locate_nth_value, locate_value, HELP_SEP};
 
-mod front;
+mod front_matter;
+
+/// The generator of large sites (benchmarks and scale tests), for the front matter tests.
+#[cfg(test)]
+#[path = "../../tests/support/gen.rs"]
+mod test_gen;
 
 /// The keys of an incident's front matter, for did-you-mean hints.
 const FRONT_KEYS: &[&str] = &[
@@ -108,7 +113,7 @@ fn keyword<'de, D: Deserializer<'de>, T>(
         let hint = match did_you_mean(&word, keywords.iter().copied()) {
             Some(s) => format!(
                 "did you mean `{s}`? {}: {list}",
-                crate::i18n::capitalize(plural)
+                crate::model::lang::capitalize(plural)
             ),
             None => format!("{plural}: {list}"),
         };
@@ -213,7 +218,7 @@ pub fn parse(
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
     let text_for_spans = text.strip_prefix('\u{feff}').unwrap_or(text);
     let line0 = split.front_line;
-    let raw: RawFront = match front::read(split.front) {
+    let raw: RawFront = match front_matter::read(split.front) {
         Some(raw) => raw,
         None => yaml::from_str(split.front, line0).map_err(|e| {
             let in_update = e.to_string().contains("expected one of `at`");
@@ -411,7 +416,7 @@ pub fn parse(
     // Stable: updates at the same minute keep their order in the file.
     updates.sort_by_key(|(at, _)| *at);
     for (at, u) in updates {
-        let mut anchor = crate::i18n::update_anchor(at);
+        let mut anchor = crate::model::time::update_anchor(at);
         let base = anchor.clone();
         let mut n = 2;
         while posts.iter().any(|p: &Post| p.anchor == anchor) {

@@ -6,11 +6,12 @@ use chrono::{DateTime, Utc};
 
 use rayon::prelude::*;
 
+use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::model::Site;
+use crate::render::escape::escape;
 use crate::render::views::author_line;
 use crate::render::OutputFile;
-use crate::status::StatusModel;
 
 /// One post, ready for any feed format.
 #[derive(Debug, Clone)]
@@ -127,22 +128,6 @@ pub fn post_url(site: &Site, n: usize, k: usize) -> String {
     )
 }
 
-/// Escapes text for HTML and XML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[derive(Template)]
 #[template(path = "feed.xml")]
 struct RssFeed<'a> {
@@ -190,7 +175,7 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     let updated = items
         .first()
         .map(|e| e.at)
-        .or_else(|| crate::api::last_change(model))
+        .or_else(|| crate::derive::timeline::last_change(model))
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let atom = AtomFeed {
         id: &cfg.base_url,

@@ -4,8 +4,8 @@
 //! in the folder form pages use for their canonical link (`incidents/x/`, not
 //! `incidents/x/index.html`).
 
-use crate::feeds::escape;
 use crate::model::Site;
+use crate::render::escape::escape;
 use crate::render::OutputFile;
 
 /// The sitemap of the pages among `paths` (every other output file) and a `robots.txt`
@@ -48,7 +48,7 @@ mod tests {
     #[test]
     fn page_urls_are_absolute_folders_and_the_404_page_is_left_out() {
         let site = crate::model::Site {
-            config: crate::config::Config::parse(
+            config: crate::model::Config::parse(
                 std::path::Path::new("site.yaml"),
                 "title: T\nbase_url: https://example.fr/status/\ncomponents:\n  - id: web\n    name: Web\n",
             )

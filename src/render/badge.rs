@@ -4,10 +4,10 @@
 //! A badge says its status in words (the site's language) as well as in colour, and
 //! carries a `<title>`, `role="img"` and an `aria-label` for screen readers.
 
-use crate::feeds::escape;
+use crate::derive::StatusModel;
 use crate::model::{Severity, Status};
+use crate::render::escape::escape;
 use crate::render::OutputFile;
-use crate::status::StatusModel;
 
 /// Height of a badge, in pixels.
 const HEIGHT: u32 = 20;

@@ -9,10 +9,9 @@ use chrono::{DateTime, Utc};
 
 use rayon::prelude::*;
 
-use crate::api::{is_announced, maintenance_end};
-use crate::model::Site;
+use crate::derive::timeline::{is_announced, maintenance_end};
+use crate::derive::StatusModel;
 use crate::render::OutputFile;
-use crate::status::StatusModel;
 
 /// The longest a content line may be, in octets, without its CRLF (RFC 5545, 3.1).
 const LINE_OCTETS: usize = 75;
@@ -79,16 +78,6 @@ pub fn fold(line: &str) -> String {
     out
 }
 
-/// The host of `base_url`, for UIDs (`id@host`).
-fn host(site: &Site) -> &str {
-    let base = &site.config.base_url;
-    let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
-    let host = rest.split('/').next().unwrap_or(rest);
-    // Without credentials or port: UIDs name the site, not a connection.
-    let host = host.rsplit('@').next().unwrap_or(host);
-    host.split(':').next().unwrap_or(host)
-}
-
 /// The calendar of every announced maintenance window, soonest last (newest start first,
 /// as the site lists incidents).
 pub fn calendar(model: &StatusModel) -> OutputFile {
@@ -106,7 +95,7 @@ pub fn calendar(model: &StatusModel) -> OutputFile {
         ),
         format!("X-WR-TIMEZONE:{}", cfg.tz.name()),
     ];
-    let host = host(site);
+    let host = site.config.host();
     // Each event folded on its own, in parallel; in the incidents' order.
     let events: Vec<&crate::model::Incident> = site
         .incidents

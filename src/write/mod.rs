@@ -8,36 +8,23 @@
 //! the next build's staging directory, so unchanged files are never rewritten, and a
 //! build that changes nothing writes nothing at all.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+mod lock;
+mod manifest;
+
 use crate::error::Error;
-use crate::render::OutputFile;
+use crate::render::Source;
+use lock::OutputLock;
+use manifest::push_manifest_line;
+pub use manifest::{current_stamp, manifest_path, write_stamped, Stamp};
 
 /// Suffix of files being written; a killed build may leave some in the staging directory,
 /// and the next build removes them.
-const TMP_SUFFIX: &str = ".vigie-tmp";
-
-/// A file to write: its path under the output (`/`-separated) and its bytes, which may be
-/// made only when asked (and then asked for again if a comparison and a write both need
-/// them).
-pub trait Source: Sync {
-    fn path(&self) -> &str;
-    fn bytes(&self) -> Result<Cow<'_, [u8]>, Error>;
-}
-
-impl Source for OutputFile {
-    fn path(&self) -> &str {
-        &self.path
-    }
-
-    fn bytes(&self) -> Result<Cow<'_, [u8]>, Error> {
-        Ok(Cow::Borrowed(&self.bytes))
-    }
-}
+pub(super) const TMP_SUFFIX: &str = ".vigie-tmp";
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,11 +39,16 @@ pub struct WriteReport {
 
 /// The staging directory that goes with `out`.
 pub fn staging_dir(out: &Path) -> PathBuf {
+    sibling(out, "vigie-staging")
+}
+
+/// The hidden file or folder next to `out` that goes with it: `.public.<what>`.
+fn sibling(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.vigie-staging"))
+    out.with_file_name(format!(".{name}.{what}"))
 }
 
 /// Makes `out` hold exactly `files`, atomically.
@@ -66,45 +58,9 @@ pub fn write<S: Source>(out: &Path, files: &[S]) -> Result<WriteReport, Error> {
     write_locked(&out, files).map(|(report, _)| report)
 }
 
-/// Held while a build changes the staging folder and swaps it in: two builds of the same
-/// output at once (a deploy job and a person, say) take turns, so neither swaps in a
-/// staging folder the other is still writing. Released when dropped (or when the process
-/// dies: the lock belongs to the open file).
-struct OutputLock {
-    _file: fs::File,
-}
-
-impl OutputLock {
-    fn take(out: &Path) -> Result<OutputLock, Error> {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let path = out.with_file_name(format!(".{name}.vigie-lock"));
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::io::AsRawFd;
-            // SAFETY: the descriptor is open for as long as `file` lives.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-                return Err(Error::io(&path, io::Error::last_os_error()));
-            }
-        }
-        Ok(OutputLock { _file: file })
-    }
-}
-
 /// [`write`], with the output's lock held and `out` resolved; with the manifest's lines
 /// of the files when a first build wrote them all (see [`fill`]).
-fn write_locked<'f, S: Source>(
+pub(super) fn write_locked<'f, S: Source>(
     out: &Path,
     files: &'f [S],
 ) -> Result<(WriteReport, Option<Written<'f>>), Error> {
@@ -146,159 +102,9 @@ fn write_locked<'f, S: Source>(
     Ok((report, None))
 }
 
-/// The file next to `out` that records which build it holds: a stamp given by the caller
-/// and the inode, size and modification time of every file, so that a later build can
-/// trust the output without reading it.
-pub fn manifest_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.vigie-manifest"))
-}
-
-const MANIFEST_HEADER: &str = "vigie-manifest 2";
-
-/// [`write`], then records `stamp` (one line) in the manifest next to `out`.
-pub fn write_stamped<S: Source>(
-    out: &Path,
-    files: &[S],
-    stamp: &str,
-) -> Result<WriteReport, Error> {
-    let resolved = resolve(out)?;
-    let _lock = OutputLock::take(&resolved)?;
-    let manifest = manifest_path(&resolved);
-    // The manifest goes first: while the output changes, it describes nothing.
-    match fs::remove_file(&manifest) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&manifest, e)),
-        _ => {}
-    }
-    let (report, written) = write_locked(&resolved, files)?;
-    save_manifest(&resolved, &manifest, stamp, files, written)?;
-    Ok(report)
-}
-
-/// The stamp recorded by the last [`write_stamped`], if the output still holds exactly the
-/// files it wrote, untouched: every file and folder has the inode, size and modification
-/// time the manifest records. A file added, removed or renamed anywhere changes the
-/// modification time of its folder, so nothing needs to be listed: the check is one `stat`
-/// per recorded entry, in parallel.
-pub fn current_stamp(out: &Path) -> Option<String> {
-    use rayon::prelude::*;
-    let out = fs::canonicalize(out).ok()?;
-    let text = fs::read_to_string(manifest_path(&out)).ok()?;
-    let mut lines = text.lines();
-    if lines.next()? != MANIFEST_HEADER {
-        return None;
-    }
-    let stamp = lines.next()?.to_string();
-    let entries: Vec<(&str, &str)> = lines
-        .map(|line| line.split_once('\t'))
-        .collect::<Option<_>>()?;
-    let untouched = entries.par_iter().all(|(meta, path)| {
-        let path = match path.strip_suffix('/') {
-            Some(".") => out.clone(),
-            Some(dir) => out.join(dir),
-            None => out.join(path),
-        };
-        fs::symlink_metadata(path).is_ok_and(|m| file_meta(&m) == *meta)
-    });
-    untouched.then_some(stamp)
-}
-
-/// The manifest's line for the file at `path` (under the output) with metadata `m`.
-fn manifest_line(m: &fs::Metadata, path: &str) -> String {
-    let mut line = String::with_capacity(path.len() + 48);
-    push_manifest_line(&mut line, m, path);
-    line
-}
-
-/// [`manifest_line`], added to `out`.
-fn push_manifest_line(out: &mut String, m: &fs::Metadata, path: &str) {
-    push_meta(out, m);
-    out.push('\t');
-    out.push_str(path);
-    out.push('\n');
-}
-
-fn file_meta(m: &fs::Metadata) -> String {
-    let mut meta = String::with_capacity(48);
-    push_meta(&mut meta, m);
-    meta
-}
-
-#[cfg(unix)]
-fn push_meta(out: &mut String, m: &fs::Metadata) {
-    use std::fmt::Write;
-    use std::os::unix::fs::MetadataExt;
-    let _ = write!(
-        out,
-        "{} {} {}.{}",
-        m.ino(),
-        m.len(),
-        m.mtime(),
-        m.mtime_nsec()
-    );
-}
-
-#[cfg(not(unix))]
-fn push_meta(out: &mut String, m: &fs::Metadata) {
-    use std::fmt::Write;
-    let _ = write!(out, "{} {:?}", m.len(), m.modified().ok());
-}
-
-/// Records `stamp` and the metadata of `files`, which `out` holds and nothing else (a
-/// write just made it so, under the lock): `lines` when the write gave them, or read.
-fn save_manifest<'f, S: Source>(
-    out: &Path,
-    manifest: &Path,
-    stamp: &str,
-    files: &'f [S],
-    written: Option<Written<'f>>,
-) -> Result<(), Error> {
-    use rayon::prelude::*;
-    let (lines, mut dirs): (Vec<String>, Vec<&str>) = match written {
-        Some(Written { lines, inner }) => (lines, inner),
-        None => {
-            let lines = files
-                .par_iter()
-                .map(|f| {
-                    let path = out.join(f.path());
-                    let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
-                    Ok(manifest_line(&meta, f.path()))
-                })
-                .collect::<Result<_, Error>>()?;
-            let mut dirs: Vec<&str> = files.iter().flat_map(|f| folders(f.path())).collect();
-            dirs.sort_unstable();
-            dirs.dedup();
-            (lines, dirs)
-        }
-    };
-    // The folders not recorded yet, and the output itself (`./`), now that all is in.
-    dirs.push(".");
-    let dir_lines: Vec<String> = dirs
-        .par_iter()
-        .map(|d| {
-            let path = if *d == "." {
-                out.to_path_buf()
-            } else {
-                out.join(d)
-            };
-            let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
-            Ok(manifest_line(&meta, &format!("{d}/")))
-        })
-        .collect::<Result<_, Error>>()?;
-    let mut text = format!("{MANIFEST_HEADER}\n{}\n", stamp.replace('\n', " "));
-    text.extend(lines);
-    text.extend(dir_lines);
-    let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", manifest.display()));
-    fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-    fs::rename(&tmp, manifest).map_err(|e| Error::io(manifest, e))
-}
-
 /// `out` with symbolic links resolved, so that a linked output folder is swapped at its
 /// real place and the link itself is kept.
-fn resolve(out: &Path) -> Result<PathBuf, Error> {
+pub(super) fn resolve(out: &Path) -> Result<PathBuf, Error> {
     match fs::canonicalize(out) {
         Ok(p) => Ok(p),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -361,7 +167,7 @@ fn holds_exactly<S: Source>(dir: &Path, files: &[S]) -> Result<bool, Error> {
     // Stops at the first difference (or error) found.
     let difference = files
         .par_iter()
-        .with_max_len(crate::SMALL_TASKS)
+        .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|f| same_file_bytes(&dir.join(f.path()), &f.bytes()?))
         .find_any(|same| !matches!(same, Ok(true)));
     match difference {
@@ -438,7 +244,7 @@ fn fill<'f, S: Source>(dir: &Path, files: &'f [S]) -> Result<Written<'f>, Error>
         .collect();
     let lines: Vec<String> = groups
         .par_iter()
-        .with_max_len(crate::SMALL_TASKS)
+        .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|group| {
             let leaf =
                 parent(group[0].path()).filter(|d| inner.binary_search(&(depth(d), d)).is_err());
@@ -467,9 +273,9 @@ fn fill<'f, S: Source>(dir: &Path, files: &'f [S]) -> Result<Written<'f>, Error>
 /// What [`fill`] wrote: the manifest's lines of the files and of the folders that hold
 /// only files (a string of lines per folder), and the other folders (whose lines come
 /// once the output is in place).
-struct Written<'f> {
-    lines: Vec<String>,
-    inner: Vec<&'f str>,
+pub(super) struct Written<'f> {
+    pub(super) lines: Vec<String>,
+    pub(super) inner: Vec<&'f str>,
 }
 
 /// Writes `bytes` into a new file at `path`; its metadata once written.
@@ -486,7 +292,7 @@ fn parent(path: &str) -> Option<&str> {
 }
 
 /// The folders an output path lies in, innermost first: `a/b/c.html` gives `a/b`, `a`.
-fn folders(path: &str) -> impl Iterator<Item = &str> {
+pub(super) fn folders(path: &str) -> impl Iterator<Item = &str> {
     std::iter::successors(parent(path), |d| parent(d))
 }
 
@@ -535,7 +341,7 @@ fn sync<S: Source>(dir: &Path, files: &[S]) -> Result<WriteReport, Error> {
     use rayon::prelude::*;
     report.written = files
         .par_iter()
-        .with_max_len(crate::SMALL_TASKS)
+        .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|f| -> Result<usize, Error> {
             let path = dir.join(f.path());
             let bytes = f.bytes()?;
@@ -613,6 +419,7 @@ fn exchange_by_renames(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::OutputFile;
 
     fn files(pairs: &[(&str, &str)]) -> Vec<OutputFile> {
         pairs
@@ -700,31 +507,36 @@ mod tests {
     fn a_stamped_output_is_trusted_until_a_file_is_touched_or_added() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
+        let stamp = |key, files| Stamp {
+            key,
+            incidents: 1,
+            files,
+        };
         let build_k1 = || {
             write_stamped(
                 &out,
                 &files(&[("index.html", "1"), ("a/b.html", "x")]),
-                "k1 2",
+                &stamp(1, 2),
             )
             .unwrap()
         };
         build_k1();
-        assert_eq!(current_stamp(&out).as_deref(), Some("k1 2"));
+        assert_eq!(current_stamp(&out), Some(stamp(1, 2)));
         fs::write(out.join("extra.html"), "e").unwrap();
         assert_eq!(current_stamp(&out), None, "an added file");
         fs::remove_file(out.join("extra.html")).unwrap();
         // The folder changed, even if it holds the same files again: built anew.
         assert_eq!(current_stamp(&out), None, "a folder changed");
         build_k1();
-        assert_eq!(current_stamp(&out).as_deref(), Some("k1 2"));
+        assert_eq!(current_stamp(&out), Some(stamp(1, 2)));
         fs::create_dir(out.join("a/new")).unwrap();
         assert_eq!(current_stamp(&out), None, "an added folder");
         fs::remove_dir(out.join("a/new")).unwrap();
         build_k1();
         fs::write(out.join("a/b.html"), "y").unwrap();
         assert_eq!(current_stamp(&out), None, "a rewritten file");
-        write_stamped(&out, &files(&[("index.html", "2")]), "k2 1").unwrap();
-        assert_eq!(current_stamp(&out).as_deref(), Some("k2 1"));
+        write_stamped(&out, &files(&[("index.html", "2")]), &stamp(2, 1)).unwrap();
+        assert_eq!(current_stamp(&out), Some(stamp(2, 1)));
         assert_eq!(tree(&out), [("index.html".into(), "2".into())]);
     }
 

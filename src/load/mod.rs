@@ -1,9 +1,12 @@
 //! The load stage: `site.yaml` and every incident file under `incidents/`, read into a
 //! [`Site`]. This is the only code that reads the input tree.
 
+pub mod cache;
+pub mod config;
 pub mod incident;
 pub mod markdown;
 pub mod time;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::fs;
@@ -12,10 +15,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::cache::{ParseCache, Parsed, ParsedFile};
-use crate::config::Config;
 use crate::error::{Diagnostic, Error};
+use crate::model::Config;
 use crate::model::{Incident, Site};
+use cache::{ParseCache, Parsed, ParsedFile};
 
 /// What to load.
 #[derive(Debug, Clone, Default)]
@@ -106,11 +109,11 @@ pub fn load_listed(
         Remembered(Parsed),
         Parsed(Option<Vec<u8>>, Parsed),
     }
-    // Small pieces of work (see `crate::SMALL_TASKS`), so that both threads finish together.
+    // Small pieces of work (see `crate::parallel::SMALL_TASKS`), so that both threads finish together.
     let outcomes: Vec<(Outcome, Option<Stamp>)> = files
         .paths
         .par_iter()
-        .with_max_len(crate::SMALL_TASKS)
+        .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|path| {
             let (bytes, stamp) = match read_incident(root, path) {
                 Ok(read) => read,

@@ -3,6 +3,7 @@
 //! Everything here is pure: no clock, no file system. `now` is a parameter, so the same
 //! site and the same `now` always give the same model (FORMAT.md section 4).
 
+pub mod timeline;
 pub mod uptime;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -284,7 +285,7 @@ fn component_state(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::model::Config;
     use crate::model::{Impact, Post};
     use std::path::{Path, PathBuf};
 
@@ -548,7 +549,7 @@ mod tests {
 #[cfg(test)]
 mod properties {
     use super::*;
-    use crate::config::Config;
+    use crate::model::Config;
     use crate::model::{Impact, Post};
     use proptest::prelude::*;
     use std::path::{Path, PathBuf};

@@ -12,7 +12,7 @@
 //! compare both readers on generated front matter.
 
 use super::{ComponentsSpec, RawFront, RawUpdate};
-use crate::content::time::TimeSpec;
+use crate::load::time::TimeSpec;
 use crate::model::{Severity, UpdateStatus};
 
 /// The front matter `text` (between the fences) read directly, or `None` when it holds
@@ -416,7 +416,7 @@ mod tests {
     use super::*;
 
     fn serde(text: &str) -> Option<String> {
-        crate::yaml::from_str::<RawFront>(text, 1)
+        crate::load::yaml::from_str::<RawFront>(text, 1)
             .ok()
             .map(|f| format!("{f:?}"))
     }
@@ -540,7 +540,7 @@ mod tests {
     #[test]
     fn generated_incidents_are_read_directly_and_alike() {
         for k in 0..500 {
-            let (path, text) = crate::test_gen::incident(500, k);
+            let (path, text) = crate::load::incident::test_gen::incident(500, k);
             let split = super::super::split_front_matter(path.as_ref(), &text).unwrap();
             reads(split.front);
         }

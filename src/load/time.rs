@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZ
 use chrono_tz::Tz;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-use crate::yaml::HELP_SEP;
+use crate::load::yaml::HELP_SEP;
 
 /// A time as written, before the site's time zone is applied.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,8 @@
+//! One module per command: its options, what it does, and what it says when done.
+//! [`crate::run`] turns the parsed command line into these options.
+
+pub mod announce;
+pub mod build;
+pub mod check;
+pub mod new;
+pub mod serve;

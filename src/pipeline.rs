@@ -1,0 +1,85 @@
+//! The stages chained for `vigie check`, `vigie serve` and `vigie announce`: load →
+//! derive → render, everything in memory, nothing written. `vigie build` chains the same
+//! stages itself ([`crate::cmd::build`]), rendering incident pages as they are written.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use crate::derive;
+use crate::error::Error;
+use crate::load::cache::ParseCache;
+use crate::load::{self, config, LoadOptions};
+use crate::model::Site;
+use crate::render::cache::PageCache;
+use crate::render::{self, OutputFile};
+
+/// Both caches of a rebuild.
+#[derive(Debug, Default)]
+pub struct Caches {
+    pub parse: ParseCache,
+    pub pages: PageCache,
+}
+
+impl Caches {
+    /// Caches that remember results from one rebuild to the next.
+    pub fn new() -> Caches {
+        Caches {
+            parse: ParseCache::new(),
+            pages: PageCache::new(),
+        }
+    }
+
+    /// Caches that remember nothing: a clean build, without the cost of remembering.
+    pub fn unused() -> Caches {
+        Caches {
+            parse: ParseCache::unused(),
+            pages: PageCache::unused(),
+        }
+    }
+}
+
+/// Loads, derives and renders the site at `root`: everything but writing.
+pub fn generate(
+    root: &Path,
+    now: DateTime<Utc>,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> Result<(Site, Vec<OutputFile>), Error> {
+    generate_with(root, now, drafts, base_url, &mut Caches::unused())
+}
+
+/// [`generate`], remembering parsed incidents and rendered incident pages in `caches` from
+/// one call to the next (`vigie serve`); the result is always the same as [`generate`]'s.
+pub fn generate_with(
+    root: &Path,
+    now: DateTime<Utc>,
+    drafts: bool,
+    base_url: Option<&str>,
+    caches: &mut Caches,
+) -> Result<(Site, Vec<OutputFile>), Error> {
+    let mut files = load::list_incident_files(root, false);
+    let site = load_site(root, drafts, base_url, &mut caches.parse, &mut files)?;
+    let model = derive::derive(&site, now);
+    let files = render::site_with(&model, &mut caches.pages)?;
+    drop(model);
+    Ok((site, files))
+}
+
+/// The site at `root`, from the incident files listed in `files`, with `--base-url`
+/// applied.
+pub fn load_site(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    cache: &mut ParseCache,
+    files: &mut load::IncidentFiles,
+) -> Result<Site, Error> {
+    let mut site = load::load_listed(root, &LoadOptions { drafts }, cache, files)?;
+    if let Some(url) = base_url {
+        site.config.base_url = config::normalize_base_url(url).ok_or_else(|| {
+            Error::Usage(format!("--base-url `{url}` is not an absolute http(s) URL"))
+        })?;
+    }
+    Ok(site)
+}

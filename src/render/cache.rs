@@ -1,0 +1,61 @@
+//! [`PageCache`]: each rendered incident page (`incidents/<id>/index.html`), keyed by the
+//! incident, its state at `now` (phase, status, duration), which of its posts are already
+//! published at `now`, and the whole configuration. Used by [`crate::render::site_with`];
+//! see [`crate::memo`]. The aggregate pages (front page, history, components, feeds, API,
+//! calendar, badges, sitemap) depend on every incident and are always rendered again.
+
+use chrono::{DateTime, Utc};
+
+use crate::derive::IncidentState;
+use crate::memo::Memo;
+use crate::model::Incident;
+
+/// What an incident page depends on besides the configuration: the incident, its state at
+/// `now`, and how many of its posts are published at `now` (the summary of an incident
+/// quotes its latest published post). If an incident page ever shows more of `now` or of
+/// other incidents, it must be added here; the equality tests in `tests/integration/`
+/// `serve_cache.rs` change `now` between rebuilds to catch that.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageKey {
+    pub incident: Incident,
+    pub state: IncidentState,
+    pub published: usize,
+}
+
+impl PageKey {
+    /// Whether a page rendered for `self` is right for this incident and state at `now`.
+    pub(crate) fn matches(&self, i: &Incident, st: &IncidentState, now: DateTime<Utc>) -> bool {
+        self.published == published_posts(i, now) && self.state == *st && self.incident == *i
+    }
+
+    pub(crate) fn of(i: &Incident, st: &IncidentState, now: DateTime<Utc>) -> PageKey {
+        PageKey {
+            incident: i.clone(),
+            state: st.clone(),
+            published: published_posts(i, now),
+        }
+    }
+}
+
+/// How many posts of `i` are published at `now`.
+fn published_posts(i: &Incident, now: DateTime<Utc>) -> usize {
+    i.posts.iter().filter(|p| p.at <= now).count()
+}
+
+/// One remembered incident page.
+#[derive(Debug)]
+pub struct Page {
+    pub key: PageKey,
+    pub bytes: Vec<u8>,
+}
+
+/// Rendered incident pages, by incident id, under one configuration (its `Debug` text,
+/// which shows every field, as every page shows some of it). See the module documentation.
+pub type PageCache = Memo<String, Page, String>;
+
+impl PageCache {
+    /// How many incident pages the last render rendered; the others came from the cache.
+    pub fn last_rendered(&self) -> usize {
+        self.computed()
+    }
+}
