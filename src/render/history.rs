@@ -1,0 +1,303 @@
+//! The archive: `history/index.html` (the latest year), `history/<year>/index.html`, and
+//! for a year of more than [`YEAR_FULL`] incidents `history/<year>/<month>/index.html`
+//! (then `…/<month>/<page>/index.html` beyond [`MONTH_PAGE`] incidents).
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use chrono::Datelike;
+use rayon::prelude::*;
+
+use super::chrome::chrome;
+use super::views::{incident_summary, Chrome, IncidentSummary, LinkView};
+use super::{page, root_of, OutputFile};
+use crate::derive::StatusModel;
+use crate::error::Error;
+use crate::model::lang::Lang;
+
+/// A year with more incidents than this gets a page per month, and its own page lists
+/// only the most recent ones, so that no history page grows without bound.
+const YEAR_FULL: usize = 150;
+/// How many incidents the page of a split year shows, from its most recent months.
+const YEAR_RECENT: usize = 50;
+/// How many incidents one page of a month lists; a longer month gets more pages.
+const MONTH_PAGE: usize = 100;
+
+struct YearLink {
+    year: i32,
+    href: String,
+    count: usize,
+    current: bool,
+}
+
+struct MonthView {
+    heading: String,
+    entries: Vec<IncidentSummary>,
+    /// On a split year's page: the month's own page, when it lists more than is shown here.
+    more: Option<LinkView>,
+}
+
+/// A link in the month or page navigation of the history.
+struct NavLink {
+    label: String,
+    href: String,
+    count: Option<usize>,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage<'a> {
+    c: Chrome<'a>,
+    heading: String,
+    years: Vec<YearLink>,
+    /// The months of a split year, each with its own page; empty for a small year.
+    month_links: Vec<NavLink>,
+    months: Vec<MonthView>,
+    /// The pages of a long month; empty when it fits on one.
+    pages: Vec<NavLink>,
+}
+
+/// What one page of the archive lists.
+enum Body {
+    /// A year: every month in full, or for a split year its most recent months.
+    Year(i32),
+    /// One page (from 0) of a month of a split year.
+    Month(i32, u32, usize),
+}
+
+/// One page of the archive to render.
+struct ArchivePage {
+    path: String,
+    heading: String,
+    /// The year marked as current in the years' navigation.
+    year: Option<i32>,
+    body: Option<Body>,
+}
+
+/// The incidents by local year and month, newest first within each month.
+struct Archive<'m> {
+    model: &'m StatusModel<'m>,
+    lang: Lang,
+    by_year: BTreeMap<i32, BTreeMap<u32, Vec<usize>>>,
+}
+
+/// Every page of the archive.
+pub fn history(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
+    let archive = Archive::of(model);
+    archive
+        .pages()
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|p| archive.render(p))
+        .collect()
+}
+
+impl<'m> Archive<'m> {
+    fn of(model: &'m StatusModel<'m>) -> Archive<'m> {
+        let site = model.site;
+        let tz = site.config.tz;
+        // site.incidents is newest first, and so is each month's list.
+        let mut by_year: BTreeMap<i32, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
+        for (n, i) in site.incidents.iter().enumerate() {
+            let local = i.start.with_timezone(&tz);
+            by_year
+                .entry(local.year())
+                .or_default()
+                .entry(local.month())
+                .or_default()
+                .push(n);
+        }
+        Archive {
+            model,
+            lang: site.config.lang,
+            by_year,
+        }
+    }
+
+    /// How many incidents started in `year`.
+    fn count(&self, year: i32) -> usize {
+        self.by_year
+            .get(&year)
+            .map_or(0, |months| months.values().map(Vec::len).sum())
+    }
+
+    /// Whether `year` has a page per month.
+    fn is_split(&self, year: i32) -> bool {
+        self.count(year) > YEAR_FULL
+    }
+
+    /// Every page: the archive's front (the latest year), each year, and each page of
+    /// each month of a split year.
+    fn pages(&self) -> Vec<ArchivePage> {
+        let t = self.lang.strings();
+        let latest = self.by_year.keys().next_back().copied();
+        let mut pages = vec![ArchivePage {
+            path: "history/index.html".to_string(),
+            heading: t.history_title.to_string(),
+            year: latest,
+            body: latest.map(Body::Year),
+        }];
+        for (&y, months) in &self.by_year {
+            pages.push(ArchivePage {
+                path: format!("history/{y}/index.html"),
+                heading: format!("{} — {y}", t.history_title),
+                year: Some(y),
+                body: Some(Body::Year(y)),
+            });
+            if !self.is_split(y) {
+                continue;
+            }
+            for (&m, ns) in months {
+                for p in 0..ns.len().div_ceil(MONTH_PAGE) {
+                    pages.push(ArchivePage {
+                        path: month_href("", y, m, p),
+                        heading: format!("{} — {}", t.history_title, self.lang.month_heading(y, m)),
+                        year: Some(y),
+                        body: Some(Body::Month(y, m, p)),
+                    });
+                }
+            }
+        }
+        pages
+    }
+
+    fn render(&self, p: ArchivePage) -> Result<OutputFile, Error> {
+        let root = root_of(&p.path);
+        let (month_links, months, pages) = match p.body {
+            None => (Vec::new(), Vec::new(), Vec::new()),
+            Some(Body::Year(y)) => (
+                self.month_links(y, &root, None),
+                self.year(y, &root),
+                Vec::new(),
+            ),
+            Some(Body::Month(y, m, k)) => (
+                self.month_links(y, &root, Some(m)),
+                vec![self.month_page(y, m, k, &root)],
+                self.page_links(y, m, k, &root),
+            ),
+        };
+        page(
+            &p.path,
+            HistoryPage {
+                c: chrome(self.model, &p.path, false),
+                heading: p.heading,
+                years: self.years(&root, p.year),
+                month_links,
+                months,
+                pages,
+            },
+        )
+    }
+
+    /// The years' navigation, newest first.
+    fn years(&self, root: &str, current: Option<i32>) -> Vec<YearLink> {
+        self.by_year
+            .keys()
+            .rev()
+            .map(|&y| YearLink {
+                year: y,
+                href: format!("{root}history/{y}/index.html"),
+                count: self.count(y),
+                current: Some(y) == current,
+            })
+            .collect()
+    }
+
+    /// The months of a split year, linking to their pages; none for a small year.
+    fn month_links(&self, year: i32, root: &str, current: Option<u32>) -> Vec<NavLink> {
+        let Some(months) = self.by_year.get(&year).filter(|_| self.is_split(year)) else {
+            return Vec::new();
+        };
+        months
+            .iter()
+            .rev()
+            .map(|(&m, ns)| NavLink {
+                label: self.lang.month_heading(year, m),
+                href: month_href(root, year, m, 0),
+                count: Some(ns.len()),
+                current: Some(m) == current,
+            })
+            .collect()
+    }
+
+    /// The months a year's page shows: every month in full, or for a split year the most
+    /// recent months up to [`YEAR_RECENT`] incidents, each linking to its own page.
+    fn year(&self, year: i32, root: &str) -> Vec<MonthView> {
+        let Some(months) = self.by_year.get(&year) else {
+            return Vec::new();
+        };
+        let split = self.is_split(year);
+        let t = self.lang.strings();
+        let mut shown = 0;
+        let mut views = Vec::new();
+        for (&m, ns) in months.iter().rev() {
+            if split && shown >= YEAR_RECENT {
+                break;
+            }
+            let take = if split {
+                ns.len().min(YEAR_RECENT - shown)
+            } else {
+                ns.len()
+            };
+            shown += take;
+            views.push(MonthView {
+                heading: self.lang.month_heading(year, m),
+                entries: self.summaries(&ns[..take], root),
+                more: (split && take < ns.len()).then(|| LinkView {
+                    label: format!("{} ({})", t.all_of_month, ns.len()),
+                    href: month_href(root, year, m, 0),
+                }),
+            });
+        }
+        views
+    }
+
+    /// Page `k` of a month of a split year.
+    fn month_page(&self, year: i32, month: u32, k: usize, root: &str) -> MonthView {
+        let chunk = self.month(year, month).chunks(MONTH_PAGE).nth(k);
+        MonthView {
+            heading: self.lang.month_heading(year, month),
+            entries: self.summaries(chunk.unwrap_or(&[]), root),
+            more: None,
+        }
+    }
+
+    /// The links to the pages of a month, when it has more than one.
+    fn page_links(&self, year: i32, month: u32, current: usize, root: &str) -> Vec<NavLink> {
+        let pages = self.month(year, month).len().div_ceil(MONTH_PAGE);
+        if pages < 2 {
+            return Vec::new();
+        }
+        (0..pages)
+            .map(|k| NavLink {
+                label: (k + 1).to_string(),
+                href: month_href(root, year, month, k),
+                count: None,
+                current: k == current,
+            })
+            .collect()
+    }
+
+    /// The incidents of a month, newest first.
+    fn month(&self, year: i32, month: u32) -> &[usize] {
+        self.by_year
+            .get(&year)
+            .and_then(|months| months.get(&month))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    fn summaries(&self, ns: &[usize], root: &str) -> Vec<IncidentSummary> {
+        ns.iter()
+            .map(|&n| incident_summary(self.model, n, root))
+            .collect()
+    }
+}
+
+/// The address of page `page` (from 0) of a month's archive.
+fn month_href(root: &str, y: i32, m: u32, page: usize) -> String {
+    match page {
+        0 => format!("{root}history/{y}/{m:02}/index.html"),
+        p => format!("{root}history/{y}/{m:02}/{}/index.html", p + 1),
+    }
+}
