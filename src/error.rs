@@ -155,7 +155,8 @@ impl Error {
         }
     }
 
-    /// The process exit status for this error, as FORMAT.md section 6 sets it.
+    /// The process exit status for this error: 1 for a site with errors or a refused
+    /// action, 2 for bad usage.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,

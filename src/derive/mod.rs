@@ -1,7 +1,7 @@
 //! The derive stage: what the site's incidents mean at a given moment `now`.
 //!
 //! Everything here is pure: no clock, no file system. `now` is a parameter, so the same
-//! site and the same `now` always give the same model (FORMAT.md section 4).
+//! site and the same `now` always give the same model.
 
 pub mod timeline;
 pub mod uptime;
@@ -47,6 +47,9 @@ pub struct DayUptime {
     pub uptime: f64,
     /// Weighted downtime in seconds.
     pub downtime_seconds: f64,
+    /// How long the day is, in seconds (up to `now` for today; 23 or 25 hours when the
+    /// clock changes).
+    pub length_seconds: f64,
     /// The worst severity (notices left out) of the incidents that touched the day.
     pub worst: Option<Severity>,
     /// Indices into `site.incidents` of those incidents.
@@ -197,7 +200,6 @@ fn component_state(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> ComponentState {
-    let tz = site.config.tz;
     let mine: Vec<usize> = site
         .incidents
         .iter()
@@ -209,14 +211,41 @@ fn component_state(
         mine.iter().map(|&n| (&site.incidents[n], states[n].phase)),
         component,
     );
-
     let first_day = today
         .checked_sub_days(Days::new(UPTIME_DAYS as u64 - 1))
         .unwrap_or(today);
-    let (window_start, _) = day_bounds(tz, first_day);
-    // Incidents that touched the window, as intervals clipped to `now`.
-    let touching: Vec<(usize, Interval)> = mine
-        .iter()
+    let (window_start, _) = day_bounds(site.config.tz, first_day);
+    let touching = touching(site, &mine, component, window_start, now);
+    let days = days(site.config.tz, &touching, first_day, today, now);
+    let (up, total) = days.iter().fold((0.0, 0.0), |(up, total), d| {
+        (
+            up + (d.length_seconds - d.downtime_seconds),
+            total + d.length_seconds,
+        )
+    });
+    let uptime_percent = if total > 0.0 {
+        (100.0 * up / total).clamp(0.0, 100.0)
+    } else {
+        100.0
+    };
+    ComponentState {
+        status,
+        days,
+        uptime_percent,
+        incidents: mine,
+    }
+}
+
+/// The incidents among `mine` that touched the uptime window (from `window_start` to
+/// `now`) on `component`, as intervals clipped to `now`.
+fn touching(
+    site: &Site,
+    mine: &[usize],
+    component: &str,
+    window_start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<(usize, Interval)> {
+    mine.iter()
         .filter_map(|&n| {
             let i = &site.incidents[n];
             let end = i.end.unwrap_or(now).min(now);
@@ -230,11 +259,20 @@ fn component_state(
                 },
             ))
         })
-        .collect();
-    let intervals: Vec<Interval> = touching.iter().map(|(_, iv)| *iv).collect();
+        .collect()
+}
 
+/// Each local day from `first_day` to `today`, with the share of it not covered by the
+/// `touching` incidents (up to `now` for today).
+fn days(
+    tz: chrono_tz::Tz,
+    touching: &[(usize, Interval)],
+    first_day: NaiveDate,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Vec<DayUptime> {
+    let intervals: Vec<Interval> = touching.iter().map(|(_, iv)| *iv).collect();
     let mut days = Vec::with_capacity(UPTIME_DAYS);
-    let (mut up_seconds, mut total_seconds) = (0.0, 0.0);
     let mut date = first_day;
     while date <= today {
         let (from, to) = day_bounds(tz, date);
@@ -255,6 +293,7 @@ fn component_state(
                 1.0
             },
             downtime_seconds: down,
+            length_seconds: length,
             worst: on_day
                 .iter()
                 .map(|(_, iv)| iv.severity)
@@ -262,24 +301,12 @@ fn component_state(
                 .max(),
             incidents: on_day.iter().map(|(n, _)| *n).collect(),
         });
-        up_seconds += length - down;
-        total_seconds += length;
         match date.succ_opt() {
             Some(d) => date = d,
             None => break,
         }
     }
-    let uptime_percent = if total_seconds > 0.0 {
-        (100.0 * up_seconds / total_seconds).clamp(0.0, 100.0)
-    } else {
-        100.0
-    };
-    ComponentState {
-        status,
-        days,
-        uptime_percent,
-        incidents: mine,
-    }
+    days
 }
 
 #[cfg(test)]

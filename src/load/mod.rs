@@ -3,10 +3,16 @@
 
 pub mod cache;
 pub mod config;
+mod fingerprint;
 pub mod incident;
 pub mod markdown;
 pub mod time;
+mod walk;
 pub mod yaml;
+
+pub use fingerprint::fingerprint;
+use fingerprint::{file_stamp, other_inputs, Stamp};
+use walk::{incident_files, Found};
 
 use std::collections::HashMap;
 use std::fs;
@@ -46,31 +52,6 @@ pub struct OtherInputs(Option<Vec<(PathBuf, Stamp)>>);
 /// [`fingerprint`]: taken before the load reads them.
 pub fn list_other_inputs(root: &Path) -> OtherInputs {
     OtherInputs(other_inputs(root))
-}
-
-/// See [`list_other_inputs`]; `None` when one cannot be read (the load then says why).
-fn other_inputs(root: &Path) -> Option<Vec<(PathBuf, Stamp)>> {
-    let mut paths = vec![root.join("site.yaml")];
-    for dir in [root.join("themes"), root.join("static")] {
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .follow_links(true)
-                .sort_by_file_name()
-            {
-                let entry = entry.ok()?;
-                if entry.file_type().is_file() {
-                    paths.push(entry.into_path());
-                }
-            }
-        }
-    }
-    paths
-        .into_iter()
-        .map(|p| {
-            let stamp = file_stamp(&fs::metadata(&p).ok()?);
-            Some((p, stamp))
-        })
-        .collect()
 }
 
 /// Reads and parses the site at `root`. All content errors are returned together.
@@ -221,53 +202,6 @@ fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, Erro
     Ok(files.into_iter().collect())
 }
 
-/// A hash of the path and metadata ([`file_stamp`]) of everything a build reads under
-/// `root`: `site.yaml`, every incident file and the files under `themes/` and `static/`.
-/// Equal fingerprints mean untouched inputs, so a build can tell that the output it made
-/// last time is still right without reading or parsing anything. `None` when something
-/// cannot be read; the full load then reports it.
-pub fn fingerprint(root: &Path, files: &IncidentFiles, others: &OtherInputs) -> Option<u64> {
-    use std::hash::{Hash, Hasher};
-    let found = &files.0;
-    if !found.errors.is_empty() {
-        return None;
-    }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    // Paths (all made by joining onto `root`) are hashed as their bytes after it: `Path`'s
-    // own hash and `strip_prefix` walk their components.
-    fn after(p: &Path, skip: usize) -> &[u8] {
-        let bytes = p.as_os_str().as_encoded_bytes();
-        bytes.get(skip..).unwrap_or(bytes)
-    }
-    let skip = root.as_os_str().len();
-    for (p, stamp) in found.paths.iter().zip(&found.stamps) {
-        after(p, skip).hash(&mut h);
-        stamp.as_ref()?.hash(&mut h);
-    }
-    for (p, stamp) in others.0.as_ref()? {
-        after(p, skip).hash(&mut h);
-        stamp.hash(&mut h);
-    }
-    Some(h.finish())
-}
-
-type Stamp = (u64, Option<std::time::SystemTime>, [i64; 3]);
-
-/// What changes whenever a file's content may have: its size, its modification time and,
-/// where the system has them, its inode and change time (which no program can set back,
-/// unlike the modification time). Reading the metadata instead of the bytes keeps the
-/// check cheap, and spares a build that must parse everything a second read of it.
-fn file_stamp(m: &fs::Metadata) -> Stamp {
-    #[cfg(unix)]
-    let more = {
-        use std::os::unix::fs::MetadataExt;
-        [m.ino() as i64, m.ctime(), m.ctime_nsec()]
-    };
-    #[cfg(not(unix))]
-    let more = [0; 3];
-    (m.len(), m.modified().ok(), more)
-}
-
 /// Newest start first, then id: the one order every list starts from.
 pub fn sort_incidents(incidents: &mut [Incident]) {
     incidents.par_sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));
@@ -406,147 +340,6 @@ fn fold_id(chars: impl Iterator<Item = char>, len: usize) -> String {
         id.pop();
     }
     id
-}
-
-struct Found {
-    paths: Vec<PathBuf>,
-    /// Parallel to `paths`: each file's [`file_stamp`], when its metadata could be read.
-    stamps: Vec<Option<Stamp>>,
-    errors: Vec<Diagnostic>,
-}
-
-/// Every `.md` file under `incidents/`, sorted, skipping names that start with `_` or `.`;
-/// symbolic links are followed. A hand-made walk: the file type comes from the folder
-/// listing, so a plain file costs no `stat` (a walk with walkdir, which asks for every
-/// entry's metadata when it follows links, took 15 ms at 10,000 incidents).
-fn incident_files(root: &Path, stamps: bool) -> Found {
-    let dir = root.join("incidents");
-    let found = Found {
-        paths: Vec::new(),
-        stamps: Vec::new(),
-        errors: Vec::new(),
-    };
-    if !dir.is_dir() {
-        return found;
-    }
-    walk(root, &dir, &[], stamps)
-}
-
-/// What [`incident_files`] finds in `dir`; `ancestors` are the folders above it, to refuse
-/// a link that loops back to one of them. Folders and files are looked at in parallel,
-/// and the result keeps the sorted order.
-fn walk(root: &Path, dir: &Path, ancestors: &[&same_file::Handle], stamps: bool) -> Found {
-    let mut found = Found {
-        paths: Vec::new(),
-        stamps: Vec::new(),
-        errors: Vec::new(),
-    };
-    let error = |path: &Path, message: String| {
-        Diagnostic::file(path.strip_prefix(root).unwrap_or(path), message)
-            .with_help("remove or fix the link or the permissions; vigie never changes it")
-    };
-    let handle = match same_file::Handle::from_path(dir) {
-        Ok(h) => h,
-        Err(e) => {
-            found.errors.push(error(dir, format!("cannot read: {e}")));
-            return found;
-        }
-    };
-    if ancestors.contains(&&handle) {
-        let message = "a symbolic link loops back to a folder that contains it";
-        found.errors.push(error(dir, message.to_string()));
-        return found;
-    }
-    let listing = match fs::read_dir(dir) {
-        Ok(listing) => listing,
-        Err(e) => {
-            found.errors.push(error(dir, format!("cannot read: {e}")));
-            return found;
-        }
-    };
-    let mut entries = Vec::new();
-    for entry in listing {
-        match entry.and_then(|e| Ok((e.file_name(), e.file_type()?, e))) {
-            Ok((name, kind, entry)) if !is_hidden(name.to_string_lossy().as_ref()) => {
-                entries.push((name, kind, entry));
-            }
-            Ok(_) => {}
-            Err(e) => found.errors.push(error(dir, format!("cannot read: {e}"))),
-        }
-    }
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut below: Vec<&same_file::Handle> = ancestors.to_vec();
-    below.push(&handle);
-    enum Item {
-        File(PathBuf, Option<Stamp>),
-        Folder(Found),
-        Error(Diagnostic),
-        Nothing,
-    }
-    let items: Vec<Item> = entries
-        .par_iter()
-        .map(|(name, kind, entry)| {
-            let path = dir.join(name);
-            let (kind, meta) = if kind.is_symlink() {
-                match fs::metadata(&path) {
-                    Ok(m) if m.is_dir() && links_to_an_ancestor(dir, &path) => {
-                        let message = "a symbolic link loops back to a folder that contains it";
-                        return Item::Error(error(&path, message.to_string()));
-                    }
-                    Ok(m) => (m.file_type(), Some(m)),
-                    Err(e) => {
-                        let message = match fs::read_link(&path) {
-                            Ok(target) if e.kind() == std::io::ErrorKind::NotFound => format!(
-                                "cannot read: the symbolic link points to `{}`, which does not exist",
-                                target.display()
-                            ),
-                            _ => format!("cannot read: {e}"),
-                        };
-                        return Item::Error(error(&path, message));
-                    }
-                }
-            } else {
-                (*kind, None)
-            };
-            if kind.is_dir() {
-                Item::Folder(walk(root, &path, &below, stamps))
-            } else if kind.is_file() && path.extension().is_some_and(|x| x == "md") {
-                // The metadata for the build's fingerprint, from the listing's folder.
-                let meta = meta.or_else(|| stamps.then(|| entry.metadata().ok()).flatten());
-                Item::File(path, meta.as_ref().map(file_stamp))
-            } else {
-                Item::Nothing
-            }
-        })
-        .collect();
-    for item in items {
-        match item {
-            Item::File(path, stamp) => {
-                found.paths.push(path);
-                found.stamps.push(stamp);
-            }
-            Item::Folder(sub) => {
-                found.paths.extend(sub.paths);
-                found.stamps.extend(sub.stamps);
-                found.errors.extend(sub.errors);
-            }
-            Item::Error(d) => found.errors.push(d),
-            Item::Nothing => {}
-        }
-    }
-    found
-}
-
-/// Whether the link `link`, in the folder `dir`, leads to `dir` or a folder above it.
-fn links_to_an_ancestor(dir: &Path, link: &Path) -> bool {
-    match (fs::canonicalize(dir), fs::canonicalize(link)) {
-        (Ok(here), Ok(target)) => here.starts_with(target),
-        _ => false,
-    }
-}
-
-fn is_hidden(name: &str) -> bool {
-    name.starts_with('_') || name.starts_with('.')
 }
 
 /// One diagnostic per id shared by several files, naming all of them.

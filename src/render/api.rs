@@ -381,44 +381,7 @@ fn incident(model: &StatusModel, n: usize, page_id: &str, all: &[ComponentJson])
         .filter(|&k| i.posts[k].at <= now)
         .collect();
     let updated = changes(i, now).max().unwrap_or(i.published);
-    let announced_status = |sev: Severity| -> &'static str {
-        if i.is_maintenance() && i.posts[0].at < i.start {
-            // A maintenance announced ahead leaves components operational until it starts.
-            "operational"
-        } else {
-            component_status(Status::Affected(sev))
-        }
-    };
-    let updates = posts
-        .iter()
-        .rev()
-        .map(|&k| {
-            let p = &i.posts[k];
-            IncidentUpdateJson {
-                id: format!("{id}-{}", p.anchor),
-                status: status_word(i, st.post_statuses[k]),
-                body: p.markdown.trim().to_string(),
-                incident_id: id.clone(),
-                created_at: iso(p.at),
-                updated_at: iso(p.at),
-                display_at: iso(p.at),
-                affected_components: (k == 0).then(|| {
-                    i.impacts
-                        .iter()
-                        .filter_map(|imp| {
-                            let c = site.config.component(&imp.component)?;
-                            Some(AffectedComponentJson {
-                                code: c.id.clone(),
-                                name: c.name.clone(),
-                                old_status: "operational",
-                                new_status: announced_status(imp.severity),
-                            })
-                        })
-                        .collect()
-                }),
-            }
-        })
-        .collect();
+    let updates = incident_updates(model, n, &posts);
     let monitoring_at = posts
         .iter()
         .find(|&&k| st.post_statuses[k] == UpdateStatus::Monitoring)
@@ -458,6 +421,53 @@ fn incident(model: &StatusModel, n: usize, page_id: &str, all: &[ComponentJson])
         scheduled_until,
         id,
     }
+}
+
+/// The published posts `posts` of incident `n`, newest first; the announcement with the
+/// components it touched.
+fn incident_updates(model: &StatusModel, n: usize, posts: &[usize]) -> Vec<IncidentUpdateJson> {
+    let site = model.site;
+    let i = &site.incidents[n];
+    let st = &model.incidents[n];
+    let announced_status = |sev: Severity| -> &'static str {
+        if i.is_maintenance() && i.posts[0].at < i.start {
+            // A maintenance announced ahead leaves components operational until it starts.
+            "operational"
+        } else {
+            component_status(Status::Affected(sev))
+        }
+    };
+    let affected = || {
+        i.impacts
+            .iter()
+            .filter_map(|imp| {
+                let c = site.config.component(&imp.component)?;
+                Some(AffectedComponentJson {
+                    code: c.id.clone(),
+                    name: c.name.clone(),
+                    old_status: "operational",
+                    new_status: announced_status(imp.severity),
+                })
+            })
+            .collect()
+    };
+    posts
+        .iter()
+        .rev()
+        .map(|&k| {
+            let p = &i.posts[k];
+            IncidentUpdateJson {
+                id: format!("{}-{}", i.id, p.anchor),
+                status: status_word(i, st.post_statuses[k]),
+                body: p.markdown.trim().to_string(),
+                incident_id: i.id.clone(),
+                created_at: iso(p.at),
+                updated_at: iso(p.at),
+                display_at: iso(p.at),
+                affected_components: (k == 0).then(affected),
+            }
+        })
+        .collect()
 }
 
 fn json(path: &str, value: &impl Serialize) -> Result<OutputFile, Error> {

@@ -240,24 +240,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     }
     // Events carry absolute paths: compare them with an absolute root.
     let root = std::fs::canonicalize(&options.root).map_err(|e| Error::io(&options.root, e))?;
-    let ip: IpAddr = options.bind.parse().map_err(|_| {
-        Error::Usage(format!(
-            "--bind `{}` is not an IP address (e.g. 127.0.0.1)",
-            options.bind
-        ))
-    })?;
-    let server = tiny_http::Server::http(SocketAddr::new(ip, options.port)).map_err(|e| {
-        Error::Refused(format!(
-            "cannot listen on {}: {e}",
-            SocketAddr::new(ip, options.port)
-        ))
-    })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .unwrap_or_else(|| SocketAddr::new(ip, options.port));
-    let url = preview_url(addr);
-
+    let (server, url) = listen(options)?;
     let live = Arc::new(Live::new(root.clone(), options.drafts, url.clone()));
     let (tx, rx) = mpsc::channel();
     let mut watcher = watch::Watcher::start(&root, options.poll, {
@@ -285,50 +268,15 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         })
         .collect();
 
-    while let Ok(message) = rx.recv() {
-        let Message::Changes(result) = message else {
-            break;
-        };
+    while let Ok(Message::Changes(result)) = rx.recv() {
         if !watcher.is_relevant(&result) {
             continue;
         }
-        // Wait for the burst to settle: the debouncer delays each event, but a burst longer
-        // than its delay still arrives in several batches; they must make one rebuild.
-        let mut stop = false;
-        loop {
-            match rx.recv_timeout(watch::SETTLE) {
-                Ok(Message::Changes(more)) => {
-                    watcher.is_relevant(&more);
-                }
-                Ok(Message::Stop) => {
-                    stop = true;
-                    break;
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    stop = true;
-                    break;
-                }
-            }
-        }
-        if stop {
+        if settle(&rx, &mut watcher) == Settled::Stop {
             break;
         }
         watcher.refresh();
-        let started = std::time::Instant::now();
-        match live.rebuild() {
-            Ok(done) => println!(
-                "rebuilt {} files in {} ms ({} incident files parsed, {} incident pages rendered)",
-                done.files,
-                started.elapsed().as_millis(),
-                done.parsed,
-                done.rendered
-            ),
-            Err(e) => {
-                error::print_error(&e);
-                println!("serving the last good build until this is fixed");
-            }
-        }
+        rebuild(&live);
     }
 
     live.stop();
@@ -340,4 +288,60 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     }
     println!("stopped");
     Ok(())
+}
+
+/// The server listening on `--bind`:`--port`, and the address to print.
+fn listen(options: &ServeOptions) -> Result<(tiny_http::Server, String), Error> {
+    let ip: IpAddr = options.bind.parse().map_err(|_| {
+        Error::Usage(format!(
+            "--bind `{}` is not an IP address (e.g. 127.0.0.1)",
+            options.bind
+        ))
+    })?;
+    let wanted = SocketAddr::new(ip, options.port);
+    let server = tiny_http::Server::http(wanted)
+        .map_err(|e| Error::Refused(format!("cannot listen on {wanted}: {e}")))?;
+    let addr = server.server_addr().to_ip().unwrap_or(wanted);
+    Ok((server, preview_url(addr)))
+}
+
+/// How a burst of changes ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Settled {
+    /// Quiet for [`watch::SETTLE`]: time to rebuild.
+    Rebuild,
+    /// Ctrl-C, or the watcher is gone.
+    Stop,
+}
+
+/// Waits for a burst of changes to settle: the debouncer delays each event, but a burst
+/// longer than its delay still arrives in several batches; they must make one rebuild.
+fn settle(rx: &mpsc::Receiver<Message>, watcher: &mut watch::Watcher) -> Settled {
+    loop {
+        match rx.recv_timeout(watch::SETTLE) {
+            Ok(Message::Changes(more)) => {
+                watcher.is_relevant(&more);
+            }
+            Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return Settled::Stop,
+            Err(mpsc::RecvTimeoutError::Timeout) => return Settled::Rebuild,
+        }
+    }
+}
+
+/// Rebuilds after a change and says how it went.
+fn rebuild(live: &Live) {
+    let started = std::time::Instant::now();
+    match live.rebuild() {
+        Ok(done) => println!(
+            "rebuilt {} files in {} ms ({} incident files parsed, {} incident pages rendered)",
+            done.files,
+            started.elapsed().as_millis(),
+            done.parsed,
+            done.rendered
+        ),
+        Err(e) => {
+            error::print_error(&e);
+            println!("serving the last good build until this is fixed");
+        }
+    }
 }
