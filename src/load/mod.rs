@@ -84,13 +84,50 @@ pub fn load_listed(
     let (config_bytes, config) = read_config(root)?;
     let files = &mut files.0;
     let mut diagnostics = std::mem::take(&mut files.errors);
-    let mut old = cache.start(|| (root.to_path_buf(), config_bytes.clone()));
-    let keep = cache.keeps();
-    enum Outcome {
-        Remembered(Parsed),
-        Parsed(Option<Vec<u8>>, Parsed),
+    let mut incidents = Vec::with_capacity(files.paths.len());
+    for result in parse_all(root, &config, &config_bytes, cache, files) {
+        match result {
+            Ok(incident) => incidents.push(incident),
+            Err(mut d) => diagnostics.append(&mut d),
+        }
     }
-    // Small pieces of work (see `crate::parallel::SMALL_TASKS`), so that both threads finish together.
+    diagnostics.extend(duplicate_ids(&incidents));
+    if !diagnostics.is_empty() {
+        return Err(Error::Content(diagnostics));
+    }
+    if !options.drafts {
+        incidents.retain(|i| !i.draft);
+    }
+    sort_incidents(&mut incidents);
+    let files = static_files(root, &config.theme)?;
+    Ok(Site {
+        config,
+        incidents,
+        files,
+    })
+}
+
+/// How one incident file's parse was had.
+enum Outcome {
+    /// From the cache: the same bytes under the same `site.yaml`.
+    Remembered(Parsed),
+    /// Parsed now; with the bytes when the cache keeps them.
+    Parsed(Option<Vec<u8>>, Parsed),
+}
+
+/// Every file of `files` parsed (or taken from `cache`), in order; `files` gets the
+/// metadata of each file as it was read, and `cache` exactly the files of this load.
+fn parse_all(
+    root: &Path,
+    config: &Config,
+    config_bytes: &[u8],
+    cache: &mut ParseCache,
+    files: &mut Found,
+) -> Vec<Parsed> {
+    let mut old = cache.start(|| (root.to_path_buf(), config_bytes.to_vec()));
+    let keep = cache.keeps();
+    // Small pieces of work (see `crate::parallel::SMALL_TASKS`), so that both threads
+    // finish together.
     let outcomes: Vec<(Outcome, Option<Stamp>)> = files
         .paths
         .par_iter()
@@ -105,10 +142,10 @@ pub fn load_listed(
                 return (Outcome::Remembered(seen.result.clone()), stamp);
             }
             if keep {
-                let result = parse_incident(root, path, bytes.clone(), &config);
+                let result = parse_incident(root, path, bytes.clone(), config);
                 (Outcome::Parsed(Some(bytes), result), stamp)
             } else {
-                let result = parse_incident(root, path, bytes, &config);
+                let result = parse_incident(root, path, bytes, config);
                 (Outcome::Parsed(None, result), stamp)
             }
         })
@@ -116,10 +153,10 @@ pub fn load_listed(
     files.stamps.clear();
     let mut entries = HashMap::with_capacity(if keep { outcomes.len() } else { 0 });
     let mut parsed = 0;
-    let mut incidents = Vec::with_capacity(outcomes.len());
+    let mut results = Vec::with_capacity(outcomes.len());
     for (path, (outcome, stamp)) in files.paths.iter().zip(outcomes) {
         files.stamps.push(stamp);
-        let result = match outcome {
+        results.push(match outcome {
             Outcome::Remembered(result) => {
                 if let Some(seen) = old.remove(path) {
                     entries.insert(path.clone(), seen);
@@ -137,27 +174,10 @@ pub fn load_listed(
                 }
                 result
             }
-        };
-        match result {
-            Ok(incident) => incidents.push(incident),
-            Err(mut d) => diagnostics.append(&mut d),
-        }
+        });
     }
     cache.finish(entries, parsed);
-    diagnostics.extend(duplicate_ids(&incidents));
-    if !diagnostics.is_empty() {
-        return Err(Error::Content(diagnostics));
-    }
-    if !options.drafts {
-        incidents.retain(|i| !i.draft);
-    }
-    sort_incidents(&mut incidents);
-    let files = static_files(root, &config.theme)?;
-    Ok(Site {
-        config,
-        incidents,
-        files,
-    })
+    results
 }
 
 /// The theme's `static/` files (under `assets/`), then the site's `static/` files (at the

@@ -173,3 +173,82 @@ fn links_to_an_ancestor(dir: &Path, link: &Path) -> bool {
 fn is_hidden(name: &str) -> bool {
     name.starts_with('_') || name.starts_with('.')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What walkdir finds: the reference the hand-made walk must match.
+    fn with_walkdir(root: &Path) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(root.join("incidents"))
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    #[test]
+    fn the_walk_finds_what_walkdir_finds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let dir = root.join("incidents");
+        let files = [
+            "a.md",
+            "b.txt",
+            "_template.md",
+            ".hidden.md",
+            "2017/10/x.md",
+            "2017/10/y.md",
+            "2017/a-b.md",
+            "2017/_drafts/z.md",
+            "2018/.git/config.md",
+            "2018/é/ü.md",
+            "2019/deep/er/still/n.md",
+            "2019/deep/er/still/n.markdown",
+        ];
+        for f in files {
+            let path = dir.join(f);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, "x").unwrap();
+        }
+        fs::create_dir_all(dir.join("empty/folder")).unwrap();
+        #[cfg(unix)]
+        {
+            let outside = root.join("elsewhere");
+            fs::create_dir_all(&outside).unwrap();
+            fs::write(outside.join("linked.md"), "x").unwrap();
+            std::os::unix::fs::symlink(&outside, dir.join("2020")).unwrap();
+            std::os::unix::fs::symlink(dir.join("a.md"), dir.join("2017/link.md")).unwrap();
+        }
+        for stamps in [false, true] {
+            let found = incident_files(root, stamps);
+            assert!(found.errors.is_empty(), "{:?}", found.errors);
+            let mut paths = found.paths.clone();
+            paths.sort();
+            assert_eq!(paths, with_walkdir(root));
+            assert_eq!(found.paths, paths, "the walk gives a sorted list");
+            assert_eq!(found.stamps.len(), found.paths.len());
+            assert_eq!(found.stamps.iter().all(Option::is_some), stamps);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_back_to_a_folder_above_is_an_error_at_the_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("incidents");
+        fs::create_dir_all(dir.join("2017")).unwrap();
+        fs::write(dir.join("2017/x.md"), "x").unwrap();
+        std::os::unix::fs::symlink(&dir, dir.join("2017/up")).unwrap();
+        let found = incident_files(tmp.path(), false);
+        assert_eq!(found.paths, [dir.join("2017/x.md")]);
+        assert_eq!(found.errors.len(), 1);
+        assert_eq!(found.errors[0].path, Path::new("incidents/2017/up"));
+    }
+}
