@@ -235,28 +235,12 @@ pub fn did_you_mean<'a>(
     }
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (strsim::levenshtein(word, c), c))
         .filter(|(d, c)| {
             *d <= 2.max(c.chars().count() / 3) && *d < c.chars().count().max(word.chars().count())
         })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -309,6 +293,169 @@ mod tests {
         assert_eq!(
             did_you_mean("major", ["major-outage", "degraded"]),
             Some("major-outage")
+        );
+    }
+
+    fn suggests(candidates: &[&str], typos: &[(&str, Option<&str>)]) {
+        for (word, expected) in typos {
+            let got = did_you_mean(word, candidates.iter().copied());
+            assert_eq!(got, *expected, "{word}");
+        }
+    }
+
+    /// The suggestions the hand-written Levenshtein distance gave, before strsim's
+    /// replaced it: the same words for the same typos.
+    #[test]
+    fn did_you_mean_suggests_what_it_did_before_strsim() {
+        let severities = [
+            "major-outage",
+            "partial-outage",
+            "degraded",
+            "maintenance",
+            "notice",
+        ];
+        let statuses = [
+            "investigating",
+            "identified",
+            "monitoring",
+            "update",
+            "resolved",
+            "scheduled",
+            "in-progress",
+            "completed",
+        ];
+        let front = [
+            "title",
+            "start",
+            "end",
+            "severity",
+            "components",
+            "author",
+            "published",
+            "draft",
+            "updates",
+        ];
+        let site = [
+            "title",
+            "description",
+            "base_url",
+            "language",
+            "timezone",
+            "components",
+            "contact",
+            "authors",
+            "theme",
+            "history_days",
+            "feed_items",
+            "component_incidents",
+            "list_unsubscribe",
+        ];
+        let zones: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
+        let ids = [
+            "2017-10-28-indisponibilite-de-l-ensemble-des-services",
+            "2024-03-01-maintenance-dns",
+            "2026-11-25-api-errors",
+        ];
+        let components = ["web", "mail", "dns", "database", "données", "réseau"];
+        suggests(
+            &severities,
+            &[
+                ("major", Some("major-outage")),
+                ("partial", Some("partial-outage")),
+                ("degradd", Some("degraded")),
+                ("maintenace", Some("maintenance")),
+                ("notic", Some("notice")),
+                ("minor", None),
+                ("critical", None),
+                ("outage", None),
+            ],
+        );
+        suggests(
+            &statuses,
+            &[
+                ("investigatin", Some("investigating")),
+                ("identifed", Some("identified")),
+                ("resloved", Some("resolved")),
+                ("inprogress", Some("in-progress")),
+                ("in progress", Some("in-progress")),
+                ("done", None),
+                ("updated", Some("update")),
+                ("complete", Some("completed")),
+                ("sched", Some("scheduled")),
+            ],
+        );
+        suggests(
+            &front,
+            &[
+                ("titel", Some("title")),
+                ("stat", Some("start")),
+                ("ends", Some("end")),
+                ("component", Some("components")),
+                ("authr", Some("author")),
+                ("publish", Some("published")),
+                ("update", Some("updates")),
+                ("date", None),
+                ("body", None),
+                ("Title", Some("title")),
+            ],
+        );
+        suggests(
+            &site,
+            &[
+                ("baseurl", Some("base_url")),
+                ("base-url", Some("base_url")),
+                ("lang", Some("language")),
+                ("time_zone", Some("timezone")),
+                ("tz", None),
+                ("history", Some("history_days")),
+                ("feed_item", Some("feed_items")),
+                ("unsubscribe", Some("list_unsubscribe")),
+                ("contacts", Some("contact")),
+                ("desc", Some("description")),
+            ],
+        );
+        suggests(
+            &zones,
+            &[
+                ("Europe/Pari", Some("Europe/Paris")),
+                ("europe/paris", Some("Europe/Paris")),
+                ("Amercia/New_York", Some("America/New_York")),
+                ("UTX", Some("UTC")),
+                ("Paris", None),
+                ("CEST", Some("CET")),
+                ("Europe/Brusels", Some("Europe/Brussels")),
+                ("Asia/Tokio", Some("Asia/Tokyo")),
+                ("GMT+1", Some("GMT+0")),
+                ("utc", None),
+            ],
+        );
+        suggests(
+            &ids,
+            &[
+                (
+                    "2017-10-28-indisponibilite-de-lensemble-des-services",
+                    Some("2017-10-28-indisponibilite-de-l-ensemble-des-services"),
+                ),
+                ("2024-03-01-maintenance", Some("2024-03-01-maintenance-dns")),
+                ("2026-11-25-api-error", Some("2026-11-25-api-errors")),
+                ("api-errors", None),
+                ("2026-11-24-api-errors", Some("2026-11-25-api-errors")),
+            ],
+        );
+        suggests(
+            &components,
+            &[
+                ("dsn", Some("dns")),
+                ("donnees", Some("données")),
+                ("reseau", Some("réseau")),
+                ("databse", Some("database")),
+                ("webb", Some("web")),
+                ("db", Some("web")),
+                ("x", None),
+                ("", None),
+                ("ré", None),
+                ("mal", Some("mail")),
+            ],
         );
     }
 }

@@ -10,6 +10,17 @@
 //! - `List-Unsubscribe`: only when site.yaml sets `list_unsubscribe`.
 //!
 //! There is no `To`: give the recipients to the mail tool (`sendmail -i list@… < mail`).
+//!
+//! The encoders are those lettre uses: `email-encoding` for the encoded words and folding
+//! of `From` and `Subject`, `quoted_printable` for the parts. The message is put together
+//! here rather than by lettre's `Message` builder, which writes `Date` in UTC only and
+//! refuses a message without a recipient; lettre's transports send these bytes as they are
+//! (`send_raw`).
+
+use std::fmt::{self, Write as _};
+
+use email_encoding::headers::rfc2047;
+use email_encoding::headers::writer::EmailWriter;
 
 use super::text;
 use super::Announcement;
@@ -24,13 +35,10 @@ pub fn render(a: &Announcement) -> String {
     let m = &a.mail;
     let message_id = |anchor: &str| format!("<{}.{anchor}@{}>", m.incident_id, m.host);
     let mut headers: Vec<(&str, String)> = vec![
-        (
-            "From",
-            format!("{} <{}>", display_name(&m.sender_name), m.from),
-        ),
+        ("From", sender(&m.sender_name, &m.from)),
         (
             "Subject",
-            encode_words("Subject", &format!("{} — {}", a.title, a.post_label), false),
+            encode_words("Subject", &format!("{} — {}", a.title, a.post_label)),
         ),
         ("Date", m.date.clone()),
         ("Message-ID", message_id(&m.anchor)),
@@ -55,8 +63,10 @@ pub fn render(a: &Announcement) -> String {
     ));
 
     let mut out = String::new();
+    // Only `From` and `Subject` are folded: the other long values are message ids, which
+    // cannot be broken, and some readers keep the folding space in them.
     for (name, value) in headers {
-        out.push_str(&fold(name, &value));
+        out.push_str(&format!("{name}: {value}\r\n"));
     }
     out.push_str("\r\n");
     for (kind, body) in [("plain", text::render(a)), ("html", html(a))] {
@@ -72,133 +82,90 @@ pub fn render(a: &Announcement) -> String {
     out
 }
 
-/// `Name: value` and CRLF. Values are not folded: the long ones are message ids, which
-/// cannot be broken, and some readers keep the folding space in them.
-fn fold(name: &str, value: &str) -> String {
-    format!("{name}: {value}\r\n")
+/// The `From` value: the sender's name as a phrase of plain and encoded words, then the
+/// address, which starts a new line when the name leaves no room for it.
+fn sender(name: &str, address: &str) -> String {
+    let mut out = String::new();
+    {
+        let mut w = EmailWriter::new(&mut out, "From: ".len(), 0, false);
+        // Writing into a String cannot fail.
+        let _ = write_words(&mut w, name, true);
+        w.space();
+        let _ = w.folding().write_str(&format!("<{address}>"));
+    }
+    out
 }
 
-/// The sender's name, as a phrase of plain and encoded words.
-fn display_name(name: &str) -> String {
-    encode_words("From", name, true)
+/// An unstructured header value (`Subject`) as plain and encoded words, folded after
+/// `name: `.
+fn encode_words(name: &str, text: &str) -> String {
+    let mut out = String::new();
+    {
+        let mut w = EmailWriter::new(&mut out, name.len() + ": ".len(), 0, false);
+        // Writing into a String cannot fail.
+        let _ = write_words(&mut w, text, false);
+    }
+    out
 }
 
-/// A header value as words: plain ASCII words as they are, runs of words that need it
-/// (non-ASCII; in a `phrase`, also the specials of RFC 5322) as RFC 2047 encoded words
-/// (UTF-8, base64, at most 75 characters each), folded before a word to keep lines
-/// within 78 characters after `name: `.
+/// Writes `text` word by word: plain ASCII words as they are, runs of words that need it
+/// (non-ASCII, control characters, `=?`; in a `phrase`, also the specials of RFC 5322) as
+/// RFC 2047 encoded words. The writer folds before a word to keep lines within 76
+/// characters.
 ///
 /// Plain words between encoded ones keep the spaces around them visible to every reader;
 /// encoded words next to each other only occur when a run is too long for one.
-pub fn encode_words(name: &str, text: &str, phrase: bool) -> String {
+fn write_words(w: &mut EmailWriter<'_>, text: &str, phrase: bool) -> fmt::Result {
     const SPECIALS: &[char] = &[
         '(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',', '.', '"',
     ];
-    let needs = |w: &str| !w.is_ascii() || w.contains("=?") || (phrase && w.contains(SPECIALS));
+    let needs = |word: &str| {
+        word.contains(|c: char| !c.is_ascii() || c.is_ascii_control())
+            || word.contains("=?")
+            || (phrase && word.contains(SPECIALS))
+    };
     let words: Vec<&str> = text.split(' ').collect();
-    let mut tokens: Vec<String> = Vec::new();
     let mut k = 0;
     while k < words.len() {
-        if needs(words[k]) {
-            let mut end = k;
-            while end + 1 < words.len() && needs(words[end + 1]) {
-                end += 1;
-            }
-            tokens.extend(encoded_words(&words[k..=end].join(" ")));
-            k = end + 1;
-        } else {
-            tokens.push(words[k].to_string());
+        if k > 0 {
+            w.space();
+        }
+        let run = words[k..].iter().take_while(|word| needs(word)).count();
+        if run == 0 {
+            w.folding().write_str(words[k])?;
             k += 1;
+            continue;
         }
+        let run_text = words[k..k + run].join(" ");
+        // A run cut at the end of a line becomes two encoded words, and some readers show
+        // the folding space between them (in a phrase, Python's email until gh-128110):
+        // one that fits whole on a line of its own starts there.
+        if k > 0 && cut(&run_text, w.line_len()) && !cut(&run_text, 0) {
+            w.new_line()?;
+        }
+        rfc2047::encode(&run_text, w)?;
+        k += run;
     }
+    Ok(())
+}
+
+/// Whether `text`, encoded after a space on a line already `line_len` long, is cut in
+/// two encoded words.
+fn cut(text: &str, line_len: usize) -> bool {
     let mut out = String::new();
-    let mut line = name.len() + 2;
-    for (n, token) in tokens.iter().enumerate() {
-        if n > 0 {
-            if line + 1 + token.len() > 78 && line > 1 {
-                out.push_str("\r\n ");
-                line = 1;
-            } else {
-                out.push(' ');
-                line += 1;
-            }
-        }
-        out.push_str(token);
-        line += token.len();
+    {
+        let mut w = EmailWriter::new(&mut out, line_len, 1, true);
+        // Writing into a String cannot fail.
+        let _ = rfc2047::encode(text, &mut w);
     }
-    out
+    out.contains("\r\n")
 }
 
-/// `text` as RFC 2047 encoded words: 45 bytes give 60 base64 characters, 72 with
-/// `=?utf-8?B?` and `?=`; a character is never split.
-fn encoded_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut chunk = String::new();
-    for c in text.chars() {
-        if chunk.len() + c.len_utf8() > 45 {
-            words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
-            chunk.clear();
-        }
-        chunk.push(c);
-    }
-    if !chunk.is_empty() {
-        words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
-    }
-    words
-}
-
-/// Base64 (RFC 4648) with padding.
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for group in bytes.chunks(3) {
-        let b = [
-            group[0],
-            group.get(1).copied().unwrap_or(0),
-            group.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= group.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Quoted-printable (RFC 2045): lines of at most 76 characters, CRLF line endings, every
-/// non-ASCII byte, `=` and trailing white space encoded.
-pub fn quoted_printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    for line in text.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let bytes = line.as_bytes();
-        let mut current = String::new();
-        for (k, &b) in bytes.iter().enumerate() {
-            let last = k + 1 == bytes.len();
-            let token = match b {
-                b'=' => "=3D".to_string(),
-                b' ' | b'\t' if last => format!("={b:02X}"),
-                b' ' | b'\t' | 33..=126 => (b as char).to_string(),
-                _ => format!("={b:02X}"),
-            };
-            // Keep room for the soft break `=`, unless this is the line's last token.
-            let room = if last { 76 } else { 75 };
-            if current.len() + token.len() > room {
-                out.push_str(&current);
-                out.push_str("=\r\n");
-                current.clear();
-            }
-            current.push_str(&token);
-        }
-        out.push_str(&current);
-        out.push_str("\r\n");
-    }
-    out
+/// Quoted-printable (RFC 2045) with CRLF line endings: lines of at most 76 characters,
+/// every non-ASCII byte, `=` and trailing white space encoded.
+fn quoted_printable(text: &str) -> String {
+    let crlf: String = text.lines().flat_map(|line| [line, "\r\n"]).collect();
+    quoted_printable::encode_to_str(crlf)
 }
 
 /// The HTML part: the same header and footer as the other formats around the post's
@@ -268,38 +235,72 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_matches_the_rfc_examples() {
-        for (plain, encoded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(plain.as_bytes()), encoded);
-        }
-    }
-
-    #[test]
     fn non_ascii_words_become_short_encoded_words() {
-        assert_eq!(encode_words("Subject", "Plain text", false), "Plain text");
+        assert_eq!(encode_words("Subject", "Plain text"), "Plain text");
         assert_eq!(
-            encode_words("Subject", "Panne — Résolu", false),
-            "Panne =?utf-8?B?4oCUIFLDqXNvbHU=?="
-        );
-        assert_eq!(
-            encode_words("From", "Acme, Inc.", true),
-            "=?utf-8?B?QWNtZSwgSW5jLg==?="
+            encode_words("Subject", "Panne — Résolu"),
+            "Panne =?utf-8?b?4oCUIFLDqXNvbHU=?="
         );
         let long = encode_words(
             "Subject",
             &"Indisponibilité de l'ensemble des services ".repeat(3),
-            false,
         );
         for line in long.split("\r\n") {
-            assert!(line.len() <= 78, "{long}");
+            assert!(line.len() <= 76, "{long}");
         }
-        assert!(encoded_words(&"é".repeat(60)).iter().all(|w| w.len() <= 75));
+        let encoded = encode_words("Subject", &"é".repeat(60));
+        for word in encoded.split("\r\n") {
+            assert!(word.trim_start().len() <= 75, "{encoded}");
+        }
+    }
+
+    #[test]
+    fn a_word_that_could_be_misread_is_encoded() {
+        // Encoded-word syntax written by the site's author, and line breaks, which would
+        // end the header.
+        assert_eq!(
+            encode_words("Subject", "a =?utf-8?b?eA==?= b"),
+            "a =?utf-8?b?PT91dGYtOD9iP2VBPT0/PQ==?= b"
+        );
+        assert_eq!(
+            encode_words("Subject", "a\r\nBcc: x"),
+            "=?utf-8?b?YQ0KQmNjOg==?= x"
+        );
+    }
+
+    #[test]
+    fn the_sender_is_a_phrase_then_the_address() {
+        assert_eq!(
+            sender("Acme Cloud status", "help@acme.test"),
+            "Acme Cloud status <help@acme.test>"
+        );
+        // Specials are encoded in a phrase.
+        assert_eq!(
+            sender("Acme, Inc.", "a@acme.test"),
+            "=?utf-8?b?QWNtZSwgSW5jLg==?= <a@acme.test>"
+        );
+        // The address goes to the next line rather than past 76 characters.
+        assert_eq!(
+            sender(
+                "FranceServ Hébergement — état des services",
+                "support@example.fr"
+            ),
+            "FranceServ =?utf-8?b?SMOpYmVyZ2VtZW50IOKAlCDDqXRhdA==?= des services\r\n <support@example.fr>"
+        );
+    }
+
+    #[test]
+    fn an_encoded_run_that_fits_on_a_line_is_not_cut() {
+        // Cut at the end of the first line, the run would read "Hébergement Gén éral" in
+        // Python's email.
+        let value = sender(
+            "Service status of the hosting company Hébergement Général",
+            "a@b.fr",
+        );
+        assert_eq!(
+            value,
+            "Service status of the hosting company\r\n =?utf-8?b?SMOpYmVyZ2VtZW50IEfDqW7DqXJhbA==?= <a@b.fr>"
+        );
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Plain text, wrapped at 72 columns: for mail and anything without markup.
 //!
-//! Lines are wrapped at word boundaries counting characters (not bytes); a word longer
-//! than a line stays whole. Lists keep a hanging indent, quotes a `> ` prefix, code and
+//! Lines are wrapped at spaces by `textwrap`, measured in columns as a fixed-width font
+//! shows them (`é` is one, `中` two, a combining accent none); a word longer than a line
+//! stays whole. Lists keep a hanging indent, quotes a `> ` prefix, code and
 //! tables are left unwrapped. Links become references `[1]` whose addresses are listed
 //! after the post; footnotes are marked with superscript numbers.
 
 use pulldown_cmark::Alignment;
+use textwrap::core::display_width;
 
 use super::doc::{self, plain, superscript, Block, Inline};
 use super::Announcement;
@@ -18,7 +20,7 @@ pub fn render(a: &Announcement) -> String {
     let mut refs = Refs::default();
     let mut parts: Vec<Vec<String>> = Vec::new();
     let title = wrap(&a.title, WIDTH);
-    let rule = "=".repeat(title.iter().map(|l| l.chars().count()).max().unwrap_or(0));
+    let rule = "=".repeat(title.iter().map(|l| display_width(l)).max().unwrap_or(0));
     parts.push(title.into_iter().chain([rule]).collect());
     parts.push(
         a.facts
@@ -35,11 +37,11 @@ pub fn render(a: &Announcement) -> String {
         parts.push(wrap(&format!("— {author}"), WIDTH));
     }
     if !a.doc.notes.is_empty() {
-        let mut lines = vec![a.t.notes.to_string(), "-".repeat(a.t.notes.chars().count())];
+        let mut lines = vec![a.t.notes.to_string(), "-".repeat(display_width(a.t.notes))];
         for note in &a.doc.notes {
             let mark = format!("{} ", superscript(note.number));
-            let inner = blocks(&note.blocks, WIDTH - mark.chars().count(), &mut refs);
-            lines.extend(prefix(inner, &mark, &" ".repeat(mark.chars().count())));
+            let inner = blocks(&note.blocks, WIDTH - display_width(&mark), &mut refs);
+            lines.extend(prefix(inner, &mark, &" ".repeat(display_width(&mark))));
         }
         parts.push(lines);
     }
@@ -117,7 +119,7 @@ fn block(b: &Block, width: usize, refs: &mut Refs) -> Vec<String> {
         Block::Paragraph(i) | Block::Plain(i) => wrap(&inlines(i, refs), width),
         Block::Heading(level, i) => {
             let mut lines = wrap(&inlines(i, refs), width);
-            let len = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            let len = lines.iter().map(|l| display_width(l)).max().unwrap_or(0);
             lines.push(if *level == 1 { "=" } else { "-" }.repeat(len));
             lines
         }
@@ -168,7 +170,8 @@ fn block(b: &Block, width: usize, refs: &mut Refs) -> Vec<String> {
 /// A table as aligned columns: header, a line of dashes, rows.
 pub fn table(aligns: &[Alignment], head: &[String], rows: &[Vec<String>]) -> Vec<String> {
     let columns = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
-    let len = |s: &str| s.chars().count();
+    // Measured as `wrap` measures text, so that columns line up.
+    let len = display_width;
     let mut widths = vec![0; columns];
     for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
         for (k, c) in row.iter().enumerate() {
@@ -234,42 +237,43 @@ pub fn is_the_address(text: &str, url: &str) -> bool {
     text == url || url.strip_prefix("mailto:") == Some(text)
 }
 
-/// `text` wrapped to `width` characters; `\n` forces a break. Words are never split.
+/// `text` wrapped to `width` columns; `\n` forces a break. Words are never split, so a
+/// long address stays whole on a line of its own. Runs of spaces count as one, as in the
+/// HTML the Markdown becomes.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for hard in text.split('\n') {
-        let mut line = String::new();
-        let mut len = 0;
-        for word in hard.split(' ').filter(|w| !w.is_empty()) {
-            let w = word.chars().count();
-            if len > 0 && len + 1 + w > width {
-                lines.push(std::mem::take(&mut line));
-                len = 0;
-            }
-            if len > 0 {
-                line.push(' ');
-                len += 1;
-            }
-            line.push_str(word);
-            len += w;
-        }
-        lines.push(line);
-    }
-    lines
+    wrap_with(text, options(width))
 }
 
 /// `text` wrapped with continuation lines indented by `indent`.
 fn hanging(text: &str, width: usize, indent: usize) -> Vec<String> {
-    let mut lines = wrap(text, width);
-    if lines.len() > 1 {
-        let rest = wrap(&lines[1..].join(" "), width - indent);
-        lines.truncate(1);
-        lines.extend(
-            rest.into_iter()
-                .map(|l| format!("{}{l}", " ".repeat(indent))),
-        );
-    }
-    lines
+    let indent = " ".repeat(indent);
+    wrap_with(text, options(width).subsequent_indent(&indent))
+}
+
+/// Breaks at spaces only (never inside a URL or after a hyphen), filling each line before
+/// the next as a person would.
+fn options(width: usize) -> textwrap::Options<'static> {
+    textwrap::Options::new(width)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+}
+
+fn wrap_with(text: &str, options: textwrap::Options<'_>) -> Vec<String> {
+    let single: Vec<String> = text
+        .split('\n')
+        .map(|hard| {
+            hard.split(' ')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    textwrap::wrap(&single.join("\n"), options)
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// Puts `first` before the first line and `rest` before the others (blank lines stay blank).
@@ -307,8 +311,27 @@ mod tests {
     }
 
     #[test]
-    fn wrapping_counts_characters_and_keeps_words_whole() {
+    fn wrapping_counts_columns_and_keeps_words_whole() {
         assert_eq!(wrap("été été été", 7), vec!["été été", "été"]);
+        // Wide characters take two columns, a combining accent none.
+        assert_eq!(wrap("中文 中文 中文", 10), vec!["中文 中文", "中文"]);
+        assert_eq!(
+            wrap("e\u{301}te\u{301} e\u{301}te\u{301}", 7),
+            vec!["e\u{301}te\u{301} e\u{301}te\u{301}"]
+        );
+        // Runs of spaces count as one; a hard break stays.
+        assert_eq!(wrap("  a   b \n c", 72), vec!["a b", "c"]);
+        assert_eq!(
+            wrap(
+                "see https://example.com/a-long-path/with-hyphens-in-it now",
+                20
+            ),
+            vec![
+                "see",
+                "https://example.com/a-long-path/with-hyphens-in-it",
+                "now"
+            ]
+        );
         assert_eq!(
             wrap("a https://very.long.example/with/a/path b", 10),
             vec!["a", "https://very.long.example/with/a/path", "b"]
@@ -316,6 +339,23 @@ mod tests {
         for line in body(&"Élégance à l'œuvre, déjà ".repeat(20), 72).lines() {
             assert!(line.chars().count() <= 72, "{line}");
         }
+    }
+
+    #[test]
+    fn continuation_lines_hang_under_the_first() {
+        assert_eq!(
+            hanging("Services: web, mail, database, storage", 20, 2),
+            vec!["Services: web, mail,", "  database, storage"]
+        );
+        assert_eq!(hanging("short", 20, 2), vec!["short"]);
+    }
+
+    #[test]
+    fn tables_line_up_wide_characters() {
+        assert_eq!(
+            body("| 网站 | ok |\n|---|---|\n| web | 😀 |\n", 72),
+            "网站  ok\n----  --\nweb   😀"
+        );
     }
 
     #[test]

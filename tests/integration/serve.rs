@@ -247,7 +247,7 @@ fn serve_answers_from_memory_with_the_right_types() {
     server.wait_for("the static files", "/font.woff2", |a| a.code == 200);
     for (path, content_type) in [
         ("/assets/style.css", "text/css; charset=utf-8"),
-        ("/feed.xml", "application/xml; charset=utf-8"),
+        ("/feed.xml", "text/xml; charset=utf-8"),
         ("/history/", "text/html; charset=utf-8"),
         ("/robots.txt", "text/plain; charset=utf-8"),
         ("/app.js", "text/javascript; charset=utf-8"),
