@@ -21,7 +21,7 @@ use clap::ValueEnum;
 use crate::derive::{self, StatusModel};
 use crate::error::{did_you_mean, Error};
 use crate::load::{self, LoadOptions};
-use crate::model::Phase;
+use crate::model::{Config, Phase};
 use crate::render::feeds::post_url;
 use crate::render::i18n::{Lang, Strings};
 use crate::render::views::author_line;
@@ -195,65 +195,15 @@ impl Announcement {
         let p = &i.posts[k];
         let permalink = post_url(site, n, k);
 
-        let components: Vec<String> = i
-            .impacts
-            .iter()
-            .filter_map(|imp| {
-                let name = &cfg.component(&imp.component)?.name;
-                Some(if imp.severity == i.severity {
-                    name.clone()
-                } else {
-                    format!("{name} ({})", t.severity(imp.severity).to_lowercase())
-                })
-            })
-            .collect();
-        let ongoing = state.phase == Phase::Ongoing && i.end.is_none();
-        let facts = vec![
-            Fact {
-                label: t.status,
-                value: t.update_status(state.status).to_string(),
-            },
-            Fact {
-                label: t.severity,
-                value: t.severity(i.severity).to_string(),
-            },
-            Fact {
-                label: t.affected,
-                value: components.join(", "),
-            },
-            Fact {
-                label: t.period,
-                value: lang.period(i.start, if ongoing { None } else { i.end }, tz),
-            },
-        ];
+        let facts = facts(model, n);
         let post_label = if k == 0 {
             t.announcement
         } else {
             t.update_status(p.status.unwrap_or(state.post_statuses[k]))
         };
 
-        let c = &cfg.contact;
-        let mut contact = Vec::new();
-        for (label, value) in [(t.forum, &c.forum), (t.chat, &c.chat), (t.page, &c.page)] {
-            if let Some(v) = value {
-                contact.push(ContactLine {
-                    label,
-                    text: v.clone(),
-                    url: v.clone(),
-                });
-            }
-        }
-        let address = c
-            .email
-            .as_deref()
-            .map(|m| m.strip_prefix("mailto:").unwrap_or(m).to_string());
-        if let Some(mail) = &address {
-            contact.push(ContactLine {
-                label: t.email,
-                text: mail.clone(),
-                url: format!("mailto:{mail}"),
-            });
-        }
+        let address = contact_address(cfg);
+        let contact = contact_lines(cfg, address.as_deref());
 
         let host = cfg.host();
         Announcement {
@@ -285,6 +235,76 @@ impl Announcement {
     pub fn label(&self, label: &str) -> String {
         format!("{label}{}", self.t.colon)
     }
+}
+
+/// Status, severity, components and when, for incident `n` at the model's `now`.
+fn facts(model: &StatusModel, n: usize) -> Vec<Fact> {
+    let cfg = &model.site.config;
+    let (lang, tz) = (cfg.lang, cfg.tz);
+    let t = lang.strings();
+    let i = &model.site.incidents[n];
+    let state = &model.incidents[n];
+    let components: Vec<String> = i
+        .impacts
+        .iter()
+        .filter_map(|imp| {
+            let name = &cfg.component(&imp.component)?.name;
+            Some(if imp.severity == i.severity {
+                name.clone()
+            } else {
+                format!("{name} ({})", t.severity(imp.severity).to_lowercase())
+            })
+        })
+        .collect();
+    let ongoing = state.phase == Phase::Ongoing && i.end.is_none();
+    vec![
+        Fact {
+            label: t.status,
+            value: t.update_status(state.status).to_string(),
+        },
+        Fact {
+            label: t.severity,
+            value: t.severity(i.severity).to_string(),
+        },
+        Fact {
+            label: t.affected,
+            value: components.join(", "),
+        },
+        Fact {
+            label: t.period,
+            value: lang.period(i.start, if ongoing { None } else { i.end }, tz),
+        },
+    ]
+}
+
+/// `contact.email` without its `mailto:`.
+fn contact_address(cfg: &Config) -> Option<String> {
+    let mail = cfg.contact.email.as_deref()?;
+    Some(mail.strip_prefix("mailto:").unwrap_or(mail).to_string())
+}
+
+/// The ways to reach the hoster, from `contact` in site.yaml; `address` is the e-mail.
+fn contact_lines(cfg: &Config, address: Option<&str>) -> Vec<ContactLine> {
+    let t = cfg.lang.strings();
+    let c = &cfg.contact;
+    let mut contact = Vec::new();
+    for (label, value) in [(t.forum, &c.forum), (t.chat, &c.chat), (t.page, &c.page)] {
+        if let Some(v) = value {
+            contact.push(ContactLine {
+                label,
+                text: v.clone(),
+                url: v.clone(),
+            });
+        }
+    }
+    if let Some(mail) = address {
+        contact.push(ContactLine {
+            label: t.email,
+            text: mail.to_string(),
+            url: format!("mailto:{mail}"),
+        });
+    }
+    contact
 }
 
 #[cfg(test)]
