@@ -14,6 +14,7 @@ mod atomic;
 mod build;
 mod cli;
 mod errors;
+mod example_snapshots;
 mod feeds;
 mod scale;
 mod serve;
