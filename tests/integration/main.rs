@@ -16,6 +16,7 @@ mod cli;
 mod errors;
 mod example_snapshots;
 mod feeds;
+mod hostile;
 mod scale;
 mod serve;
 mod serve_cache;
