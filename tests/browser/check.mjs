@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Browser checks of the built site, in the tools a customer's browser and an auditor use.
 //
-// Builds the example site (the repository root) and the `ongoing` fixture with a fixed
-// `--now`, then:
-//   1. the Nu HTML Checker on every page (and SVG) of both builds;
-//   2. axe-core (WCAG 2.x A and AA) in headless Chromium, light and dark colour schemes;
+// Builds the example site (the repository root), the `ongoing` fixture and the `hostile`
+// fixture (incidents whose Markdown carries scripts, broken markup, dangerous links…) with
+// a fixed `--now`, then:
+//   1. the Nu HTML Checker on every page (and SVG) of the three builds;
+//   2. axe-core (WCAG 2.x A and AA) in headless Chromium, light and dark colour schemes
+//      (for the hostile fixture, on the incident pages that show the posts);
 //   3. the phone layout at 390 px (no sideways scrolling, text size, touch targets) and the
 //      desktop layout at 1280 px (components in their groups);
 //   4. the front page without JavaScript, the weight of its CSS, no web font, no script;
@@ -110,18 +112,22 @@ tools.push(await check('tool: npm packages vnu-jar, playwright-core, axe-core in
 if (tools.includes(false)) finish();
 
 // ---------------------------------------------------------------------------------------
-// Build both sites
+// Build the sites
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-browser-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 const SITES = {
   example: { root: REPO, out: path.join(tmp, 'example') },
   ongoing: { root: path.join(REPO, 'tests', 'fixtures', 'ongoing'), out: path.join(tmp, 'ongoing') },
+  hostile: { root: path.join(REPO, 'tests', 'fixtures', 'hostile'), out: path.join(tmp, 'hostile') },
 };
-const built = await check(`build: example and ongoing sites with --now ${NOW}`, () => {
+const built = await check(`build: example, ongoing and hostile sites with --now ${NOW}`, () => {
   const cargo = spawnSync('cargo', ['build', '--quiet'], { cwd: REPO, encoding: 'utf8' });
   if (cargo.status !== 0) return [`cargo build failed:\n${cargo.stderr}`];
-  const bin = path.join(REPO, 'target', 'debug', 'vigie');
+  // Cargo's own answer, which follows CARGO_TARGET_DIR and .cargo/config.toml.
+  const meta = spawnSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (meta.status !== 0) return [`cargo metadata failed:\n${meta.stderr}`];
+  const bin = path.join(JSON.parse(meta.stdout).target_directory, 'debug', 'vigie');
   const problems = [];
   for (const [name, s] of Object.entries(SITES)) {
     const r = spawnSync(bin, ['build', '--root', s.root, '--out', s.out, '--now', NOW], { encoding: 'utf8' });
@@ -175,16 +181,30 @@ const PAGES = [
   { site: 'example', path: 'components/web/index.html', name: 'example component page' },
   ONGOING_FRONT,
 ];
+// The hostile fixture's incident pages, where its posts are: checked by axe only (their
+// layout is not the point).
+const HOSTILE_PAGES = fs.readdirSync(path.join(SITES.hostile.out, 'incidents')).sort()
+  .map((id) => ({ site: 'hostile', path: `incidents/${id}/index.html`, name: `hostile incident ${id}` }));
 
 // ---------------------------------------------------------------------------------------
 // 1. Nu HTML Checker
 
-await check(`Nu HTML Checker: ${htmlFiles.length} pages and the SVG files of both builds, no error`, () => {
+/** The Nu HTML Checker on the builds in `dirs`: its error lines, paths made relative. */
+function vnu(dirs) {
   const r = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--skip-non-html', '--also-check-svg', '--format', 'gnu',
-    SITES.example.out, SITES.ongoing.out], { encoding: 'utf8' });
+    ...dirs], { encoding: 'utf8' });
   if (r.status === 0) return [];
   const out = `${r.stdout}${r.stderr}`.trim().split('\n').map((l) => l.replace(`file:${tmp}/`, ''));
   return out.length ? out : [`vnu exited ${r.status}`];
+}
+const pagesOf = (site) => htmlFiles.filter((f) => f.startsWith(SITES[site].out + path.sep)).length;
+await check(`Nu HTML Checker: ${pagesOf('example') + pagesOf('ongoing')} pages and the SVG files of the example and ongoing builds, no error`,
+  () => vnu([SITES.example.out, SITES.ongoing.out]));
+await check(`Nu HTML Checker: ${pagesOf('hostile')} pages built from hostile Markdown (tests/fixtures/hostile), no error`, () => {
+  const errors = vnu([SITES.hostile.out]);
+  return errors.length
+    ? ['the sanitizer (src/content/markdown.rs) let through Markdown or HTML that makes these pages invalid:', ...errors]
+    : [];
 });
 
 // ---------------------------------------------------------------------------------------
@@ -212,7 +232,7 @@ await check('front page CSS under 50 KB', () => {
 });
 
 // ---------------------------------------------------------------------------------------
-// A tiny static server: /example/… and /ongoing/… from the two builds.
+// A tiny static server: /example/…, /ongoing/… and /hostile/… from the builds.
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.json': 'application/json', '.ics': 'text/calendar', '.png': 'image/png' };
 const server = http.createServer((req, res) => {
@@ -259,7 +279,7 @@ async function open(context, p) {
 
 for (const scheme of ['light', 'dark']) {
   const context = await browser.newContext({ colorScheme: scheme, ...DESKTOP });
-  for (const p of PAGES) {
+  for (const p of [...PAGES, ...HOSTILE_PAGES]) {
     await check(`axe WCAG 2 A/AA, ${scheme}: ${p.name}, no serious or critical violation`, async () => {
       const page = await open(context, p);
       await page.addScriptTag({ path: axePath });
