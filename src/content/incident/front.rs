@@ -964,4 +964,251 @@ mod tests {
             }
         }
     }
+
+    /// Valid front matter, mutated as a hurried hand or a stray key does it: vigie accepts
+    /// the result exactly when serde_yaml (the reference) accepts it, with the same values,
+    /// but for the few places where libyaml departs from YAML 1.2 (`known_difference`);
+    /// whenever the fast reader answers, it answers as both other readers do, positions
+    /// included; and every diagnostic points inside the file (issue #12). `PROPTEST_CASES`
+    /// runs it longer.
+    mod mutations {
+        use super::{plain, read, reference, RefFront};
+        use crate::content::incident::ComponentsSpec;
+        use proptest::prelude::*;
+        use serde_saphyr::granit_parser::ErrorKind;
+        use serde_saphyr::ExternalMessageSource;
+
+        /// Front matter as people write it: the generated site's, and some of every form
+        /// the fast reader takes.
+        fn seeds() -> &'static [String] {
+            static SEEDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+            SEEDS.get_or_init(|| {
+            let mut seeds: Vec<String> = (0..40)
+                .map(|k| {
+                    let (path, text) = crate::test_gen::incident(500, k * 12);
+                    let split = super::super::super::split_front_matter(path.as_ref(), &text)
+                        .expect("generated incidents have front matter");
+                    split.front.to_string()
+                })
+                .collect();
+            seeds.extend(
+                [
+                    "title: Panne générale\nstart: 2017-10-28 00:44\nend: 2017-10-28 01:46\nseverity: major-outage\ncomponents: [web, mail]\n",
+                    "title: 'L''hébergement'\nstart: \"2017-10-28T00:44:00+02:00\"\nseverity: notice\ndraft: true\nauthor: Alice\n",
+                    "# a comment\ntitle: T\nstart: 2017-10-28 00:44\ncomponents:\n  - web\n  - dns\nseverity: degraded\n",
+                    "title: T\nstart: 2017-10-28 00:44\ncomponents:\n  web: major-outage\n  mail: degraded\npublished: 2017-10-28 02:00\n",
+                    "title: T\nstart: 2017-10-28 00:44\ncomponents: web\nseverity: notice\nupdates:\n  - at: 2017-10-28 01:00\n    status: identified\n    body: |\n      Line one.\n\n      - a list\n  - at: 2017-10-28 02:00\n    status: resolved\n    body: Fini.\n",
+                    "title: T\nseverity: maintenance\nstart: 2017-10-28 00:44\nupdates:\n- at: 2017-10-28 01:00\n  body: |-\n    # not a comment\n     indented\n",
+                ]
+                .map(String::from),
+            );
+            seeds
+            })
+        }
+
+        /// One edit, at a place given as a number reduced modulo the text's length.
+        #[derive(Debug, Clone)]
+        enum Edit {
+            DeleteChar(usize),
+            InsertChar(usize, char),
+            DuplicateChar(usize),
+            DeleteLine(usize),
+            DuplicateLine(usize),
+            SwapLines(usize),
+            Indent(usize, usize),
+            Unindent(usize),
+        }
+
+        /// Edits, and characters to insert: YAML's indicators, blanks, and some others. Tags
+        /// and anchors (`!`, `&`) are left out: serde_yaml and the YAML reader resolve an
+        /// empty tagged value, or an anchor's name, each their own way, and nobody writes
+        /// them in front matter.
+        fn edit() -> impl Strategy<Value = Edit> {
+            let place = any::<usize>();
+            let char = prop::sample::select(vec![
+                ':', '[', ']', '{', '}', '#', '\'', '"', '\t', ' ', '-', ',', '\n', '|', '>', '~',
+                '?', '*', '%', '@', '`', '\\', 'a', '0', 'é',
+            ]);
+            prop_oneof![
+                place.prop_map(Edit::DeleteChar),
+                (place, char).prop_map(|(p, c)| Edit::InsertChar(p, c)),
+                place.prop_map(Edit::DuplicateChar),
+                place.prop_map(Edit::DeleteLine),
+                place.prop_map(Edit::DuplicateLine),
+                place.prop_map(Edit::SwapLines),
+                (place, 1usize..4).prop_map(|(p, n)| Edit::Indent(p, n)),
+                place.prop_map(Edit::Unindent),
+            ]
+        }
+
+        fn apply(text: &str, edit: &Edit) -> String {
+            let chars: Vec<char> = text.chars().collect();
+            let mut lines: Vec<String> = text.split('\n').map(String::from).collect();
+            let at = |p: usize, n: usize| if n == 0 { 0 } else { p % n };
+            match *edit {
+                Edit::DeleteChar(p) if !chars.is_empty() => {
+                    let mut c = chars;
+                    c.remove(at(p, c.len()));
+                    return c.into_iter().collect();
+                }
+                Edit::InsertChar(p, ch) => {
+                    let mut c = chars;
+                    c.insert(at(p, c.len() + 1), ch);
+                    return c.into_iter().collect();
+                }
+                Edit::DuplicateChar(p) if !chars.is_empty() => {
+                    let mut c = chars;
+                    let i = at(p, c.len());
+                    c.insert(i, c[i]);
+                    return c.into_iter().collect();
+                }
+                Edit::DeleteLine(p) => {
+                    lines.remove(at(p, lines.len()));
+                }
+                Edit::DuplicateLine(p) => {
+                    let i = at(p, lines.len());
+                    lines.insert(i, lines[i].clone());
+                }
+                Edit::SwapLines(p) if lines.len() > 1 => {
+                    let i = at(p, lines.len() - 1);
+                    lines.swap(i, i + 1);
+                }
+                Edit::Indent(p, n) => {
+                    let i = at(p, lines.len());
+                    lines[i].insert_str(0, &" ".repeat(n));
+                }
+                Edit::Unindent(p) => {
+                    let i = at(p, lines.len());
+                    if lines[i].starts_with(' ') {
+                        lines[i].remove(0);
+                    }
+                }
+                _ => {}
+            }
+            lines.join("\n")
+        }
+
+        /// Whether the components are a mapping with a key given twice.
+        fn duplicate_component(r: &RefFront) -> bool {
+            match &r.components {
+                Some(ComponentsSpec::Map(pairs)) => pairs
+                    .iter()
+                    .enumerate()
+                    .any(|(i, (id, _))| pairs[..i].iter().any(|(other, _)| other == id)),
+                _ => false,
+            }
+        }
+
+        /// The kind of a syntax error from the YAML reader.
+        fn scan_error(e: &serde_saphyr::Error) -> Option<&ErrorKind> {
+            match e.without_snippet() {
+                serde_saphyr::Error::ExternalMessage { source, .. } => match source.as_ref() {
+                    ExternalMessageSource::Parser(scan) => Some(scan.kind()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+
+        /// The character at serde_yaml's error, and the one after it.
+        fn at_reference_error(text: &str, e: &serde_yaml::Error) -> (Option<char>, Option<char>) {
+            let Some(loc) = e.location() else {
+                return (None, None);
+            };
+            let line = text
+                .split('\n')
+                .nth(loc.line().wrapping_sub(1))
+                .unwrap_or("");
+            let mut chars = line.chars().skip(loc.column().wrapping_sub(1));
+            (chars.next(), chars.next())
+        }
+
+        /// The differences allowed, each where libyaml (inside serde_yaml) departs from
+        /// YAML 1.2 and vigie's reader follows it:
+        /// - a key given twice in the mapping of `components`: serde_yaml does not look;
+        ///   YAML forbids it, and vigie refuses it;
+        /// - a `#` right after a token (`[web]#`, `|#`): libyaml reads a comment, YAML wants
+        ///   a blank before it;
+        /// - a tab where YAML allows one as a blank (`- \tweb`, a line holding only a tab, a
+        ///   tab after a literal block's indentation): libyaml refuses it;
+        /// - `?` or `:` and a non-blank starting a plain value in brackets (`[?web]`,
+        ///   `[:web]`): libyaml takes them for indicators.
+        fn known_difference(
+            text: &str,
+            reference: &Result<RefFront, serde_yaml::Error>,
+            vigie: &Result<RefFront, &serde_saphyr::Error>,
+        ) -> bool {
+            match (reference, vigie) {
+                (Ok(r), Err(serde_saphyr::Error::DuplicateMappingKey { .. })) => {
+                    duplicate_component(r)
+                }
+                (Ok(_), Err(e)) => scan_error(e) == Some(&ErrorKind::CommentNotSeparated),
+                (Err(e), Ok(_)) => match at_reference_error(text, e) {
+                    (Some('\t'), _) => true,
+                    (Some('?' | ':'), Some(next)) => !next.is_whitespace(),
+                    _ => false,
+                },
+                _ => false,
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000),
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn vigie_accepts_mutated_front_matter_exactly_when_serde_yaml_does(
+                seed in any::<prop::sample::Index>(),
+                edits in prop::collection::vec(edit(), 1..4),
+            ) {
+                let mut edited = seed.get(seeds()).clone();
+                for e in &edits {
+                    edited = apply(&edited, e);
+                }
+                // What vigie reads of it in a file: the front matter ends with a line break,
+                // and at the first line that is a fence.
+                if !edited.ends_with('\n') {
+                    edited.push('\n');
+                }
+                let file = format!("---\n{edited}---\n");
+                let split = super::super::super::split_front_matter("f.md".as_ref(), &file);
+                let text = split.map_or(edited.as_str(), |s| s.front);
+                let reference = reference(text);
+                let fast = read(text);
+                let slow = crate::yaml::read::<super::super::RawFront>(text);
+                // What vigie reads: the fast reader's answer, or else the YAML reader's.
+                let vigie = match (&fast, &slow) {
+                    (Some(f), _) | (None, Ok(f)) => Ok(plain(f)),
+                    (None, Err(e)) => Err(e),
+                };
+                match (&reference, &vigie) {
+                    (Ok(r), Ok(v)) => prop_assert_eq!(r, v, "front matter:\n{}", text),
+                    (Err(_), Err(_)) => {}
+                    _ => prop_assert!(
+                        known_difference(text, &reference, &vigie),
+                        "serde_yaml: {:?}\nvigie: {:?}\nfront matter:\n{}", reference, vigie, text
+                    ),
+                }
+                if let Some(f) = &fast {
+                    prop_assert_eq!(Some(f), slow.as_ref().ok(), "front matter:\n{}", text);
+                }
+                // Every diagnostic points inside the file, on a line it shows.
+                let config = super::super::super::tests::config();
+                let path = std::path::Path::new("f.md");
+                if let Err(diagnostics) = super::super::super::parse(path, "f", &file, &config) {
+                    for d in diagnostics {
+                        let _ = d.render(false);
+                        if d.span.line > 0 {
+                            let line = file.lines().nth(d.span.line - 1);
+                            prop_assert!(line.is_some(), "{:?} in\n{}", d, file);
+                            let width = line.map_or(0, |l| l.chars().count());
+                            prop_assert!(d.span.column + d.span.len <= width + 2, "{:?} in\n{}", d, file);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
