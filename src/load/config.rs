@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::error::{did_you_mean, Diagnostic};
-use crate::load::yaml::{self, locate_key, locate_nth_value, locate_value};
+use crate::load::yaml::{self, At, Names, Source};
 use crate::model::config::{Author, Component, Config, Contact};
 use crate::model::lang::Lang;
 
@@ -32,38 +32,50 @@ const SITE_KEYS: &[&str] = &[
     "list_unsubscribe",
 ];
 
+/// What site.yaml and its mappings are called in messages.
+const NAMES: Names = Names {
+    document: "site.yaml",
+    mappings: &[
+        (SITE_KEYS, "site.yaml"),
+        (&["id", "name", "group", "description"], "a component"),
+        (&["forum", "chat", "email", "page"], "`contact`"),
+        (&["name", "role"], "an author"),
+    ],
+};
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
+    title: At<String>,
     #[serde(default)]
     description: Option<String>,
-    base_url: String,
+    base_url: At<String>,
     #[serde(default)]
-    language: Option<String>,
+    language: Option<At<String>>,
     #[serde(default)]
-    timezone: Option<String>,
-    components: Vec<RawComponent>,
+    timezone: Option<At<String>>,
+    #[serde(deserialize_with = "yaml::blank_at_default")]
+    components: At<Vec<RawComponent>>,
     #[serde(default)]
     contact: Option<Contact>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "yaml::blank_as_default")]
     authors: BTreeMap<String, Author>,
     #[serde(default)]
-    theme: Option<String>,
+    theme: Option<At<String>>,
     #[serde(default)]
     history_days: Option<u32>,
     #[serde(default)]
-    feed_items: Option<usize>,
+    feed_items: Option<At<usize>>,
     #[serde(default)]
     component_incidents: Option<usize>,
-    #[serde(default)]
-    list_unsubscribe: Vec<String>,
+    #[serde(default, deserialize_with = "yaml::blank_as_default")]
+    list_unsubscribe: Vec<At<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawComponent {
-    id: String,
+    id: At<String>,
     name: String,
     #[serde(default)]
     group: Option<String>,
@@ -74,117 +86,90 @@ struct RawComponent {
 impl Config {
     /// Parses and validates `site.yaml` given as `text`; `path` is used in diagnostics.
     pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig = match yaml::from_str(text, 0) {
-            Ok(raw) => raw,
-            Err(e) => {
-                return Err(vec![yaml::diagnostic(
-                    path,
-                    text,
-                    &e,
-                    SITE_KEYS,
-                    "site.yaml",
-                )])
-            }
+        let src = Source {
+            path,
+            text,
+            line0: 0,
         };
+        let raw: RawConfig = yaml::parse(&src, text, &NAMES).map_err(|d| vec![d])?;
         let mut errors = Vec::new();
-        let at_value = |key: &str, value: &str| locate_value(text, 0, key, value);
 
-        if raw.title.trim().is_empty() {
-            errors.push(Diagnostic::at(
-                path,
-                text,
-                locate_key(text, 0, "title"),
-                "`title` is empty",
+        if raw.title.value.trim().is_empty() {
+            errors.push(src.error(raw.title.pos, "`title` is empty", None));
+        }
+
+        let base_url = normalize_base_url(&raw.base_url.value);
+        if base_url.is_none() {
+            errors.push(src.error(
+                raw.base_url.pos,
+                format!(
+                    "`base_url` must be an absolute http(s) URL, not `{}`",
+                    raw.base_url.value
+                ),
+                Some(
+                    "write the address the site is published at, e.g. `https://status.example.fr/`"
+                        .to_string(),
+                ),
             ));
         }
 
-        let base_url = normalize_base_url(&raw.base_url);
-        if base_url.is_none() {
-            errors.push(
-                Diagnostic::at(
-                    path,
-                    text,
-                    at_value("base_url", &raw.base_url),
-                    format!(
-                        "`base_url` must be an absolute http(s) URL, not `{}`",
-                        raw.base_url
-                    ),
-                )
-                .with_help(
-                    "write the address the site is published at, e.g. `https://status.example.fr/`",
-                ),
-            );
-        }
-
-        let lang = match raw.language.as_deref() {
+        let lang = match &raw.language {
             None => Lang::En,
-            Some(l) => match Lang::from_code(l) {
+            Some(l) => match Lang::from_code(&l.value) {
                 Some(lang) => lang,
                 None => {
-                    errors.push(
-                        Diagnostic::at(
-                            path,
-                            text,
-                            at_value("language", l),
-                            format!("unsupported language `{l}`"),
-                        )
-                        .with_help("use `fr` or `en`"),
-                    );
+                    errors.push(src.error(
+                        l.pos,
+                        format!("unsupported language `{}`", l.value),
+                        Some("use `fr` or `en`".to_string()),
+                    ));
                     Lang::En
                 }
             },
         };
 
-        let tz = match raw.timezone.as_deref() {
+        let tz = match &raw.timezone {
             None => Tz::UTC,
-            Some(name) => match name.parse::<Tz>() {
+            Some(name) => match name.value.parse::<Tz>() {
                 Ok(tz) => tz,
                 Err(_) => {
-                    let mut d = Diagnostic::at(
-                        path,
-                        text,
-                        at_value("timezone", name),
-                        format!("unknown time zone `{name}`"),
-                    );
                     let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
-                    d = match did_you_mean(name, names) {
-                        Some(s) => {
-                            d.with_help(format!("did you mean `{s}`? Time zones are IANA names"))
-                        }
+                    let help = match did_you_mean(&name.value, names) {
+                        Some(s) => format!("did you mean `{s}`? Time zones are IANA names"),
                         None => {
-                            d.with_help("use an IANA time zone name, e.g. `Europe/Paris` or `UTC`")
+                            "use an IANA time zone name, e.g. `Europe/Paris` or `UTC`".to_string()
                         }
                     };
-                    errors.push(d);
+                    errors.push(src.error(
+                        name.pos,
+                        format!("unknown time zone `{}`", name.value),
+                        Some(help),
+                    ));
                     Tz::UTC
                 }
             },
         };
 
         let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut components = Vec::with_capacity(raw.components.len());
-        for c in raw.components {
-            let count = seen.entry(c.id.clone()).or_default();
-            let span = locate_nth_value(text, 0, "id", &c.id, *count);
+        let mut components = Vec::with_capacity(raw.components.value.len());
+        for c in raw.components.value {
+            let count = seen.entry(c.id.value.clone()).or_default();
             *count += 1;
-            if !is_valid_id(&c.id) {
-                errors.push(
-                    Diagnostic::at(path, text, span, format!("invalid component id `{}`", c.id))
-                        .with_help("component ids use only lower-case letters, digits and `-`"),
-                );
+            if !is_valid_id(&c.id.value) {
+                errors.push(src.error(
+                    c.id.pos,
+                    format!("invalid component id `{}`", c.id.value),
+                    Some("component ids use only lower-case letters, digits and `-`".to_string()),
+                ));
             } else if *count > 1 {
-                errors.push(
-                    Diagnostic::at(
-                        path,
-                        text,
-                        span,
-                        format!("duplicate component id `{}`", c.id),
-                    )
-                    .with_help("each component needs an id of its own"),
-                );
+                errors.push(src.error(
+                    c.id.pos,
+                    format!("duplicate component id `{}`", c.id.value),
+                    Some("each component needs an id of its own".to_string()),
+                ));
             }
             components.push(Component {
-                id: c.id,
+                id: c.id.value,
                 name: c.name,
                 group: c.group.filter(|g| !g.trim().is_empty()),
                 description: c.description,
@@ -192,55 +177,54 @@ impl Config {
         }
         if components.is_empty() {
             errors.push(
-                Diagnostic::at(
-                    path,
-                    text,
-                    locate_key(text, 0, "components"),
+                src.error(
+                    raw.components.pos,
                     "`components` is empty",
-                )
-                .with_help("declare at least one component, e.g. `- {id: web, name: Web hosting}`"),
-            );
-        }
-        if raw.feed_items == Some(0) {
-            errors.push(Diagnostic::at(
-                path,
-                text,
-                locate_key(text, 0, "feed_items"),
-                "`feed_items` must be at least 1",
-            ));
-        }
-        let theme = raw.theme.unwrap_or_else(|| "default".to_string());
-        if theme != "default" {
-            errors.push(
-                Diagnostic::at(
-                    path,
-                    text,
-                    at_value("theme", &theme),
-                    format!("unknown theme `{theme}`"),
-                )
-                .with_help(
-                    "this build of vigie has the theme `default` (templates are compiled in)",
+                    Some(
+                        "declare at least one component, e.g. `- {id: web, name: Web hosting}`"
+                            .to_string(),
+                    ),
                 ),
             );
         }
+        if let Some(n) = raw.feed_items.as_ref().filter(|n| n.value == 0) {
+            errors.push(src.error(n.pos, "`feed_items` must be at least 1", None));
+        }
+        let theme = match &raw.theme {
+            Some(t) if t.value != "default" => {
+                errors.push(src.error(
+                    t.pos,
+                    format!("unknown theme `{}`", t.value),
+                    Some(
+                        "this build of vigie has the theme `default` (templates are compiled in)"
+                            .to_string(),
+                    ),
+                ));
+                t.value.clone()
+            }
+            _ => "default".to_string(),
+        };
         for url in &raw.list_unsubscribe {
-            let lower = url.to_ascii_lowercase();
+            let lower = url.value.to_ascii_lowercase();
             let usable = (lower.starts_with("mailto:")
                 || lower.starts_with("https://")
                 || lower.starts_with("http://"))
-                && !url.contains(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == ',');
+                && !url
+                    .value
+                    .contains(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == ',');
             if !usable {
-                errors.push(
-                    Diagnostic::at(path, text, at_value("list_unsubscribe", url), format!("`{url}` is not an unsubscribe URL"))
-                        .with_help("write `mailto:` or `https://` URLs, e.g. `list_unsubscribe: [mailto:leave@example.fr]`"),
-                );
+                errors.push(src.error(
+                    url.pos,
+                    format!("`{}` is not an unsubscribe URL", url.value),
+                    Some("write `mailto:` or `https://` URLs, e.g. `list_unsubscribe: [mailto:leave@example.fr]`".to_string()),
+                ));
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Config {
-            title: raw.title,
+            title: raw.title.value,
             description: raw.description,
             base_url: base_url.unwrap_or_default(),
             lang,
@@ -250,9 +234,9 @@ impl Config {
             authors: raw.authors,
             theme,
             history_days: raw.history_days.unwrap_or(90),
-            feed_items: raw.feed_items.unwrap_or(50),
+            feed_items: raw.feed_items.map_or(50, |n| n.value),
             component_incidents: raw.component_incidents.unwrap_or(25).max(1),
-            list_unsubscribe: raw.list_unsubscribe,
+            list_unsubscribe: raw.list_unsubscribe.into_iter().map(|u| u.value).collect(),
         })
     }
 }

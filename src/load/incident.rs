@@ -1,6 +1,7 @@
 //! One incident file: front matter split, typed front matter, validation against the site.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -10,7 +11,7 @@ use serde::Deserialize;
 use super::markdown;
 use super::time::TimeSpec;
 use crate::error::{did_you_mean, Diagnostic, Span};
-use crate::load::yaml::{self, locate_key, locate_nth_value, locate_value, HELP_SEP};
+use crate::load::yaml::{self, At, Names, Pos, Source, HELP_SEP};
 use crate::model::Config;
 use crate::model::{Impact, Incident, Post, Severity, UpdateStatus};
 
@@ -36,66 +37,103 @@ const FRONT_KEYS: &[&str] = &[
 
 const UPDATE_KEYS: &[&str] = &["at", "status", "body"];
 
-#[derive(Debug, Deserialize)]
+/// What the front matter and its mappings are called in messages.
+const NAMES: Names = Names {
+    document: "the front matter",
+    mappings: &[(FRONT_KEYS, "the front matter"), (UPDATE_KEYS, "an update")],
+};
+
+/// The front matter as written. Values that validation checks carry their position.
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct RawFront {
-    title: Option<String>,
-    start: Option<TimeSpec>,
-    end: Option<TimeSpec>,
+    title: Option<At<String>>,
+    start: Option<At<TimeSpec>>,
+    end: Option<At<TimeSpec>>,
     severity: Option<Severity>,
-    components: Option<ComponentsSpec>,
+    components: Option<At<ComponentsSpec<At<String>>>>,
     author: Option<String>,
-    published: Option<TimeSpec>,
-    #[serde(default)]
+    published: Option<At<TimeSpec>>,
+    #[serde(default, deserialize_with = "yaml::plain_bool")]
     draft: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "yaml::blank_as_default")]
     updates: Vec<RawUpdate>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One item of `updates:`; `pos` is where its mapping starts.
+#[derive(Debug, PartialEq)]
 struct RawUpdate {
-    at: Option<TimeSpec>,
+    pos: Pos,
+    at: Option<At<TimeSpec>>,
+    status: Option<UpdateStatus>,
+    body: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateFields {
+    at: Option<At<TimeSpec>>,
     status: Option<UpdateStatus>,
     #[serde(default)]
     body: String,
 }
 
-/// `components:` as a list of ids or a mapping from id to severity.
-#[derive(Debug)]
-enum ComponentsSpec {
-    List(Vec<String>),
-    Map(Vec<(String, Severity)>),
+impl<'de> Deserialize<'de> for RawUpdate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // `- ` and nothing else is an update with no keys, as serde_yaml read it.
+        let item: At<UpdateFields> = yaml::blank_at_default(deserializer)?;
+        Ok(RawUpdate {
+            pos: item.pos,
+            at: item.value.at,
+            status: item.value.status,
+            body: item.value.body,
+        })
+    }
 }
 
-impl<'de> Deserialize<'de> for ComponentsSpec {
+/// `components:` as a list of ids, a mapping from id to severity, or one id alone. `I` is
+/// how an id is read: [`At<String>`] here, `String` for the reference reader in tests.
+#[derive(Debug, PartialEq)]
+enum ComponentsSpec<I> {
+    List(Vec<I>),
+    Map(Vec<(I, Severity)>),
+    One(String),
+}
+
+impl<'de, I: Deserialize<'de>> Deserialize<'de> for ComponentsSpec<I> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ComponentsSpec;
+        struct V<I>(PhantomData<I>);
+        impl<'de, I: Deserialize<'de>> Visitor<'de> for V<I> {
+            type Value = ComponentsSpec<I>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a list of component ids, or a mapping from component id to severity")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ComponentsSpec, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ComponentsSpec<I>, A::Error> {
                 let mut ids = Vec::new();
-                while let Some(id) = seq.next_element::<String>()? {
+                while let Some(id) = seq.next_element::<I>()? {
                     ids.push(id);
                 }
                 Ok(ComponentsSpec::List(ids))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ComponentsSpec, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ComponentsSpec<I>, A::Error> {
                 let mut pairs = Vec::new();
-                while let Some((id, severity)) = map.next_entry::<String, Severity>()? {
+                while let Some((id, severity)) = map.next_entry::<I, Severity>()? {
                     pairs.push((id, severity));
                 }
                 Ok(ComponentsSpec::Map(pairs))
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ComponentsSpec, E> {
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ComponentsSpec<I>, E> {
                 // `components: web` — a single id.
-                Ok(ComponentsSpec::List(vec![v.to_string()]))
+                Ok(ComponentsSpec::One(v.to_string()))
             }
         }
-        deserializer.deserialize_any(V)
+        deserializer.deserialize_any(V(PhantomData))
     }
 }
 
@@ -208,6 +246,15 @@ fn line_break_len(rest: &str) -> usize {
     }
 }
 
+/// The front matter `yaml` read directly when it is plain (nearly always), or else by the
+/// YAML reader, which also says what is wrong and where.
+fn read_front(src: &Source, yaml: &str) -> Result<RawFront, Diagnostic> {
+    match front_matter::read(yaml) {
+        Some(raw) => Ok(raw),
+        None => yaml::parse(src, yaml, &NAMES),
+    }
+}
+
 /// Parses one incident file. `path` is the path shown in diagnostics, `id` the incident's id.
 pub fn parse(
     path: &Path,
@@ -217,83 +264,60 @@ pub fn parse(
 ) -> Result<Incident, Vec<Diagnostic>> {
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
     let text_for_spans = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let line0 = split.front_line;
-    let raw: RawFront = match front_matter::read(split.front) {
-        Some(raw) => raw,
-        None => yaml::from_str(split.front, line0).map_err(|e| {
-            let in_update = e.to_string().contains("expected one of `at`");
-            let (keys, what) = if in_update {
-                (UPDATE_KEYS, "an update")
-            } else {
-                (FRONT_KEYS, "the front matter")
-            };
-            vec![yaml::diagnostic_at(
-                path,
-                text_for_spans,
-                line0,
-                &e,
-                keys,
-                what,
-            )]
-        })?,
+    let src = Source {
+        path,
+        text: text_for_spans,
+        line0: split.front_line,
     };
+    let raw = read_front(&src, split.front).map_err(|d| vec![d])?;
 
     let mut errors = Vec::new();
     let here = |span: Span, message: String| Diagnostic::at(path, text_for_spans, span, message);
     let tz = config.tz;
-    let mut resolve = |spec: &Option<TimeSpec>, key: &str| -> Option<DateTime<Utc>> {
-        let spec = spec.as_ref()?;
-        match spec.resolve(tz) {
+    let resolve = |spec: &At<TimeSpec>, errors: &mut Vec<Diagnostic>| -> Option<DateTime<Utc>> {
+        match spec.value.resolve(tz) {
             Ok(t) => Some(t),
             Err(e) => {
-                let span = locate_value(text_for_spans, line0, key, &spec.source_text());
-                errors.push(here(span, e.message).with_help(e.help));
+                errors.push(src.error(spec.pos, e.message, Some(e.help)));
                 None
             }
         }
     };
 
-    let start = resolve(&raw.start, "start");
-    let end = resolve(&raw.end, "end");
-    let published = resolve(&raw.published, "published");
+    let start = raw.start.as_ref().and_then(|s| resolve(s, &mut errors));
+    let end = raw.end.as_ref().and_then(|s| resolve(s, &mut errors));
+    let published = raw.published.as_ref().and_then(|s| resolve(s, &mut errors));
     let mut update_times = Vec::with_capacity(raw.updates.len());
     for (n, u) in raw.updates.iter().enumerate() {
-        let t = match &u.at {
-            Some(spec) => match spec.resolve(tz) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    let span = locate_value(text_for_spans, line0, "at", &spec.source_text());
-                    errors.push(here(span, e.message).with_help(e.help));
+        let t =
+            match &u.at {
+                Some(spec) => resolve(spec, &mut errors),
+                None => {
+                    errors.push(src.error(
+                    u.pos,
+                    format!("update {} has no `at`", n + 1),
+                    Some(
+                        "give each update the time it was posted, e.g. `at: 2017-10-28 09:30`"
+                            .to_string(),
+                    ),
+                ));
                     None
                 }
-            },
-            None => {
-                errors.push(
-                    here(
-                        update_span(text_for_spans, line0, n),
-                        format!("update {} has no `at`", n + 1),
-                    )
-                    .with_help(
-                        "give each update the time it was posted, e.g. `at: 2017-10-28 09:30`",
-                    ),
-                );
-                None
-            }
-        };
+            };
         update_times.push(t);
     }
 
-    let title = raw.title.as_deref().map(str::trim).unwrap_or("");
+    let title = raw.title.as_ref().map_or("", |t| t.value.trim());
     if title.is_empty() {
-        let span = if raw.title.is_some() {
-            locate_key(text_for_spans, line0, "title")
-        } else {
-            Span::new(1, 1, 3)
-        };
-        errors.push(
-            here(span, "missing `title`".to_string())
-                .with_help("add a line `title: …` to the front matter"),
-        );
+        let help = Some("add a line `title: …` to the front matter".to_string());
+        errors.push(match &raw.title {
+            Some(t) => src.error(t.pos, "missing `title`", help),
+            None => {
+                let mut d = here(Span::new(1, 1, 3), "missing `title`".to_string());
+                d.help = help;
+                d
+            }
+        });
     }
     if raw.start.is_none() {
         errors.push(
@@ -302,34 +326,42 @@ pub fn parse(
             ),
         );
     }
-    if let (Some(s), Some(e)) = (start, end) {
+    if let (Some(s), Some(e), Some(spec)) = (start, end, &raw.end) {
         if e < s {
-            let spec = raw
-                .end
-                .as_ref()
-                .map(TimeSpec::source_text)
-                .unwrap_or_default();
             errors.push(
-                here(
-                    locate_value(text_for_spans, line0, "end", &spec),
-                    "`end` is before `start`".to_string(),
-                )
-                .with_help("check the date and time of both; `end` is when the incident stopped"),
+                src.error(
+                    spec.pos,
+                    "`end` is before `start`",
+                    Some(
+                        "check the date and time of both; `end` is when the incident stopped"
+                            .to_string(),
+                    ),
+                ),
             );
         }
     }
 
     // Components and severities.
     let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
-    let mut unknown_component = |cid: &str, nth: usize| {
-        let span = locate_nth_value(text_for_spans, line0, "components", cid, nth);
+    let mut unknown_component = |cid: &At<String>| {
         let mut hint = format!("known: {}", known.join(", "));
-        if let Some(s) = did_you_mean(cid, known.iter().copied()) {
+        if let Some(s) = did_you_mean(&cid.value, known.iter().copied()) {
             hint.push_str(&format!(" — did you mean `{s}`?"));
         }
-        errors.push(here(span, format!("unknown component `{cid}`")).with_help(hint));
+        errors.push(src.error(
+            cid.pos,
+            format!("unknown component `{}`", cid.value),
+            Some(hint),
+        ));
     };
-    let (severity, mut impacts) = match raw.components {
+    let components = raw.components.map(|c| match c.value {
+        ComponentsSpec::One(id) => ComponentsSpec::List(vec![At {
+            value: id,
+            pos: c.pos,
+        }]),
+        other => other,
+    });
+    let (severity, mut impacts) = match components {
         None => match raw.severity {
             Some(sev) => (
                 Some(sev),
@@ -347,16 +379,11 @@ pub fn parse(
         Some(ComponentsSpec::List(ids)) => {
             let mut impacts = Vec::new();
             for cid in &ids {
-                if config.component(cid).is_none() {
-                    let nth = ids
-                        .iter()
-                        .take_while(|x| !std::ptr::eq(*x, cid))
-                        .filter(|x| *x == cid)
-                        .count();
-                    unknown_component(cid, nth);
+                if config.component(&cid.value).is_none() {
+                    unknown_component(cid);
                 } else if let Some(sev) = raw.severity {
                     impacts.push(Impact {
-                        component: cid.clone(),
+                        component: cid.value.clone(),
                         severity: sev,
                     });
                 }
@@ -366,11 +393,11 @@ pub fn parse(
         Some(ComponentsSpec::Map(pairs)) => {
             let mut impacts = Vec::new();
             for (cid, sev) in &pairs {
-                if config.component(cid).is_none() {
-                    unknown_component(cid, 0);
+                if config.component(&cid.value).is_none() {
+                    unknown_component(cid);
                 } else {
                     impacts.push(Impact {
-                        component: cid.clone(),
+                        component: cid.value.clone(),
                         severity: *sev,
                     });
                 }
@@ -378,6 +405,8 @@ pub fn parse(
             let worst = pairs.iter().map(|(_, s)| *s).max();
             (raw.severity.or(worst), impacts)
         }
+        // Made a list above.
+        Some(ComponentsSpec::One(_)) => (raw.severity, Vec::new()),
     };
     if severity.is_none() {
         errors.push(
@@ -447,25 +476,6 @@ pub fn parse(
         draft: raw.draft,
         posts,
     })
-}
-
-/// The span of the `n`th item under `updates:`.
-fn update_span(text: &str, from_line: usize, n: usize) -> Span {
-    let key = locate_key(text, from_line, "updates");
-    let mut seen = 0;
-    for (i, line) in text.lines().enumerate().skip(key.line) {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("- ") || trimmed == "-" {
-            if seen == n {
-                let col = line.len() - trimmed.len();
-                return Span::new(i + 1, col + 1, 1);
-            }
-            seen += 1;
-        } else if !line.starts_with(' ') && !trimmed.is_empty() {
-            break;
-        }
-    }
-    key
 }
 
 #[cfg(test)]
@@ -539,6 +549,27 @@ mod tests {
         assert_eq!(
             d.help.as_deref(),
             Some("known: web, mail, dns — did you mean `dns`?")
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let d = first_error("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: degraded\ncomponents: [é, dsn]\n---\n");
+        assert_eq!(d.message, "unknown component `é`");
+        let d = &parse_text("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: degraded\ncomponents: [é, dsn]\n---\n").unwrap_err()[1];
+        assert_eq!(d.message, "unknown component `dsn`");
+        assert_eq!((d.span.line, d.span.column, d.span.len), (5, 17, 3));
+    }
+
+    #[test]
+    fn a_component_given_twice_in_a_mapping_is_refused() {
+        // YAML wants the keys of a mapping to differ (issue #12).
+        let d = first_error("---\ntitle: t\nstart: 2020-01-01 10:00\ncomponents:\n  web: degraded\n  web: notice\n---\n");
+        assert_eq!(d.message, "duplicate key `web`");
+        assert_eq!((d.span.line, d.span.column, d.span.len), (6, 3, 3));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("it is already given on line 5: keep one of the two")
         );
     }
 

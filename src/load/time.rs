@@ -107,14 +107,6 @@ impl TimeSpec {
             },
         }
     }
-
-    /// The text as a person would look for it in the file.
-    pub fn source_text(&self) -> String {
-        match self {
-            TimeSpec::Local { text, .. } => text.clone(),
-            TimeSpec::Fixed(dt) => dt.to_rfc3339(),
-        }
-    }
 }
 
 trait OffsetFixed {

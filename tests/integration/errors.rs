@@ -91,6 +91,23 @@ bad_input!(
 );
 bad_input!(update_without_at, "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\nupdates:\n  - status: resolved\n    body: Done.\n---\n");
 bad_input!(empty_file, "");
+// Irregular YAML is reported where the parser finds it, in its words (issue #12).
+bad_input!(
+    yaml_value_continued_on_an_indented_line,
+    "---\ntitle: Broken\nstart: 2025-01-10 10:00\n  heure de Paris\nseverity: degraded\n---\n"
+);
+bad_input!(
+    yaml_duplicate_key,
+    "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\ntitle: Broken again\n---\n"
+);
+bad_input!(
+    yaml_line_indented_by_mistake,
+    "---\ntitle: Broken\nstart: 2025-01-10 10:00\n  severity: degraded\n---\n"
+);
+bad_input!(
+    yaml_unclosed_bracket,
+    "---\ntitle: Broken\nseverity: [degraded\nstart: 2020-02-02 10:00\n---\n"
+);
 /// A billion laughs: nine levels of ten aliases each, used where a list is expected.
 fn alias_bomb_text() -> String {
     let mut text = String::from("---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\ncomponents:\n  - &l0 [web, web, web, web, web, web, web, web, web, web]\n");
@@ -195,6 +212,29 @@ fn site_yaml_with_an_unknown_key() {
 #[test]
 fn site_yaml_with_duplicate_component_ids() {
     insta::assert_snapshot!(site_yaml(&SITE.replace("id: dns", "id: web")));
+}
+
+// The same irregular YAML in site.yaml (issue #12).
+#[test]
+fn site_yaml_with_a_value_continued_on_an_indented_line() {
+    insta::assert_snapshot!(site_yaml(
+        &SITE.replace("Europe/Paris", "Europe/Paris\n  (heure de Paris)")
+    ));
+}
+
+#[test]
+fn site_yaml_with_a_duplicate_key() {
+    insta::assert_snapshot!(site_yaml(&format!("{SITE}title: Other\n")));
+}
+
+#[test]
+fn site_yaml_with_a_line_indented_by_mistake() {
+    insta::assert_snapshot!(site_yaml(&SITE.replace("timezone:", "  timezone:")));
+}
+
+#[test]
+fn site_yaml_with_an_unclosed_bracket() {
+    insta::assert_snapshot!(site_yaml(&SITE.replace("Europe/Paris", "[Europe/Paris")));
 }
 
 #[test]
