@@ -256,7 +256,7 @@ fn read_config(root: &Path) -> Result<(Vec<u8>, Config), Error> {
         }
     };
     let text = decode(&shown, bytes.clone()).map_err(|d| Error::Content(vec![d]))?;
-    let config = Config::parse(&shown, &text).map_err(Error::Content)?;
+    let config = config::parse(&shown, &text).map_err(Error::Content)?;
     Ok((bytes, config))
 }
 
