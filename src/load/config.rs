@@ -1,7 +1,7 @@
 //! `site.yaml` → [`Config`], then validation.
 //!
 //! Parsing rejects unknown keys; validation checks what serde cannot (time zone names,
-//! an absolute base URL, component ids). Every problem becomes a [`Diagnostic`] that points
+//! an absolute base URL, component ids, texts that pages can show). Every problem becomes a [`Diagnostic`] that points
 //! into `site.yaml`.
 
 use std::collections::{BTreeMap, HashMap};
@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::error::{did_you_mean, Diagnostic};
+use crate::load::text::{self, Lines};
 use crate::load::yaml::{self, At, Names, Source};
 use crate::model::config::{Author, Component, Config, Contact};
 use crate::model::lang::Lang;
@@ -48,7 +49,7 @@ const NAMES: Names = Names {
 struct RawConfig {
     title: At<String>,
     #[serde(default)]
-    description: Option<String>,
+    description: Option<At<String>>,
     base_url: At<String>,
     #[serde(default)]
     language: Option<At<String>>,
@@ -57,9 +58,9 @@ struct RawConfig {
     #[serde(deserialize_with = "yaml::blank_at_default")]
     components: At<Vec<RawComponent>>,
     #[serde(default)]
-    contact: Option<Contact>,
+    contact: Option<RawContact>,
     #[serde(default, deserialize_with = "yaml::blank_as_default")]
-    authors: BTreeMap<String, Author>,
+    authors: BTreeMap<String, RawAuthor>,
     #[serde(default)]
     theme: Option<At<String>>,
     #[serde(default)]
@@ -76,11 +77,30 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawComponent {
     id: At<String>,
-    name: String,
+    name: At<String>,
     #[serde(default)]
-    group: Option<String>,
+    group: Option<At<String>>,
     #[serde(default)]
-    description: Option<String>,
+    description: Option<At<String>>,
+}
+
+/// [`Contact`] as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContact {
+    forum: Option<At<String>>,
+    chat: Option<At<String>>,
+    email: Option<At<String>>,
+    page: Option<At<String>>,
+}
+
+/// [`Author`] as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthor {
+    name: At<String>,
+    #[serde(default)]
+    role: Option<At<String>>,
 }
 
 /// Parses and validates `site.yaml` given as `text`; `path` is used in diagnostics.
@@ -93,6 +113,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let raw: RawConfig = yaml::parse(&src, text, &NAMES).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     check_title(&src, &raw.title, &mut errors);
+    let description = raw
+        .description
+        .map(|d| text_of(&src, "description", d, &mut errors));
     let base_url = base_url(&src, &raw.base_url, &mut errors);
     let lang = language(&src, raw.language.as_ref(), &mut errors);
     let tz = time_zone(&src, raw.timezone.as_ref(), &mut errors);
@@ -102,18 +125,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     let theme = theme(&src, raw.theme.as_ref(), &mut errors);
     check_list_unsubscribe(&src, &raw.list_unsubscribe, &mut errors);
+    let contact = contact(&src, raw.contact, &mut errors);
+    let authors = authors(&src, raw.authors, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(Config {
         title: raw.title.value,
-        description: raw.description,
+        description,
         base_url: base_url.unwrap_or_default(),
         lang,
         tz,
         components,
-        contact: raw.contact.unwrap_or_default(),
-        authors: raw.authors,
+        contact,
+        authors,
         theme,
         history_days: raw.history_days.unwrap_or(90),
         feed_items: raw.feed_items.map_or(50, |n| n.value),
@@ -122,11 +147,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     })
 }
 
-/// The site's title is not blank.
+/// The site's title: not blank, and one line of characters pages can show.
 fn check_title(src: &Source, title: &At<String>, errors: &mut Vec<Diagnostic>) {
     if title.value.trim().is_empty() {
         errors.push(src.error(title.pos, "`title` is empty", None));
     }
+    text::check(src, "title", title, &title.value, Lines::One, errors);
+}
+
+/// `value` (of `key`), once checked to hold only characters pages can show.
+fn text_of(src: &Source, key: &str, value: At<String>, errors: &mut Vec<Diagnostic>) -> String {
+    text::check(src, key, &value, &value.value, Lines::Many, errors);
+    value.value
 }
 
 /// The base URL normalized, or `None` (and an error) when it is not an absolute http(s) URL.
@@ -211,9 +243,14 @@ fn components(
         }
         components.push(Component {
             id: c.id.value,
-            name: c.name,
-            group: c.group.filter(|g| !g.trim().is_empty()),
-            description: c.description,
+            name: text_of(src, "name", c.name, errors),
+            group: c
+                .group
+                .map(|g| text_of(src, "group", g, errors))
+                .filter(|g| !g.trim().is_empty()),
+            description: c
+                .description
+                .map(|d| text_of(src, "description", d, errors)),
         });
     }
     if components.is_empty() {
@@ -255,9 +292,9 @@ fn check_list_unsubscribe(src: &Source, urls: &[At<String>], errors: &mut Vec<Di
         let usable = (lower.starts_with("mailto:")
             || lower.starts_with("https://")
             || lower.starts_with("http://"))
-            && !url
-                .value
-                .contains(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == ',');
+            && !url.value.contains(|c: char| {
+                c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ','
+            });
         if !usable {
             errors.push(src.error(
                 url.pos,
@@ -266,6 +303,38 @@ fn check_list_unsubscribe(src: &Source, urls: &[At<String>], errors: &mut Vec<Di
             ));
         }
     }
+}
+
+/// The ways of contact, each a text pages can show.
+fn contact(src: &Source, raw: Option<RawContact>, errors: &mut Vec<Diagnostic>) -> Contact {
+    let Some(raw) = raw else {
+        return Contact::default();
+    };
+    let mut checked =
+        |key: &str, value: Option<At<String>>| value.map(|v| text_of(src, key, v, errors));
+    Contact {
+        forum: checked("forum", raw.forum),
+        chat: checked("chat", raw.chat),
+        email: checked("email", raw.email),
+        page: checked("page", raw.page),
+    }
+}
+
+/// The authors by id, their names and roles texts pages can show.
+fn authors(
+    src: &Source,
+    raw: BTreeMap<String, RawAuthor>,
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Author> {
+    raw.into_iter()
+        .map(|(id, a)| {
+            let author = Author {
+                name: text_of(src, "name", a.name, errors),
+                role: a.role.map(|r| text_of(src, "role", r, errors)),
+            };
+            (id, author)
+        })
+        .collect()
 }
 
 /// `[a-z0-9-]+`.
@@ -340,6 +409,47 @@ mod tests {
     fn a_relative_base_url_is_refused() {
         let e = parse(&GOOD.replace("https://s.example.fr/status", "/status/")).unwrap_err();
         assert!(e[0].message.starts_with("`base_url` must be an absolute"));
+    }
+
+    #[test]
+    fn blank_and_null_texts_are_read_as_nothing_and_quoted_ones_as_text() {
+        let c = parse(&format!(
+            "{GOOD}contact:\n  forum:\n  chat: ~\n  email: \"\"\nauthors:\n  a:\n    name: ~\n    role:\n"
+        ))
+        .unwrap();
+        assert_eq!((c.contact.forum, c.contact.chat), (None, None));
+        assert_eq!(c.contact.email.as_deref(), Some(""));
+        assert_eq!(c.authors["a"].name, "~");
+        assert_eq!(c.authors["a"].role, None);
+    }
+
+    #[test]
+    fn every_text_pages_show_is_checked_at_its_value() {
+        let e = parse(&format!(
+            "{GOOD}description: \"a\\u0085\"\ncontact:\n  chat: \"\\x1b[31m\"\nauthors:\n  a:\n    name: A\n    role: \"\\uFFFF\"\n"
+        ))
+        .unwrap_err();
+        let found: Vec<(&str, usize, usize)> = e
+            .iter()
+            .map(|d| (d.message.as_str(), d.span.line, d.span.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "`description` contains the control character U+0085",
+                    11,
+                    14
+                ),
+                ("`chat` contains the control character U+001B", 13, 9),
+                ("`role` contains the noncharacter U+FFFF", 17, 11),
+            ]
+        );
+        let e = parse(&GOOD.replace("group: Hosting", "group: \"\\0\"")).unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "`group` contains the control character U+0000"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::markdown;
 use super::time::TimeSpec;
 use crate::error::{did_you_mean, Diagnostic, Span};
+use crate::load::text::{self, Lines};
 use crate::load::yaml::{self, At, Names, Pos, Source, HELP_SEP};
 use crate::model::Config;
 use crate::model::{Impact, Incident, Post, Severity, UpdateStatus};
@@ -53,7 +54,7 @@ struct RawFront {
     end: Option<At<TimeSpec>>,
     severity: Option<Severity>,
     components: Option<At<ComponentsSpec<At<String>>>>,
-    author: Option<String>,
+    author: Option<At<String>>,
     published: Option<At<TimeSpec>>,
     #[serde(default, deserialize_with = "yaml::plain_bool")]
     draft: bool,
@@ -277,6 +278,7 @@ pub fn parse(
     check_start_and_end(&src, &raw, &times, &mut errors);
     let (severity, impacts) =
         severity_and_impacts(&src, raw.components, raw.severity, config, &mut errors);
+    let author = author(&src, raw.author, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -301,7 +303,7 @@ pub fn parse(
         end: times.end,
         severity,
         impacts,
-        author: raw.author.filter(|a| !a.trim().is_empty()),
+        author,
         published,
         draft: raw.draft,
         posts: posts(split.body, published, updates),
@@ -375,7 +377,8 @@ fn at_fence(src: &Source, message: &str, help: &str) -> Diagnostic {
     Diagnostic::at(src.path, src.text, Span::new(1, 1, 3), message).with_help(help)
 }
 
-/// The title, trimmed; reported when missing or blank.
+/// The title, trimmed: reported when missing or blank, or when it holds what a one-line text
+/// may not.
 fn title<'r>(src: &Source, title: Option<&'r At<String>>, errors: &mut Vec<Diagnostic>) -> &'r str {
     let text = title.map_or("", |t| t.value.trim());
     if text.is_empty() {
@@ -384,6 +387,9 @@ fn title<'r>(src: &Source, title: Option<&'r At<String>>, errors: &mut Vec<Diagn
             Some(t) => src.error(t.pos, "missing `title`", Some(help.to_string())),
             None => at_fence(src, "missing `title`", help),
         });
+    }
+    if let Some(t) = title {
+        text::check(src, "title", t, text, Lines::One, errors);
     }
     text
 }
@@ -501,6 +507,17 @@ fn unknown_component(src: &Source, cid: &At<String>, config: &Config) -> Diagnos
         format!("unknown component `{}`", cid.value),
         Some(hint),
     )
+}
+
+/// Who signs the incident, unless blank; reported when it holds characters pages cannot show.
+fn author(
+    src: &Source,
+    author: Option<At<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let author = author.filter(|a| !a.value.trim().is_empty())?;
+    text::check(src, "author", &author, &author.value, Lines::Many, errors);
+    Some(author.value)
 }
 
 /// The posts: the announcement (the Markdown `body` after the front matter), published at

@@ -6,6 +6,7 @@ pub mod config;
 mod fingerprint;
 pub mod incident;
 pub mod markdown;
+pub mod text;
 pub mod time;
 mod walk;
 pub mod yaml;

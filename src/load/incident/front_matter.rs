@@ -43,7 +43,7 @@ pub(super) fn read(text: &str) -> Option<RawFront> {
         seen.push(key);
         match key {
             "title" => front.title = Some(value?.read(string)?),
-            "author" => front.author = Some(string(value?.text)?),
+            "author" => front.author = Some(value?.read(string)?),
             "start" => front.start = Some(value?.read(time)?),
             "end" => front.end = Some(value?.read(time)?),
             "published" => front.published = Some(value?.read(time)?),
@@ -602,7 +602,7 @@ mod tests {
                 }
                 ComponentsSpec::One(id) => ComponentsSpec::One(id.clone()),
             }),
-            author: front.author.clone(),
+            author: front.author.as_ref().map(|a| a.value.clone()),
             published: value(&front.published),
             draft: front.draft,
             updates: front
