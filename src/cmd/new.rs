@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::error::{did_you_mean, Error};
+use crate::load::text::{self, Lines};
 use crate::load::{incident_id, load_config};
 use crate::model::Severity;
 
@@ -36,6 +37,10 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
     let title = options.title.trim();
     if title.is_empty() {
         return Err(Error::Usage("the title is empty".to_string()));
+    }
+    // What the file would be refused for, refused now.
+    if let Some(p) = text::problem(title, Lines::One) {
+        return Err(Error::Usage(p.message("the title")));
     }
     let severity = Severity::from_keyword(&options.severity).ok_or_else(|| {
         let words: Vec<&str> = Severity::ALL.iter().map(|s| s.keyword()).collect();
@@ -80,8 +85,7 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
         chrono::LocalResult::Single(_) => local.format("%Y-%m-%d %H:%M").to_string(),
         _ => local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
     };
-    let quoted_title = serde_yaml::to_string(title).map_err(|e| Error::Usage(e.to_string()))?;
-    let mut text = format!("---\ntitle: {}\nstart: {start}\n# end: (leave out while it is still going on)\nseverity: {}\n", quoted_title.trim_end(), severity.keyword());
+    let mut text = format!("---\ntitle: {}\nstart: {start}\n# end: (leave out while it is still going on)\nseverity: {}\n", yaml_scalar(title), severity.keyword());
     if !options.components.is_empty() {
         text.push_str(&format!(
             "components: [{}]\n",
@@ -105,4 +109,171 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
     file.write_all(text.as_bytes())
         .map_err(|e| Error::io(&path, e))?;
     Ok(path)
+}
+
+/// `text` as a YAML scalar on one line, read back as exactly `text`: as it is when it is
+/// words that YAML cannot take for anything else, or else in double quotes, where `\`, `"`
+/// and the characters YAML does not take as they are (controls, line and paragraph
+/// separators, the byte order mark, noncharacters) are escaped.
+fn yaml_scalar(text: &str) -> String {
+    if is_plain_words(text) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control()
+                || text::is_forbidden(c)
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}') =>
+            {
+                let code = u32::from(c);
+                if code > 0xFFFF {
+                    out.push_str(&format!("\\U{code:08X}"));
+                } else {
+                    out.push_str(&format!("\\u{code:04X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether `text` is letters, digits, spaces and punctuation that means nothing to YAML
+/// inside a plain scalar, starting with a letter and ending with no space, and is none of
+/// the words YAML may read as a null or a boolean.
+fn is_plain_words(text: &str) -> bool {
+    const PUNCTUATION: &str = ".,;()'’/!?«»…–—-_";
+    const WORDS: &[&str] = &["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
+    text.starts_with(char::is_alphabetic)
+        && !text.ends_with(' ')
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || PUNCTUATION.contains(c))
+        && !WORDS.contains(&text.to_lowercase().as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use crate::load::yaml::{self, Names, Source};
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Front {
+        title: String,
+    }
+
+    /// `title: <yaml_scalar(title)>` read back by the YAML reader of site.yaml and front
+    /// matter.
+    fn read_back(title: &str) -> String {
+        let yaml = format!("title: {}\n", yaml_scalar(title));
+        let src = Source {
+            path: Path::new("x.md"),
+            text: &yaml,
+            line0: 0,
+        };
+        let names = Names {
+            document: "the front matter",
+            mappings: &[],
+        };
+        let front: Front =
+            yaml::parse(&src, &yaml, &names).unwrap_or_else(|d| panic!("{yaml}: {d:?}"));
+        front.title
+    }
+
+    /// The title of a new incident file whose title is `title`, as `vigie check` reads it
+    /// (by the front matter's fast reader when it can).
+    fn incident_title(title: &str) -> Result<String, String> {
+        let config = crate::load::config::parse(
+            Path::new("site.yaml"),
+            "title: T\nbase_url: https://s.example.fr/\ncomponents:\n  - {id: web, name: Web}\n",
+        )
+        .unwrap();
+        let text = format!(
+            "---\ntitle: {}\nstart: 2020-01-01 10:00\nseverity: notice\n---\n",
+            yaml_scalar(title)
+        );
+        crate::load::incident::parse(Path::new("x.md"), "x", &text, &config)
+            .map(|i| i.title)
+            .map_err(|e| format!("{text}: {e:?}"))
+    }
+
+    #[test]
+    fn plain_titles_stay_plain() {
+        for title in [
+            "Panne",
+            "Coupure du webmail",
+            "Retards sur l'envoi (mail) — résolu…",
+        ] {
+            assert_eq!(yaml_scalar(title), title);
+        }
+    }
+
+    #[test]
+    fn titles_yaml_would_misread_are_quoted_and_read_back() {
+        for title in [
+            "Titre: avec « guillemets » et #dièse",
+            "null",
+            "Yes",
+            "~",
+            "123",
+            "2020-01-01",
+            "- a",
+            "a: b",
+            "a #b",
+            "[web]",
+            "*a",
+            "'quoted'",
+            "\"double\" \\ back",
+            "trailing ",
+            " leading",
+            "tab\there",
+            "a\u{7}b\u{85}c\u{2028}d\u{FEFF}e\u{FFFE}f\u{1FFFF}",
+        ] {
+            assert_eq!(read_back(title), title, "{}", yaml_scalar(title));
+        }
+        assert_eq!(
+            yaml_scalar("Titre: avec « guillemets » et #dièse"),
+            "\"Titre: avec « guillemets » et #dièse\""
+        );
+    }
+
+    #[test]
+    fn a_title_with_a_colon_a_hash_and_guillemets_reads_back_from_the_incident_file() {
+        let title = "Titre: avec « guillemets » et #dièse";
+        assert_eq!(incident_title(title).unwrap(), title);
+    }
+
+    /// Any text, or one made of the characters YAML reads as syntax, and words.
+    fn title() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[a-zA-Zé0-9 :#'\"\\\\\\-?!.,&*|>%@`\\[\\]{}~]{0,16}",
+            prop::sample::select(vec!["null", "No", "TRUE", "off", "y", "~", "1e3", "0x1F"])
+                .prop_map(str::to_string),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_title_reads_back_exactly(title in title()) {
+            prop_assert_eq!(read_back(&title), title);
+        }
+
+        #[test]
+        fn any_title_new_accepts_reads_back_from_the_incident_file(title in title()) {
+            let title = title.trim();
+            prop_assume!(!title.is_empty() && text::problem(title, Lines::One).is_none());
+            prop_assert_eq!(incident_title(title).unwrap(), title);
+        }
+    }
 }

@@ -321,7 +321,7 @@ mod tests {
     }
 
     fn config() -> Config {
-        Config::parse(
+        crate::load::config::parse(
             Path::new("site.yaml"),
             "title: T\nbase_url: https://s.example.fr/\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n  - {id: mail, name: Mail}\n",
         )
@@ -585,7 +585,7 @@ mod properties {
     const BASE: i64 = 1_700_000_000;
 
     fn config() -> Config {
-        Config::parse(
+        crate::load::config::parse(
             Path::new("site.yaml"),
             "title: T\nbase_url: https://s.example.fr/\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n  - {id: mail, name: Mail}\n  - {id: dns, name: DNS}\n",
         )

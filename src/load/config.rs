@@ -1,7 +1,7 @@
 //! `site.yaml` → [`Config`], then validation.
 //!
 //! Parsing rejects unknown keys; validation checks what serde cannot (time zone names,
-//! an absolute base URL, component ids). Every problem becomes a [`Diagnostic`] that points
+//! an absolute base URL, component ids, texts that pages can show). Every problem becomes a [`Diagnostic`] that points
 //! into `site.yaml`.
 
 use std::collections::{BTreeMap, HashMap};
@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::error::{did_you_mean, Diagnostic};
+use crate::load::text::{self, Lines};
 use crate::load::yaml::{self, At, Names, Source};
 use crate::model::config::{Author, Component, Config, Contact};
 use crate::model::lang::Lang;
@@ -48,7 +49,7 @@ const NAMES: Names = Names {
 struct RawConfig {
     title: At<String>,
     #[serde(default)]
-    description: Option<String>,
+    description: Option<At<String>>,
     base_url: At<String>,
     #[serde(default)]
     language: Option<At<String>>,
@@ -57,9 +58,9 @@ struct RawConfig {
     #[serde(deserialize_with = "yaml::blank_at_default")]
     components: At<Vec<RawComponent>>,
     #[serde(default)]
-    contact: Option<Contact>,
+    contact: Option<RawContact>,
     #[serde(default, deserialize_with = "yaml::blank_as_default")]
-    authors: BTreeMap<String, Author>,
+    authors: BTreeMap<String, RawAuthor>,
     #[serde(default)]
     theme: Option<At<String>>,
     #[serde(default)]
@@ -76,169 +77,264 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawComponent {
     id: At<String>,
-    name: String,
+    name: At<String>,
     #[serde(default)]
-    group: Option<String>,
+    group: Option<At<String>>,
     #[serde(default)]
-    description: Option<String>,
+    description: Option<At<String>>,
 }
 
-impl Config {
-    /// Parses and validates `site.yaml` given as `text`; `path` is used in diagnostics.
-    pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let src = Source {
-            path,
-            text,
-            line0: 0,
-        };
-        let raw: RawConfig = yaml::parse(&src, text, &NAMES).map_err(|d| vec![d])?;
-        let mut errors = Vec::new();
+/// [`Contact`] as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContact {
+    forum: Option<At<String>>,
+    chat: Option<At<String>>,
+    email: Option<At<String>>,
+    page: Option<At<String>>,
+}
 
-        if raw.title.value.trim().is_empty() {
-            errors.push(src.error(raw.title.pos, "`title` is empty", None));
-        }
+/// [`Author`] as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthor {
+    name: At<String>,
+    #[serde(default)]
+    role: Option<At<String>>,
+}
 
-        let base_url = normalize_base_url(&raw.base_url.value);
-        if base_url.is_none() {
-            errors.push(src.error(
-                raw.base_url.pos,
+/// Parses and validates `site.yaml` given as `text`; `path` is used in diagnostics.
+pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let src = Source {
+        path,
+        text,
+        line0: 0,
+    };
+    let raw: RawConfig = yaml::parse(&src, text, &NAMES).map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    check_title(&src, &raw.title, &mut errors);
+    let description = raw
+        .description
+        .map(|d| text_of(&src, "description", d, &mut errors));
+    let base_url = base_url(&src, &raw.base_url, &mut errors);
+    let lang = language(&src, raw.language.as_ref(), &mut errors);
+    let tz = time_zone(&src, raw.timezone.as_ref(), &mut errors);
+    let components = components(&src, raw.components, &mut errors);
+    if let Some(n) = raw.feed_items.as_ref().filter(|n| n.value == 0) {
+        errors.push(src.error(n.pos, "`feed_items` must be at least 1", None));
+    }
+    let theme = theme(&src, raw.theme.as_ref(), &mut errors);
+    check_list_unsubscribe(&src, &raw.list_unsubscribe, &mut errors);
+    let contact = contact(&src, raw.contact, &mut errors);
+    let authors = authors(&src, raw.authors, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Config {
+        title: raw.title.value,
+        description,
+        base_url: base_url.unwrap_or_default(),
+        lang,
+        tz,
+        components,
+        contact,
+        authors,
+        theme,
+        history_days: raw.history_days.unwrap_or(90),
+        feed_items: raw.feed_items.map_or(50, |n| n.value),
+        component_incidents: raw.component_incidents.unwrap_or(25).max(1),
+        list_unsubscribe: raw.list_unsubscribe.into_iter().map(|u| u.value).collect(),
+    })
+}
+
+/// The site's title: not blank, and one line of characters pages can show.
+fn check_title(src: &Source, title: &At<String>, errors: &mut Vec<Diagnostic>) {
+    if title.value.trim().is_empty() {
+        errors.push(src.error(title.pos, "`title` is empty", None));
+    }
+    text::check(src, "title", title, &title.value, Lines::One, errors);
+}
+
+/// `value` (of `key`), once checked to hold only characters pages can show.
+fn text_of(src: &Source, key: &str, value: At<String>, errors: &mut Vec<Diagnostic>) -> String {
+    text::check(src, key, &value, &value.value, Lines::Many, errors);
+    value.value
+}
+
+/// The base URL normalized, or `None` (and an error) when it is not an absolute http(s) URL.
+fn base_url(src: &Source, url: &At<String>, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    let normalized = normalize_base_url(&url.value);
+    if normalized.is_none() {
+        errors.push(
+            src.error(
+                url.pos,
                 format!(
                     "`base_url` must be an absolute http(s) URL, not `{}`",
-                    raw.base_url.value
+                    url.value
                 ),
                 Some(
                     "write the address the site is published at, e.g. `https://status.example.fr/`"
                         .to_string(),
                 ),
+            ),
+        );
+    }
+    normalized
+}
+
+/// The language of the interface (English when not given).
+fn language(src: &Source, code: Option<&At<String>>, errors: &mut Vec<Diagnostic>) -> Lang {
+    let Some(code) = code else {
+        return Lang::En;
+    };
+    Lang::from_code(&code.value).unwrap_or_else(|| {
+        errors.push(src.error(
+            code.pos,
+            format!("unsupported language `{}`", code.value),
+            Some("use `fr` or `en`".to_string()),
+        ));
+        Lang::En
+    })
+}
+
+/// The time zone times are written and shown in (UTC when not given).
+fn time_zone(src: &Source, name: Option<&At<String>>, errors: &mut Vec<Diagnostic>) -> Tz {
+    let Some(name) = name else {
+        return Tz::UTC;
+    };
+    name.value.parse::<Tz>().unwrap_or_else(|_| {
+        let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
+        let help = match did_you_mean(&name.value, names) {
+            Some(s) => format!("did you mean `{s}`? Time zones are IANA names"),
+            None => "use an IANA time zone name, e.g. `Europe/Paris` or `UTC`".to_string(),
+        };
+        errors.push(src.error(
+            name.pos,
+            format!("unknown time zone `{}`", name.value),
+            Some(help),
+        ));
+        Tz::UTC
+    })
+}
+
+/// The components in the order given; their ids valid and distinct, at least one.
+fn components(
+    src: &Source,
+    raw: At<Vec<RawComponent>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Component> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut components = Vec::with_capacity(raw.value.len());
+    for c in raw.value {
+        let count = seen.entry(c.id.value.clone()).or_default();
+        *count += 1;
+        if !is_valid_id(&c.id.value) {
+            errors.push(src.error(
+                c.id.pos,
+                format!("invalid component id `{}`", c.id.value),
+                Some("component ids use only lower-case letters, digits and `-`".to_string()),
+            ));
+        } else if *count > 1 {
+            errors.push(src.error(
+                c.id.pos,
+                format!("duplicate component id `{}`", c.id.value),
+                Some("each component needs an id of its own".to_string()),
             ));
         }
+        components.push(Component {
+            id: c.id.value,
+            name: text_of(src, "name", c.name, errors),
+            group: c
+                .group
+                .map(|g| text_of(src, "group", g, errors))
+                .filter(|g| !g.trim().is_empty()),
+            description: c
+                .description
+                .map(|d| text_of(src, "description", d, errors)),
+        });
+    }
+    if components.is_empty() {
+        errors.push(src.error(
+            raw.pos,
+            "`components` is empty",
+            Some(
+                "declare at least one component, e.g. `- {id: web, name: Web hosting}`".to_string(),
+            ),
+        ));
+    }
+    components
+}
 
-        let lang = match &raw.language {
-            None => Lang::En,
-            Some(l) => match Lang::from_code(&l.value) {
-                Some(lang) => lang,
-                None => {
-                    errors.push(src.error(
-                        l.pos,
-                        format!("unsupported language `{}`", l.value),
-                        Some("use `fr` or `en`".to_string()),
-                    ));
-                    Lang::En
-                }
-            },
-        };
-
-        let tz = match &raw.timezone {
-            None => Tz::UTC,
-            Some(name) => match name.value.parse::<Tz>() {
-                Ok(tz) => tz,
-                Err(_) => {
-                    let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
-                    let help = match did_you_mean(&name.value, names) {
-                        Some(s) => format!("did you mean `{s}`? Time zones are IANA names"),
-                        None => {
-                            "use an IANA time zone name, e.g. `Europe/Paris` or `UTC`".to_string()
-                        }
-                    };
-                    errors.push(src.error(
-                        name.pos,
-                        format!("unknown time zone `{}`", name.value),
-                        Some(help),
-                    ));
-                    Tz::UTC
-                }
-            },
-        };
-
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut components = Vec::with_capacity(raw.components.value.len());
-        for c in raw.components.value {
-            let count = seen.entry(c.id.value.clone()).or_default();
-            *count += 1;
-            if !is_valid_id(&c.id.value) {
-                errors.push(src.error(
-                    c.id.pos,
-                    format!("invalid component id `{}`", c.id.value),
-                    Some("component ids use only lower-case letters, digits and `-`".to_string()),
-                ));
-            } else if *count > 1 {
-                errors.push(src.error(
-                    c.id.pos,
-                    format!("duplicate component id `{}`", c.id.value),
-                    Some("each component needs an id of its own".to_string()),
-                ));
-            }
-            components.push(Component {
-                id: c.id.value,
-                name: c.name,
-                group: c.group.filter(|g| !g.trim().is_empty()),
-                description: c.description,
-            });
-        }
-        if components.is_empty() {
+/// The theme's name: `default`, the only one compiled in.
+fn theme(src: &Source, theme: Option<&At<String>>, errors: &mut Vec<Diagnostic>) -> String {
+    match theme {
+        Some(t) if t.value != "default" => {
             errors.push(
                 src.error(
-                    raw.components.pos,
-                    "`components` is empty",
-                    Some(
-                        "declare at least one component, e.g. `- {id: web, name: Web hosting}`"
-                            .to_string(),
-                    ),
-                ),
-            );
-        }
-        if let Some(n) = raw.feed_items.as_ref().filter(|n| n.value == 0) {
-            errors.push(src.error(n.pos, "`feed_items` must be at least 1", None));
-        }
-        let theme = match &raw.theme {
-            Some(t) if t.value != "default" => {
-                errors.push(src.error(
                     t.pos,
                     format!("unknown theme `{}`", t.value),
                     Some(
                         "this build of vigie has the theme `default` (templates are compiled in)"
                             .to_string(),
                     ),
-                ));
-                t.value.clone()
-            }
-            _ => "default".to_string(),
-        };
-        for url in &raw.list_unsubscribe {
-            let lower = url.value.to_ascii_lowercase();
-            let usable = (lower.starts_with("mailto:")
-                || lower.starts_with("https://")
-                || lower.starts_with("http://"))
-                && !url
-                    .value
-                    .contains(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == ',');
-            if !usable {
-                errors.push(src.error(
-                    url.pos,
-                    format!("`{}` is not an unsubscribe URL", url.value),
-                    Some("write `mailto:` or `https://` URLs, e.g. `list_unsubscribe: [mailto:leave@example.fr]`".to_string()),
-                ));
-            }
+                ),
+            );
+            t.value.clone()
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Config {
-            title: raw.title.value,
-            description: raw.description,
-            base_url: base_url.unwrap_or_default(),
-            lang,
-            tz,
-            components,
-            contact: raw.contact.unwrap_or_default(),
-            authors: raw.authors,
-            theme,
-            history_days: raw.history_days.unwrap_or(90),
-            feed_items: raw.feed_items.map_or(50, |n| n.value),
-            component_incidents: raw.component_incidents.unwrap_or(25).max(1),
-            list_unsubscribe: raw.list_unsubscribe.into_iter().map(|u| u.value).collect(),
-        })
+        _ => "default".to_string(),
     }
+}
+
+/// Each `List-Unsubscribe` URL is a `mailto:` or http(s) URL that fits in the header.
+fn check_list_unsubscribe(src: &Source, urls: &[At<String>], errors: &mut Vec<Diagnostic>) {
+    for url in urls {
+        let lower = url.value.to_ascii_lowercase();
+        let usable = (lower.starts_with("mailto:")
+            || lower.starts_with("https://")
+            || lower.starts_with("http://"))
+            && !url.value.contains(|c: char| {
+                c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ','
+            });
+        if !usable {
+            errors.push(src.error(
+                url.pos,
+                format!("`{}` is not an unsubscribe URL", url.value),
+                Some("write `mailto:` or `https://` URLs, e.g. `list_unsubscribe: [mailto:leave@example.fr]`".to_string()),
+            ));
+        }
+    }
+}
+
+/// The ways of contact, each a text pages can show.
+fn contact(src: &Source, raw: Option<RawContact>, errors: &mut Vec<Diagnostic>) -> Contact {
+    let Some(raw) = raw else {
+        return Contact::default();
+    };
+    let mut checked =
+        |key: &str, value: Option<At<String>>| value.map(|v| text_of(src, key, v, errors));
+    Contact {
+        forum: checked("forum", raw.forum),
+        chat: checked("chat", raw.chat),
+        email: checked("email", raw.email),
+        page: checked("page", raw.page),
+    }
+}
+
+/// The authors by id, their names and roles texts pages can show.
+fn authors(
+    src: &Source,
+    raw: BTreeMap<String, RawAuthor>,
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Author> {
+    raw.into_iter()
+        .map(|(id, a)| {
+            let author = Author {
+                name: text_of(src, "name", a.name, errors),
+                role: a.role.map(|r| text_of(src, "role", r, errors)),
+            };
+            (id, author)
+        })
+        .collect()
 }
 
 /// `[a-z0-9-]+`.
@@ -274,7 +370,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        Config::parse(Path::new("site.yaml"), text)
+        super::parse(Path::new("site.yaml"), text)
     }
 
     const GOOD: &str = "title: T\nbase_url: https://s.example.fr/status\nlanguage: fr\ntimezone: Europe/Paris\ncomponents:\n  - id: web\n    name: Web\n    group: Hosting\n  - id: dns\n    name: DNS\n";
@@ -313,6 +409,47 @@ mod tests {
     fn a_relative_base_url_is_refused() {
         let e = parse(&GOOD.replace("https://s.example.fr/status", "/status/")).unwrap_err();
         assert!(e[0].message.starts_with("`base_url` must be an absolute"));
+    }
+
+    #[test]
+    fn blank_and_null_texts_are_read_as_nothing_and_quoted_ones_as_text() {
+        let c = parse(&format!(
+            "{GOOD}contact:\n  forum:\n  chat: ~\n  email: \"\"\nauthors:\n  a:\n    name: ~\n    role:\n"
+        ))
+        .unwrap();
+        assert_eq!((c.contact.forum, c.contact.chat), (None, None));
+        assert_eq!(c.contact.email.as_deref(), Some(""));
+        assert_eq!(c.authors["a"].name, "~");
+        assert_eq!(c.authors["a"].role, None);
+    }
+
+    #[test]
+    fn every_text_pages_show_is_checked_at_its_value() {
+        let e = parse(&format!(
+            "{GOOD}description: \"a\\u0085\"\ncontact:\n  chat: \"\\x1b[31m\"\nauthors:\n  a:\n    name: A\n    role: \"\\uFFFF\"\n"
+        ))
+        .unwrap_err();
+        let found: Vec<(&str, usize, usize)> = e
+            .iter()
+            .map(|d| (d.message.as_str(), d.span.line, d.span.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "`description` contains the control character U+0085",
+                    11,
+                    14
+                ),
+                ("`chat` contains the control character U+001B", 13, 9),
+                ("`role` contains the noncharacter U+FFFF", 17, 11),
+            ]
+        );
+        let e = parse(&GOOD.replace("group: Hosting", "group: \"\\0\"")).unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "`group` contains the control character U+0000"
+        );
     }
 
     #[test]

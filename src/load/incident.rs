@@ -5,12 +5,14 @@ use std::marker::PhantomData;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::markdown;
 use super::time::TimeSpec;
 use crate::error::{did_you_mean, Diagnostic, Span};
+use crate::load::text::{self, Lines};
 use crate::load::yaml::{self, At, Names, Pos, Source, HELP_SEP};
 use crate::model::Config;
 use crate::model::{Impact, Incident, Post, Severity, UpdateStatus};
@@ -52,7 +54,7 @@ struct RawFront {
     end: Option<At<TimeSpec>>,
     severity: Option<Severity>,
     components: Option<At<ComponentsSpec<At<String>>>>,
-    author: Option<String>,
+    author: Option<At<String>>,
     published: Option<At<TimeSpec>>,
     #[serde(default, deserialize_with = "yaml::plain_bool")]
     draft: bool,
@@ -263,70 +265,145 @@ pub fn parse(
     config: &Config,
 ) -> Result<Incident, Vec<Diagnostic>> {
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
-    let text_for_spans = text.strip_prefix('\u{feff}').unwrap_or(text);
     let src = Source {
         path,
-        text: text_for_spans,
+        text: text.strip_prefix('\u{feff}').unwrap_or(text),
         line0: split.front_line,
     };
     let raw = read_front(&src, split.front).map_err(|d| vec![d])?;
 
     let mut errors = Vec::new();
-    let here = |span: Span, message: String| Diagnostic::at(path, text_for_spans, span, message);
-    let tz = config.tz;
-    let resolve = |spec: &At<TimeSpec>, errors: &mut Vec<Diagnostic>| -> Option<DateTime<Utc>> {
-        match spec.value.resolve(tz) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                errors.push(src.error(spec.pos, e.message, Some(e.help)));
-                None
-            }
-        }
-    };
-
-    let start = raw.start.as_ref().and_then(|s| resolve(s, &mut errors));
-    let end = raw.end.as_ref().and_then(|s| resolve(s, &mut errors));
-    let published = raw.published.as_ref().and_then(|s| resolve(s, &mut errors));
-    let mut update_times = Vec::with_capacity(raw.updates.len());
-    for (n, u) in raw.updates.iter().enumerate() {
-        let t =
-            match &u.at {
-                Some(spec) => resolve(spec, &mut errors),
-                None => {
-                    errors.push(src.error(
-                    u.pos,
-                    format!("update {} has no `at`", n + 1),
-                    Some(
-                        "give each update the time it was posted, e.g. `at: 2017-10-28 09:30`"
-                            .to_string(),
-                    ),
-                ));
-                    None
-                }
-            };
-        update_times.push(t);
+    let times = resolve_times(&src, &raw, config.tz, &mut errors);
+    let title = title(&src, raw.title.as_ref(), &mut errors);
+    check_start_and_end(&src, &raw, &times, &mut errors);
+    let (severity, impacts) =
+        severity_and_impacts(&src, raw.components, raw.severity, config, &mut errors);
+    let author = author(&src, raw.author, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    // Every `None` below has produced an error above.
+    let (Some(start), Some(severity)) = (times.start, severity) else {
+        return Err(vec![Diagnostic::file(path, "incomplete front matter")]);
+    };
+    let published = times.published.unwrap_or(start);
+    // Every update has its time, or an error was reported above.
+    let updates = times
+        .updates
+        .into_iter()
+        .flatten()
+        .zip(raw.updates)
+        .collect();
 
-    let title = raw.title.as_ref().map_or("", |t| t.value.trim());
-    if title.is_empty() {
-        let help = Some("add a line `title: …` to the front matter".to_string());
-        errors.push(match &raw.title {
-            Some(t) => src.error(t.pos, "missing `title`", help),
+    Ok(Incident {
+        id: id.to_string(),
+        source: path.to_path_buf(),
+        title: title.to_string(),
+        start,
+        end: times.end,
+        severity,
+        impacts,
+        author,
+        published,
+        draft: raw.draft,
+        posts: posts(split.body, published, updates),
+    })
+}
+
+/// The times of the front matter in UTC; `None` where a time is absent, or wrong and
+/// reported.
+struct Times {
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    published: Option<DateTime<Utc>>,
+    /// Each update's `at`, in the order of the file.
+    updates: Vec<Option<DateTime<Utc>>>,
+}
+
+/// Resolves every time of the front matter in the site's time zone `tz`, reporting the
+/// times that are wrong and the updates that have none.
+fn resolve_times(src: &Source, raw: &RawFront, tz: Tz, errors: &mut Vec<Diagnostic>) -> Times {
+    let start = raw.start.as_ref().and_then(|t| resolve(src, t, tz, errors));
+    let end = raw.end.as_ref().and_then(|t| resolve(src, t, tz, errors));
+    let published = raw
+        .published
+        .as_ref()
+        .and_then(|t| resolve(src, t, tz, errors));
+    let mut updates = Vec::with_capacity(raw.updates.len());
+    for (n, u) in raw.updates.iter().enumerate() {
+        updates.push(match &u.at {
+            Some(t) => resolve(src, t, tz, errors),
             None => {
-                let mut d = here(Span::new(1, 1, 3), "missing `title`".to_string());
-                d.help = help;
-                d
+                errors.push(
+                    src.error(
+                        u.pos,
+                        format!("update {} has no `at`", n + 1),
+                        Some(
+                            "give each update the time it was posted, e.g. `at: 2017-10-28 09:30`"
+                                .to_string(),
+                        ),
+                    ),
+                );
+                None
             }
         });
     }
-    if raw.start.is_none() {
-        errors.push(
-            here(Span::new(1, 1, 3), "missing `start`".to_string()).with_help(
-                "add a line `start: YYYY-MM-DD HH:MM` (site time zone) to the front matter",
-            ),
-        );
+    Times {
+        start,
+        end,
+        published,
+        updates,
     }
-    if let (Some(s), Some(e), Some(spec)) = (start, end, &raw.end) {
+}
+
+/// The time `spec` in UTC, or `None` and an error when it is not a time in `tz`.
+fn resolve(
+    src: &Source,
+    spec: &At<TimeSpec>,
+    tz: Tz,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<DateTime<Utc>> {
+    match spec.value.resolve(tz) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(src.error(spec.pos, e.message, Some(e.help)));
+            None
+        }
+    }
+}
+
+/// A diagnostic at the opening fence, for what the front matter lacks.
+fn at_fence(src: &Source, message: &str, help: &str) -> Diagnostic {
+    Diagnostic::at(src.path, src.text, Span::new(1, 1, 3), message).with_help(help)
+}
+
+/// The title, trimmed: reported when missing or blank, or when it holds what a one-line text
+/// may not.
+fn title<'r>(src: &Source, title: Option<&'r At<String>>, errors: &mut Vec<Diagnostic>) -> &'r str {
+    let text = title.map_or("", |t| t.value.trim());
+    if text.is_empty() {
+        let help = "add a line `title: …` to the front matter";
+        errors.push(match title {
+            Some(t) => src.error(t.pos, "missing `title`", Some(help.to_string())),
+            None => at_fence(src, "missing `title`", help),
+        });
+    }
+    if let Some(t) = title {
+        text::check(src, "title", t, text, Lines::One, errors);
+    }
+    text
+}
+
+/// `start` is given, and `end`, when given, does not come before it.
+fn check_start_and_end(src: &Source, raw: &RawFront, times: &Times, errors: &mut Vec<Diagnostic>) {
+    if raw.start.is_none() {
+        errors.push(at_fence(
+            src,
+            "missing `start`",
+            "add a line `start: YYYY-MM-DD HH:MM` (site time zone) to the front matter",
+        ));
+    }
+    if let (Some(s), Some(e), Some(spec)) = (times.start, times.end, &raw.end) {
         if e < s {
             errors.push(
                 src.error(
@@ -340,21 +417,31 @@ pub fn parse(
             );
         }
     }
+}
 
-    // Components and severities.
-    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
-    let mut unknown_component = |cid: &At<String>| {
-        let mut hint = format!("known: {}", known.join(", "));
-        if let Some(s) = did_you_mean(&cid.value, known.iter().copied()) {
-            hint.push_str(&format!(" — did you mean `{s}`?"));
+/// The incident's severity and its impact on each component it names (all of them when it
+/// names none), in the order of `site.yaml`. Reports unknown components and a missing
+/// severity.
+fn severity_and_impacts(
+    src: &Source,
+    components: Option<At<ComponentsSpec<At<String>>>>,
+    severity: Option<Severity>,
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) -> (Option<Severity>, Vec<Impact>) {
+    // Whether `site.yaml` declares `cid`; an error when it does not.
+    let mut known = |cid: &At<String>| {
+        let found = config.component(&cid.value).is_some();
+        if !found {
+            errors.push(unknown_component(src, cid, config));
         }
-        errors.push(src.error(
-            cid.pos,
-            format!("unknown component `{}`", cid.value),
-            Some(hint),
-        ));
+        found
     };
-    let components = raw.components.map(|c| match c.value {
+    let impact = |cid: &At<String>, severity: Severity| Impact {
+        component: cid.value.clone(),
+        severity,
+    };
+    let components = components.map(|c| match c.value {
         ComponentsSpec::One(id) => ComponentsSpec::List(vec![At {
             value: id,
             pos: c.pos,
@@ -362,7 +449,7 @@ pub fn parse(
         other => other,
     });
     let (severity, mut impacts) = match components {
-        None => match raw.severity {
+        None => match severity {
             Some(sev) => (
                 Some(sev),
                 config
@@ -377,81 +464,83 @@ pub fn parse(
             None => (None, Vec::new()),
         },
         Some(ComponentsSpec::List(ids)) => {
-            let mut impacts = Vec::new();
-            for cid in &ids {
-                if config.component(&cid.value).is_none() {
-                    unknown_component(cid);
-                } else if let Some(sev) = raw.severity {
-                    impacts.push(Impact {
-                        component: cid.value.clone(),
-                        severity: sev,
-                    });
-                }
-            }
-            (raw.severity, impacts)
+            let declared: Vec<&At<String>> = ids.iter().filter(|cid| known(cid)).collect();
+            let impacts = match severity {
+                Some(sev) => declared.into_iter().map(|cid| impact(cid, sev)).collect(),
+                None => Vec::new(),
+            };
+            (severity, impacts)
         }
         Some(ComponentsSpec::Map(pairs)) => {
-            let mut impacts = Vec::new();
-            for (cid, sev) in &pairs {
-                if config.component(&cid.value).is_none() {
-                    unknown_component(cid);
-                } else {
-                    impacts.push(Impact {
-                        component: cid.value.clone(),
-                        severity: *sev,
-                    });
-                }
-            }
+            let impacts = pairs
+                .iter()
+                .filter(|(cid, _)| known(cid))
+                .map(|(cid, sev)| impact(cid, *sev))
+                .collect();
             let worst = pairs.iter().map(|(_, s)| *s).max();
-            (raw.severity.or(worst), impacts)
+            (severity.or(worst), impacts)
         }
         // Made a list above.
-        Some(ComponentsSpec::One(_)) => (raw.severity, Vec::new()),
+        Some(ComponentsSpec::One(_)) => (severity, Vec::new()),
     };
     if severity.is_none() {
-        errors.push(
-            here(Span::new(1, 1, 3), "missing `severity`".to_string()).with_help(
-                "add `severity: major-outage` (or partial-outage, degraded, maintenance, notice)",
-            ),
-        );
+        errors.push(at_fence(
+            src,
+            "missing `severity`",
+            "add `severity: major-outage` (or partial-outage, degraded, maintenance, notice)",
+        ));
     }
     impacts.sort_by_key(|i| config.component_index(&i.component));
     impacts.dedup_by(|a, b| a.component == b.component);
+    (severity, impacts)
+}
 
-    if !errors.is_empty() {
-        return Err(errors);
+/// The error for `cid`, a component `site.yaml` does not declare.
+fn unknown_component(src: &Source, cid: &At<String>, config: &Config) -> Diagnostic {
+    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
+    let mut hint = format!("known: {}", known.join(", "));
+    if let Some(s) = did_you_mean(&cid.value, known.iter().copied()) {
+        hint.push_str(&format!(" — did you mean `{s}`?"));
     }
-    // Every `None` below has produced an error above.
-    let (Some(start), Some(severity)) = (start, severity) else {
-        return Err(vec![Diagnostic::file(path, "incomplete front matter")]);
-    };
-    let published = published.unwrap_or(start);
+    src.error(
+        cid.pos,
+        format!("unknown component `{}`", cid.value),
+        Some(hint),
+    )
+}
 
-    let mut posts = Vec::with_capacity(raw.updates.len() + 1);
-    let announcement = markdown::render(split.body, "announcement");
+/// Who signs the incident, unless blank; reported when it holds characters pages cannot show.
+fn author(
+    src: &Source,
+    author: Option<At<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let author = author.filter(|a| !a.value.trim().is_empty())?;
+    text::check(src, "author", &author, &author.value, Lines::Many, errors);
+    Some(author.value)
+}
+
+/// The posts: the announcement (the Markdown `body` after the front matter), published at
+/// `published`, then the `updates` by time, each with an anchor of its own.
+fn posts(
+    body: &str,
+    published: DateTime<Utc>,
+    mut updates: Vec<(DateTime<Utc>, RawUpdate)>,
+) -> Vec<Post> {
+    let mut posts = Vec::with_capacity(updates.len() + 1);
+    let announcement = markdown::render(body, "announcement");
     posts.push(Post {
         at: published,
         status: None,
-        markdown: split.body.to_string(),
+        markdown: body.to_string(),
         html: announcement.html,
         text: announcement.text,
         anchor: "announcement".to_string(),
     });
-    let mut updates: Vec<(DateTime<Utc>, RawUpdate)> = update_times
-        .into_iter()
-        .flatten()
-        .zip(raw.updates)
-        .collect();
     // Stable: updates at the same minute keep their order in the file.
     updates.sort_by_key(|(at, _)| *at);
     for (at, u) in updates {
-        let mut anchor = crate::model::time::update_anchor(at);
-        let base = anchor.clone();
-        let mut n = 2;
-        while posts.iter().any(|p: &Post| p.anchor == anchor) {
-            anchor = format!("{base}-{n}");
-            n += 1;
-        }
+        let anchor = unique_anchor(&posts, at);
         let rendered = markdown::render(&u.body, &anchor);
         posts.push(Post {
             at,
@@ -462,20 +551,20 @@ pub fn parse(
             anchor,
         });
     }
+    posts
+}
 
-    Ok(Incident {
-        id: id.to_string(),
-        source: path.to_path_buf(),
-        title: title.to_string(),
-        start,
-        end,
-        severity,
-        impacts,
-        author: raw.author.filter(|a| !a.trim().is_empty()),
-        published,
-        draft: raw.draft,
-        posts,
-    })
+/// The anchor of an update posted at `at`: its time, then `-2`, `-3`… when `posts` already
+/// has it.
+fn unique_anchor(posts: &[Post], at: DateTime<Utc>) -> String {
+    let base = crate::model::time::update_anchor(at);
+    let mut anchor = base.clone();
+    let mut n = 2;
+    while posts.iter().any(|p| p.anchor == anchor) {
+        anchor = format!("{base}-{n}");
+        n += 1;
+    }
+    anchor
 }
 
 #[cfg(test)]
@@ -483,7 +572,7 @@ mod tests {
     use super::*;
 
     pub(super) fn config() -> Config {
-        Config::parse(
+        crate::load::config::parse(
             Path::new("site.yaml"),
             "title: T\nbase_url: https://s.example.fr/\nlanguage: fr\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n  - {id: mail, name: Mail}\n  - {id: dns, name: DNS}\n",
         )

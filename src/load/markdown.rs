@@ -26,6 +26,8 @@ use pulldown_cmark::{
     html, Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+use super::text::is_forbidden;
+
 /// The Markdown extensions vigie enables everywhere (pages and announcements).
 pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
@@ -1474,16 +1476,6 @@ const fn escape_table(attr: bool) -> [bool; 256] {
         b += 1;
     }
     t
-}
-
-/// The characters HTML forbids in a document (the Nu HTML Checker's "forbidden code point"),
-/// which XML feeds cannot carry either: the controls but tab, line feed and carriage return
-/// (form feed too, which HTML allows and XML does not), and the noncharacters.
-fn is_forbidden(c: char) -> bool {
-    (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
-        || ('\u{7f}'..='\u{9f}').contains(&c)
-        || ('\u{fdd0}'..='\u{fdef}').contains(&c)
-        || u32::from(c) & 0xFFFE == 0xFFFE
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod config;
 mod fingerprint;
 pub mod incident;
 pub mod markdown;
+pub mod text;
 pub mod time;
 mod walk;
 pub mod yaml;
@@ -256,7 +257,7 @@ fn read_config(root: &Path) -> Result<(Vec<u8>, Config), Error> {
         }
     };
     let text = decode(&shown, bytes.clone()).map_err(|d| Error::Content(vec![d]))?;
-    let config = Config::parse(&shown, &text).map_err(Error::Content)?;
+    let config = config::parse(&shown, &text).map_err(Error::Content)?;
     Ok((bytes, config))
 }
 

@@ -3,14 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono_tz::Tz;
-use serde::Deserialize;
-
 use super::lang::Lang;
+use chrono_tz::Tz;
 
 /// Where customers can reach the hoster; each is optional.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contact {
     /// The forum, or its announcements section.
     pub forum: Option<String>,
@@ -30,13 +27,11 @@ impl Contact {
 }
 
 /// Someone who signs announcements.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Author {
     /// The name shown.
     pub name: String,
     /// What they do, e.g. "Fondatrice / Responsable".
-    #[serde(default)]
     pub role: Option<String>,
 }
 

@@ -48,7 +48,7 @@ mod tests {
     #[test]
     fn page_urls_are_absolute_folders_and_the_404_page_is_left_out() {
         let site = crate::model::Site {
-            config: crate::model::Config::parse(
+            config: crate::load::config::parse(
                 std::path::Path::new("site.yaml"),
                 "title: T\nbase_url: https://example.fr/status/\ncomponents:\n  - id: web\n    name: Web\n",
             )

@@ -44,6 +44,49 @@ fn new_creates_a_dated_file_that_builds() {
 }
 
 #[test]
+fn new_quotes_a_title_yaml_would_misread_and_check_reads_it_back() {
+    let site = Site::example();
+    let title = "Titre: avec « guillemets » et #dièse";
+    site.vigie(&["new", title, "--now", NOW]).success();
+    let path = "incidents/2026-11-25-titre-avec-guillemets-et-diese.md";
+    assert!(
+        site.read(path)
+            .starts_with("---\ntitle: \"Titre: avec « guillemets » et #dièse\"\n"),
+        "{}",
+        site.read(path)
+    );
+    site.vigie(&["check", "--now", NOW]).success();
+    site.build().success();
+    let api: serde_json::Value =
+        serde_json::from_str(&site.read("public/api/v2/incidents.json")).unwrap();
+    let names: Vec<&str> = api["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["id"] == "2026-11-25-titre-avec-guillemets-et-diese")
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [title]);
+}
+
+#[test]
+fn new_refuses_a_title_the_pages_could_not_show() {
+    let site = Site::example();
+    for (title, message) in [
+        (
+            "Panne\u{7}",
+            "the title contains the control character U+0007",
+        ),
+        ("Panne\nréseau", "the title contains a line break"),
+    ] {
+        let run = site.vigie(&["new", title, "--now", NOW]);
+        run.failure(2);
+        assert!(run.stderr.contains(message), "{}", run.stderr);
+    }
+    assert!(!site.path("incidents/2026-11-25-panne.md").exists());
+}
+
+#[test]
 fn new_never_overwrites_a_file() {
     let site = Site::example();
     site.vigie(&["new", "Panne", "--now", NOW]).success();

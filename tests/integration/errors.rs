@@ -108,6 +108,20 @@ bad_input!(
     yaml_unclosed_bracket,
     "---\ntitle: Broken\nseverity: [degraded\nstart: 2020-02-02 10:00\n---\n"
 );
+// Characters HTML and XML forbid, written as YAML escapes or as they are, and line breaks in
+// a title: the pages could not carry them.
+bad_input!(
+    control_character_in_the_title,
+    "---\ntitle: \"Panne\\x01 réseau\"\nstart: 2020-02-02 10:00\nseverity: degraded\n---\n"
+);
+bad_input!(
+    line_break_in_the_title,
+    "---\ntitle: \"Panne\\nréseau\"\nstart: 2020-02-02 10:00\nseverity: degraded\n---\n"
+);
+bad_input!(
+    noncharacter_in_the_author,
+    "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\nauthor: Élodie\u{FDD0}\n---\n"
+);
 /// A billion laughs: nine levels of ten aliases each, used where a list is expected.
 fn alias_bomb_text() -> String {
     let mut text = String::from("---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\ncomponents:\n  - &l0 [web, web, web, web, web, web, web, web, web, web]\n");
@@ -235,6 +249,18 @@ fn site_yaml_with_a_line_indented_by_mistake() {
 #[test]
 fn site_yaml_with_an_unclosed_bracket() {
     insta::assert_snapshot!(site_yaml(&SITE.replace("Europe/Paris", "[Europe/Paris")));
+}
+
+#[test]
+fn site_yaml_with_a_control_character_in_a_component_name() {
+    insta::assert_snapshot!(site_yaml(&SITE.replace("name: Mail", "name: \"Mail\\a\"")));
+}
+
+#[test]
+fn site_yaml_with_a_line_break_in_the_title() {
+    insta::assert_snapshot!(site_yaml(
+        &SITE.replace("title: T", "title: |\n  Status\n  page")
+    ));
 }
 
 #[test]

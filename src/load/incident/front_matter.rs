@@ -43,7 +43,7 @@ pub(super) fn read(text: &str) -> Option<RawFront> {
         seen.push(key);
         match key {
             "title" => front.title = Some(value?.read(string)?),
-            "author" => front.author = Some(string(value?.text)?),
+            "author" => front.author = Some(value?.read(string)?),
             "start" => front.start = Some(value?.read(time)?),
             "end" => front.end = Some(value?.read(time)?),
             "published" => front.published = Some(value?.read(time)?),
@@ -306,106 +306,125 @@ fn id(value: &str) -> Option<String> {
 
 /// `components:` as a one-line value (a list in brackets, or one id), or the block below.
 fn components(value: Option<Value>, lines: &mut Lines) -> Option<At<ComponentsSpec<At<String>>>> {
-    if let Some(v) = value {
-        if let Some(inner) = v.text.strip_prefix('[') {
-            let inner = inner.strip_suffix(']')?;
-            // The list is where its `[` is.
-            let pos = Pos { len: 1, ..v.pos };
-            let mut ids = Vec::new();
-            if !inner.trim_matches(' ').is_empty() {
-                // Columns of the items: the value is on one line, after its `[`.
-                let mut column = v.pos.column + 1;
-                for item in inner.split(',') {
-                    let lead = item.len() - item.trim_start_matches(' ').len();
-                    let word = item.trim_matches(' ');
-                    ids.push(At {
-                        value: id(word)?,
-                        pos: Pos {
-                            line: v.pos.line,
-                            column: column + lead,
-                            len: word.len(),
-                        },
-                    });
-                    column += item.len() + 1;
-                }
+    match value {
+        Some(v) if v.text.starts_with('[') => flow_list(v),
+        Some(v) => single_id(v),
+        None => {
+            let first = lines.peek_significant()?;
+            let col = first.indent();
+            if first.text[col..].starts_with("- ") {
+                block_list(lines, col)
+            } else {
+                block_mapping(lines, col)
             }
-            return Some(At {
-                value: ComponentsSpec::List(ids),
-                pos,
-            });
         }
-        // One id, read by serde as any scalar: only a word that YAML cannot take for a
-        // number, a boolean or a null.
-        let word = id(v.text)?;
-        let reserved = [
-            "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "y", "Y",
-            "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
-        ];
-        if !word.as_bytes()[0].is_ascii_alphabetic() || reserved.contains(&word.as_str()) {
-            return None;
-        }
-        return Some(At {
-            value: ComponentsSpec::One(word),
-            pos: v.pos,
-        });
     }
-    let first = lines.peek_significant()?;
-    let col = first.indent();
-    if first.text[col..].starts_with("- ") {
-        let mut ids = Vec::new();
-        while let Some(line) = lines.peek_significant() {
-            let i = line.indent();
-            if i < col || (i == col && col == 0 && !line.text.starts_with("- ")) {
-                break;
-            }
-            let item = line.text.get(col..)?.strip_prefix("- ")?;
+}
+
+/// `[a, b]`: ids in brackets, on one line.
+fn flow_list(v: Value) -> Option<At<ComponentsSpec<At<String>>>> {
+    let inner = v.text.strip_prefix('[')?.strip_suffix(']')?;
+    // The list is where its `[` is.
+    let pos = Pos { len: 1, ..v.pos };
+    let mut ids = Vec::new();
+    if !inner.trim_matches(' ').is_empty() {
+        // Columns of the items: the value is on one line, after its `[`.
+        let mut column = v.pos.column + 1;
+        for item in inner.split(',') {
+            let lead = item.len() - item.trim_start_matches(' ').len();
             let word = item.trim_matches(' ');
-            let at = col + 2 + (item.len() - item.trim_start_matches(' ').len());
-            ids.push(line.value(at, word).read(id)?);
-            lines.next += 1;
+            ids.push(At {
+                value: id(word)?,
+                pos: Pos {
+                    line: v.pos.line,
+                    column: column + lead,
+                    len: word.len(),
+                },
+            });
+            column += item.len() + 1;
         }
-        // The parser puts a block list at its first dash, or at its first item when the
-        // dashes are at the key's own indentation.
-        let first_item = ids.first()?.pos;
-        let pos = Pos {
-            column: if col == 0 { first_item.column } else { col + 1 },
-            len: 0,
-            ..first_item
-        };
-        Some(At {
-            value: ComponentsSpec::List(ids),
-            pos,
-        })
-    } else {
-        if col == 0 {
+    }
+    Some(At {
+        value: ComponentsSpec::List(ids),
+        pos,
+    })
+}
+
+/// One id, read by serde as any scalar: only a word that YAML cannot take for a number, a
+/// boolean or a null.
+fn single_id(v: Value) -> Option<At<ComponentsSpec<At<String>>>> {
+    let word = id(v.text)?;
+    let reserved = [
+        "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "y", "Y", "yes",
+        "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+    ];
+    if !word.as_bytes()[0].is_ascii_alphabetic() || reserved.contains(&word.as_str()) {
+        return None;
+    }
+    Some(At {
+        value: ComponentsSpec::One(word),
+        pos: v.pos,
+    })
+}
+
+/// The ids of a block list whose dashes are at column `col`, one per line.
+fn block_list(lines: &mut Lines, col: usize) -> Option<At<ComponentsSpec<At<String>>>> {
+    let mut ids = Vec::new();
+    while let Some(line) = lines.peek_significant() {
+        let i = line.indent();
+        if i < col || (i == col && col == 0 && !line.text.starts_with("- ")) {
+            break;
+        }
+        let item = line.text.get(col..)?.strip_prefix("- ")?;
+        let word = item.trim_matches(' ');
+        let at = col + 2 + (item.len() - item.trim_start_matches(' ').len());
+        ids.push(line.value(at, word).read(id)?);
+        lines.next += 1;
+    }
+    // The parser puts a block list at its first dash, or at its first item when the dashes
+    // are at the key's own indentation.
+    let first_item = ids.first()?.pos;
+    let pos = Pos {
+        column: if col == 0 { first_item.column } else { col + 1 },
+        len: 0,
+        ..first_item
+    };
+    Some(At {
+        value: ComponentsSpec::List(ids),
+        pos,
+    })
+}
+
+/// The `id: severity` lines of a block mapping indented by `col`.
+fn block_mapping(lines: &mut Lines, col: usize) -> Option<At<ComponentsSpec<At<String>>>> {
+    if col == 0 {
+        return None;
+    }
+    let mut pairs: Vec<(At<String>, Severity)> = Vec::new();
+    while let Some(line) = lines.peek_significant() {
+        if line.indent() < col {
+            break;
+        }
+        let (key, value) = key_value(line, col)?;
+        if pairs.iter().any(|(k, _)| k.value == key) {
             return None;
         }
-        let mut pairs: Vec<(At<String>, Severity)> = Vec::new();
-        while let Some(line) = lines.peek_significant() {
-            if line.indent() < col {
-                break;
-            }
-            let (key, value) = key_value(line, col)?;
-            if pairs.iter().any(|(k, _)| k.value == key) {
-                return None;
-            }
-            let severity = Severity::from_keyword(&keyword(value?.text)?)?;
-            pairs.push((
-                line.value(col, key).read(|k| Some(k.to_string()))?,
-                severity,
-            ));
-            lines.next += 1;
-        }
-        // A block mapping is where its first key is.
-        let pos = Pos {
-            len: 0,
-            ..pairs.first()?.0.pos
-        };
-        Some(At {
-            value: ComponentsSpec::Map(pairs),
-            pos,
-        })
+        let severity = Severity::from_keyword(&keyword(value?.text)?)?;
+        pairs.push((
+            line.value(col, key).read(|k| Some(k.to_string()))?,
+            severity,
+        ));
+        lines.next += 1;
     }
+    // A block mapping is where its first key is.
+    let pos = Pos {
+        len: 0,
+        ..pairs.first()?.0.pos
+    };
+    Some(At {
+        value: ComponentsSpec::Map(pairs),
+        pos,
+    })
 }
 
 /// The block list under `updates:`, each item a mapping of `at`, `status` and `body`.
@@ -583,7 +602,7 @@ mod tests {
                 }
                 ComponentsSpec::One(id) => ComponentsSpec::One(id.clone()),
             }),
-            author: front.author.clone(),
+            author: front.author.as_ref().map(|a| a.value.clone()),
             published: value(&front.published),
             draft: front.draft,
             updates: front
