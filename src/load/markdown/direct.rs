@@ -10,7 +10,7 @@
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
-use super::url::{plain_web_address, valid_url};
+use super::url::is_plain_address;
 use super::{demote, footnote_token, heading_under, is_forbidden, LINK_REL};
 
 /// pulldown-cmark's `escape_href` allow-list: bytes written as they are in a URL.
@@ -49,23 +49,6 @@ fn href_value(prefix: &str, url: &str) -> String {
     }
     out.push_str(&url[mark..]);
     out
-}
-
-/// Whether ammonia keeps a link or image address unchanged, for the addresses the direct
-/// writer accepts: web and mail addresses, and relative ones (which have no scheme), that
-/// are valid URLs as they are. Anything else goes through ammonia.
-fn is_plain_address(value: &str) -> bool {
-    if plain_web_address(value) {
-        return true;
-    }
-    if valid_url(value).is_none_or(|v| v != value) {
-        return false;
-    }
-    match ::url::Url::parse(value) {
-        Ok(u) => matches!(u.scheme(), "http" | "https" | "mailto"),
-        Err(::url::ParseError::RelativeUrlWithoutBase) => true,
-        Err(_) => false,
-    }
 }
 
 /// Writes `s` as HTML text the way html5ever's serializer does (ammonia's output).
