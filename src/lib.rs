@@ -25,6 +25,7 @@ pub mod parallel;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
+pub mod watch;
 pub mod write;
 
 use cli::{root_or_cwd, Cli, CliCommand};

@@ -16,6 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["render"],
     &["write"],
     &["pipeline"],
+    &["watch"],
     &["announce", "serve"],
     &["cmd"],
     &["cli"],
