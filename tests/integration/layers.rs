@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["write"],
     &["pipeline"],
     &["watch"],
-    &["announce", "serve"],
+    &["announce", "publish", "serve"],
     &["cmd"],
     &["cli"],
     &["lib", "main"],

@@ -22,3 +22,4 @@ mod next_change;
 mod scale;
 mod serve;
 mod serve_cache;
+mod watch;
