@@ -22,4 +22,5 @@ mod next_change;
 mod scale;
 mod serve;
 mod serve_cache;
+mod systemd;
 mod watch;
