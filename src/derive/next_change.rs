@@ -19,19 +19,25 @@ use crate::model::{Incident, Site};
 /// earliest of those still ahead. A new kind of transition is one more entry.
 pub fn next_change(site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let recent = Duration::days(i64::from(site.config.history_days));
-    let incidents = site
-        .incidents
+    // Local midnight (a day the clocks change lasts 23 or 25 hours; where a change skips
+    // midnight, the day starts at the first local time that exists).
+    let (today, tomorrow) = day_bounds(site.config.tz, local_date(site.config.tz, now));
+    site.incidents
         .iter()
-        .flat_map(|i| incident_instants(i, now, recent));
-    let midnight = next_midnight(site.config.tz, now);
-    incidents.chain(midnight).filter(|t| *t > now).min()
+        .flat_map(|i| incident_instants(i, now, recent, today))
+        // The uptime bars and "today" roll over.
+        .chain([tomorrow])
+        .filter(|t| *t > now)
+        .min()
 }
 
-/// The instants at which `i` can change what the outputs say.
+/// The instants at which `i` can change what the outputs say; `today` is the start of
+/// the local day holding `now`.
 fn incident_instants(
     i: &Incident,
     now: DateTime<Utc>,
     recent: Duration,
+    today: DateTime<Utc>,
 ) -> impl Iterator<Item = DateTime<Utc>> + '_ {
     [
         // Its phase: ongoing from its start (a day's uptime counts it from just after:
@@ -43,6 +49,8 @@ fn incident_instants(
         // The front page lists a past incident while `end >= now - history_days`
         // (`render::pages::index`).
         i.end.map(|end| just_after(end + recent, now)),
+        // Today's bar counts an incident going on from just after midnight.
+        (i.start <= now && i.end.is_none_or(|end| end > now)).then(|| just_after(today, now)),
     ]
     .into_iter()
     .flatten()
@@ -58,14 +66,6 @@ fn just_after(t: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
     } else {
         t
     }
-}
-
-/// The start of the local day after the one holding `now`, in `tz` (a day the clocks change
-/// lasts 23 or 25 hours; where a change skips midnight, the day starts at the first local
-/// time that exists).
-fn next_midnight(tz: chrono_tz::Tz, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let tomorrow = local_date(tz, now).succ_opt()?;
-    Some(day_bounds(tz, tomorrow).0)
 }
 
 #[cfg(test)]
@@ -155,6 +155,25 @@ mod tests {
     fn at_midnight_the_next_change_is_the_following_midnight() {
         assert_eq!(
             next_change(&site("Europe/Paris", &[]), t("2026-11-25T23:00:00Z")),
+            Some(t("2026-11-26T23:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn at_midnight_an_ongoing_incident_joins_today_s_bar_just_after() {
+        let s = site(
+            "Europe/Paris",
+            &[(
+                "panne",
+                "---\ntitle: Panne\nstart: 2026-11-25 09:00\nseverity: major-outage\n---\nPanne.\n",
+            )],
+        );
+        assert_eq!(
+            next_change(&s, t("2026-11-25T23:00:00Z")),
+            Some(t("2026-11-25T23:00:01Z"))
+        );
+        assert_eq!(
+            next_change(&s, t("2026-11-25T23:00:01Z")),
             Some(t("2026-11-26T23:00:00Z"))
         );
     }
