@@ -78,6 +78,33 @@ pub enum CliCommand {
         #[arg(long)]
         poll: bool,
     },
+    /// Build now, then again whenever a source changes or the site's next change comes;
+    /// publish after each build that changed files.
+    Watch {
+        /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Where to write the site [default: <root>/public].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// A shell command run after each build that changed files, in the site's folder,
+        /// with the output folder in $VIGIE_OUT (e.g. 'rsync -a --delete "$VIGIE_OUT/"
+        /// host:/var/www/status/').
+        #[arg(long, value_name = "CMD")]
+        publish: Option<String>,
+        /// The longest wait between two builds, e.g. 1h, 30m, 90s.
+        #[arg(long, default_value = "1h", value_name = "DURATION")]
+        max_wait: String,
+        /// The wait before retrying a failed publish, doubled at each failure up to 10 min.
+        #[arg(long, default_value = "10s", value_name = "DURATION")]
+        retry_delay: String,
+        /// Watch by polling instead of file system events (for network or container mounts).
+        #[arg(long)]
+        poll: bool,
+        /// Not taken: `vigie watch` builds at the current time (kept to say so clearly).
+        #[arg(long, value_name = "TIME", hide = true)]
+        now: Option<String>,
+    },
     /// Print one post of an incident, ready for a forum, a mail or a chat.
     Announce {
         /// The incident's id (its file name without .md).

@@ -10,7 +10,8 @@
 //! 4. [`write`] writes them, atomically (the only writer of the output).
 //!
 //! [`cmd`] has one module per command; [`run`] turns a parsed command line into the
-//! command's options.
+//! command's options. [`serve`] (the preview) and [`publish`] (`vigie watch`) share the
+//! watching of the sources ([`watch`]).
 
 pub mod announce;
 pub mod cli;
@@ -23,8 +24,10 @@ pub mod memo;
 pub mod model;
 pub mod parallel;
 pub mod pipeline;
+pub mod publish;
 pub mod render;
 pub mod serve;
+pub mod watch;
 pub mod write;
 
 use cli::{root_or_cwd, Cli, CliCommand};
@@ -80,6 +83,40 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             format,
             now: resolve_now(now.as_deref())?,
         }),
+        CliCommand::Watch {
+            root,
+            out,
+            publish,
+            max_wait,
+            retry_delay,
+            poll,
+            now,
+        } => {
+            if let Some(now) = now {
+                return Err(Error::Usage(format!(
+                    "`vigie watch` builds at the current time and again at each change: it takes no --now (`{now}`); `vigie build --now TIME` builds for a fixed moment"
+                )));
+            }
+            let max_wait = cmd::watch::duration("--max-wait", &max_wait)?;
+            if max_wait < std::time::Duration::from_secs(1) {
+                return Err(Error::Usage("--max-wait must be at least 1s".to_string()));
+            }
+            let retry_delay = cmd::watch::duration("--retry-delay", &retry_delay)?;
+            if retry_delay.is_zero() {
+                return Err(Error::Usage(
+                    "--retry-delay must be more than 0s".to_string(),
+                ));
+            }
+            let root = root_or_cwd(root);
+            cmd::watch::run(&cmd::watch::WatchOptions {
+                out: out.unwrap_or_else(|| root.join("public")),
+                root,
+                publish,
+                max_wait,
+                retry_delay,
+                poll,
+            })
+        }
         CliCommand::Serve {
             root,
             port,

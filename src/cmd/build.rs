@@ -28,25 +28,37 @@ pub struct BuildReport {
     pub incidents: usize,
     pub files: usize,
     pub write: WriteReport,
+    /// When the site will next say something else ([`derive::next_change`]).
+    pub next_change: Option<DateTime<Utc>>,
+}
+
+impl BuildReport {
+    /// The closing message: `built … in 0.25 s`, then `next change: …` on a line of its own.
+    pub fn message(&self, out: &Path, elapsed: std::time::Duration) -> String {
+        let w = &self.write;
+        let what = if w.unchanged {
+            "unchanged".to_string()
+        } else {
+            format!("{} written, {} removed", w.written, w.removed)
+        };
+        let next = self
+            .next_change
+            .map_or_else(|| "none".to_string(), crate::model::time::iso);
+        format!(
+            "built {} incidents into {} ({} files: {what}) in {:.2} s\nnext change: {next}",
+            self.incidents,
+            out.display(),
+            self.files,
+            elapsed.as_secs_f64()
+        )
+    }
 }
 
 /// Runs `vigie build` and says what it did.
 pub fn run(options: &BuildOptions) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let report = build(options)?;
-    let w = &report.write;
-    let what = if w.unchanged {
-        "unchanged".to_string()
-    } else {
-        format!("{} written, {} removed", w.written, w.removed)
-    };
-    println!(
-        "built {} incidents into {} ({} files: {what}) in {:.2} s",
-        report.incidents,
-        options.out.display(),
-        report.files,
-        started.elapsed().as_secs_f64()
-    );
+    println!("{}", report.message(&options.out, started.elapsed()));
     Ok(())
 }
 
@@ -62,14 +74,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let others = load::list_other_inputs(&options.root);
     if let Some(previous) = previous {
         if build_key(options, &files, &others) == Some(previous.key) {
-            return Ok(BuildReport {
-                incidents: previous.incidents,
-                files: previous.files,
-                write: WriteReport {
-                    unchanged: true,
-                    ..Default::default()
-                },
-            });
+            // The output is exactly what that build wrote, `api/build.json` included.
+            if let Some(next_change) = recorded_next_change(&options.out) {
+                return Ok(BuildReport {
+                    incidents: previous.incidents,
+                    files: previous.files,
+                    write: WriteReport {
+                        unchanged: true,
+                        ..Default::default()
+                    },
+                    next_change,
+                });
+            }
         }
     }
     let site = load_site(
@@ -101,6 +117,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         incidents: site.incidents.len(),
         files: files.len(),
         write,
+        next_change: derive::next_change::next_change(&site, options.now),
     };
     drop(files);
     drop(model);
@@ -108,6 +125,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // incidents; nothing waits for it.
     std::thread::spawn(move || drop(site));
     Ok(report)
+}
+
+/// The next change recorded in the output's `api/build.json`; `None` when the file is
+/// missing or unreadable (the build then goes the long way and computes it).
+fn recorded_next_change(out: &Path) -> Option<Option<DateTime<Utc>>> {
+    let bytes = std::fs::read(out.join(render::build_info::PATH)).ok()?;
+    render::build_info::recorded_next_change(&bytes)
 }
 
 /// What decides a build's output: the inputs' fingerprint, the options and this program

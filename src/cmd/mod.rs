@@ -6,3 +6,4 @@ pub mod build;
 pub mod check;
 pub mod new;
 pub mod serve;
+pub mod watch;

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod config;
+pub mod digest;
 mod fingerprint;
 pub mod incident;
 pub mod markdown;

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod badge;
+pub mod build_info;
 pub mod cache;
 mod chrome;
 pub mod dates;
@@ -126,6 +127,7 @@ fn assemble<'m>(
     let (api, ics) = api_ics?;
     files.extend(api);
     files.push(ics);
+    files.push(build_info::file(model)?);
     files.extend(crate::render::badge::all(model));
     for (path, bytes) in THEME_ASSETS {
         files.push(OutputFile::new(*path, *bytes));

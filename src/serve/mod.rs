@@ -11,7 +11,6 @@
 //! overlay until the file is fixed ([`http`]).
 
 mod http;
-mod watch;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -24,6 +23,7 @@ use std::time::Duration;
 use crate::error::{self, Error};
 use crate::pipeline::Caches;
 use crate::render::OutputFile;
+use crate::watch;
 
 /// Options of `vigie serve`.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! Watching the site's sources: `site.yaml`, `incidents/`, `static/` and `themes/*/static/`,
 //! never the output folder. Editor temp files are ignored; everything else is a reason to
-//! rebuild once the burst of changes has settled.
+//! rebuild once the burst of changes has settled. Used by `vigie serve` and `vigie watch`.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -23,7 +23,7 @@ const DEBOUNCE: Duration = Duration::from_millis(100);
 const TICK: Duration = Duration::from_millis(25);
 /// How long the main loop waits after a batch for another one before rebuilding: with
 /// [`DEBOUNCE`], a burst of changes must be quiet for about 200 ms to make one rebuild.
-pub(super) const SETTLE: Duration = Duration::from_millis(100);
+pub const SETTLE: Duration = Duration::from_millis(100);
 /// How often `--poll` scans the sources.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -39,7 +39,7 @@ enum Inner {
 /// [`changes_content`]). inotify reports every file opened under a watched folder, and each
 /// rebuild opens every incident file: at 10,000 incidents the debouncer queuing those
 /// events, only for the main loop to ignore them, took as much CPU as the rebuild itself.
-pub(super) struct ContentWatcher<W>(W);
+pub struct ContentWatcher<W>(W);
 
 impl<W: notify::Watcher> notify::Watcher for ContentWatcher<W> {
     fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
@@ -89,7 +89,7 @@ impl Inner {
 }
 
 /// The watcher of one site, handing debounced batches to a callback.
-pub(super) struct Watcher {
+pub struct Watcher {
     root: PathBuf,
     inner: Inner,
     /// The source folders being watched now.
@@ -98,14 +98,14 @@ pub(super) struct Watcher {
 
 impl Watcher {
     /// Starts watching `root` (absolute); `poll` scans instead of using file system events.
-    pub(super) fn start(
+    pub fn start(
         root: &Path,
         poll: bool,
         handler: impl FnMut(DebounceEventResult) + Send + 'static,
     ) -> Result<Watcher, Error> {
         let failed = |e: notify::Error| {
             Error::Refused(format!(
-                "cannot watch `{}`: {e}; `vigie serve --poll` scans instead",
+                "cannot watch `{}`: {e}; --poll scans instead",
                 root.display()
             ))
         };
@@ -149,7 +149,7 @@ impl Watcher {
 
     /// Watches the source folders that exist now and were not watched yet (created since,
     /// or deleted and created again).
-    pub(super) fn refresh(&mut self) {
+    pub fn refresh(&mut self) {
         for folder in FOLDERS {
             let path = self.root.join(folder);
             if !path.is_dir() {
@@ -175,7 +175,7 @@ impl Watcher {
 
     /// Whether a batch calls for a rebuild. Watcher errors are printed and count as a
     /// change, since events may have been lost.
-    pub(super) fn is_relevant(&mut self, result: &DebounceEventResult) -> bool {
+    pub fn is_relevant(&mut self, result: &DebounceEventResult) -> bool {
         match result {
             Ok(events) => {
                 let mut relevant = false;

@@ -1,0 +1,277 @@
+//! `vigie watch`: keeps a published site true. It builds at once, then again whenever a
+//! source changes ([`crate::watch`]), when the site's next change comes
+//! ([`crate::derive::next_change`]) and at least every `max_wait` (a clock that jumps, or a
+//! change of the sources gone unseen, is caught that way). After every build that changed
+//! files it runs the publish command ([`command`]); one that fails is tried again after a
+//! growing delay ([`schedule`]), and a newer build replaces it. A build that fails prints
+//! its diagnostics and leaves the output as it was. Ctrl-C or SIGTERM stop it between two
+//! builds.
+//!
+//! The build itself is passed in (the `build` command's, from [`crate::cmd::watch`]): this
+//! loop only decides when to build and when to publish.
+
+pub mod command;
+pub mod schedule;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{self, Error};
+use crate::load::digest::SourceDigest;
+use crate::watch;
+use command::Outcome;
+use schedule::{retry_delay, Retry, Schedule};
+
+/// Options of `vigie watch`.
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    /// The site's folder.
+    pub root: PathBuf,
+    /// Where the site is built.
+    pub out: PathBuf,
+    /// The shell command that publishes the output, if any.
+    pub publish: Option<String>,
+    /// The longest wait between two builds.
+    pub max_wait: Duration,
+    /// The wait before the first retry of a failed publish (doubled at each failure).
+    pub retry_delay: Duration,
+    /// Watch by polling instead of file system events.
+    pub poll: bool,
+}
+
+/// What one build did, as the loop needs to know it.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Whether any output file was written or removed.
+    pub changed: bool,
+    /// When the site will next say something else.
+    pub next_change: Option<DateTime<Utc>>,
+    /// What to print about it.
+    pub message: String,
+}
+
+/// What the loop waits for.
+enum Message {
+    /// A debounced batch of file system events (or watcher errors).
+    Changes(notify_debouncer_full::DebounceEventResult),
+    /// Ctrl-C or SIGTERM.
+    Stop,
+}
+
+/// Runs `vigie watch` until Ctrl-C or SIGTERM, building with `build` at the moment given.
+pub fn watch(
+    options: &WatchOptions,
+    build: impl FnMut(DateTime<Utc>) -> Result<Built, Error>,
+) -> Result<(), Error> {
+    if !options.root.is_dir() {
+        return Err(Error::Usage(format!(
+            "--root `{}` is not a folder",
+            options.root.display()
+        )));
+    }
+    // Events carry absolute paths: compare them with an absolute root.
+    let root = std::fs::canonicalize(&options.root).map_err(|e| Error::io(&options.root, e))?;
+    let out = std::path::absolute(&options.out).map_err(|e| Error::io(&options.out, e))?;
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = watch::Watcher::start(&root, options.poll, {
+        let tx = tx.clone();
+        move |result| {
+            let _ = tx.send(Message::Changes(result));
+        }
+    })?;
+    ctrlc::set_handler(move || {
+        let _ = tx.send(Message::Stop);
+    })
+    .map_err(|e| Error::Refused(format!("cannot handle Ctrl-C and SIGTERM: {e}")))?;
+
+    let mut publisher = Publisher {
+        root: &root,
+        out: &out,
+        options,
+        build,
+        digest: SourceDigest::new(),
+        last_good: false,
+        schedule: Schedule {
+            next_change: None,
+            last_build: Instant::now(),
+            max_wait: options.max_wait,
+            retry: None,
+        },
+    };
+    publisher.digest.look(&root);
+    publisher.build()?;
+    println!("watching {} — Ctrl-C to stop", root.display());
+
+    loop {
+        let wait = publisher.schedule.wait(clock()?, Instant::now());
+        match rx.recv_timeout(wait) {
+            Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Ok(Message::Changes(result)) => {
+                if !watcher.is_relevant(&result) {
+                    continue;
+                }
+                if settle(&rx, &mut watcher) == Settled::Stop {
+                    break;
+                }
+                watcher.refresh();
+                // A file saved again as it was, or touched, changes nothing: no build, so
+                // nothing to publish. After a failed build, any event is worth a try.
+                if !publisher.digest.look(&root) && publisher.last_good {
+                    println!("no change in the sources");
+                    continue;
+                }
+                publisher.build()?;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if publisher.schedule.build_due(clock()?, Instant::now()) {
+                    publisher.digest.look(&root);
+                    publisher.build()?;
+                } else if publisher.schedule.retry_due(Instant::now()) {
+                    publisher.publish();
+                }
+            }
+        }
+    }
+    println!("stopped");
+    Ok(())
+}
+
+/// The loop's state between two events.
+struct Publisher<'a, B> {
+    root: &'a Path,
+    out: &'a Path,
+    options: &'a WatchOptions,
+    build: B,
+    /// What the sources held at the last look.
+    digest: SourceDigest,
+    /// Whether the last build succeeded.
+    last_good: bool,
+    schedule: Schedule,
+}
+
+impl<B: FnMut(DateTime<Utc>) -> Result<Built, Error>> Publisher<'_, B> {
+    /// Builds at the current time, then publishes if that changed files. A build that
+    /// fails is reported and the loop goes on, unless the command line itself is wrong.
+    fn build(&mut self) -> Result<(), Error> {
+        let now = clock()?;
+        let result = (self.build)(now);
+        self.schedule.last_build = Instant::now();
+        match result {
+            Ok(built) => {
+                println!("{}", built.message);
+                self.last_good = true;
+                self.schedule.next_change = built.next_change;
+                if built.changed {
+                    // This build replaces any publish still waiting to be retried.
+                    self.publish();
+                }
+            }
+            Err(e @ Error::Usage(_)) => return Err(e),
+            Err(e) => {
+                error::print_error(&e);
+                println!(
+                    "{} keeps the last good build until this is fixed",
+                    self.out.display()
+                );
+                self.last_good = false;
+                // Until a source changes (or the longest wait passes): building again at
+                // once would fail the same way.
+                self.schedule.next_change = None;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the publish command, if there is one, and schedules a retry if it fails.
+    fn publish(&mut self) {
+        let Some(command) = &self.options.publish else {
+            return;
+        };
+        let started = Instant::now();
+        match command::publish(command, self.root, self.out) {
+            Outcome::Done { stderr } => {
+                eprint!("{stderr}");
+                println!("published in {:.2} s", started.elapsed().as_secs_f64());
+                self.schedule.retry = None;
+            }
+            Outcome::Failed { status, stderr } => {
+                let failures = self.schedule.retry.map_or(0, |r| r.failures) + 1;
+                let delay = retry_delay(self.options.retry_delay, failures);
+                let mut message = format!(
+                    "the publish command failed ({}): {command}",
+                    command::describe(status)
+                );
+                for line in stderr.lines() {
+                    message.push_str("\n  | ");
+                    message.push_str(line);
+                }
+                message.push_str(&format!(
+                    "\n  = retrying in {} (attempt {} failed)",
+                    human(delay),
+                    failures
+                ));
+                error::print_error(&Error::Refused(message));
+                self.schedule.retry = Some(Retry {
+                    failures,
+                    due: Instant::now() + delay,
+                });
+            }
+        }
+    }
+}
+
+/// The current time. `vigie watch` refuses `SOURCE_DATE_EPOCH` before it starts, so this
+/// is the clock.
+fn clock() -> Result<DateTime<Utc>, Error> {
+    crate::clock::resolve_now(None)
+}
+
+/// A delay as a person says it: `10 s`, `2 min 40 s`, `10 min`.
+fn human(d: Duration) -> String {
+    let secs = d.as_secs();
+    match (secs / 60, secs % 60) {
+        (0, 0) => format!("{} ms", d.as_millis()),
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// How a burst of changes ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Settled {
+    /// Quiet for [`watch::SETTLE`]: time to build.
+    Build,
+    /// Ctrl-C or SIGTERM, or the watcher is gone.
+    Stop,
+}
+
+/// Waits for a burst of changes to settle, so that it makes one build (as `vigie serve`).
+fn settle(rx: &mpsc::Receiver<Message>, watcher: &mut watch::Watcher) -> Settled {
+    loop {
+        match rx.recv_timeout(watch::SETTLE) {
+            Ok(Message::Changes(more)) => {
+                watcher.is_relevant(&more);
+            }
+            Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return Settled::Stop,
+            Err(mpsc::RecvTimeoutError::Timeout) => return Settled::Build,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_are_said_in_seconds_and_minutes() {
+        let s = Duration::from_secs;
+        assert_eq!(human(s(10)), "10 s");
+        assert_eq!(human(s(160)), "2 min 40 s");
+        assert_eq!(human(s(600)), "10 min");
+        assert_eq!(human(Duration::from_millis(250)), "250 ms");
+    }
+}
