@@ -259,6 +259,38 @@ fn is_editor_temp(name: &str) -> bool {
         || name == "4913"
 }
 
+/// What a loop that watches the sources waits for.
+pub enum Message {
+    /// A debounced batch of file system events (or watcher errors).
+    Changes(notify_debouncer_full::DebounceEventResult),
+    /// Ctrl-C or SIGTERM.
+    Stop,
+}
+
+/// How a burst of changes ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// Quiet for [`SETTLE`]: time to build.
+    Quiet,
+    /// Ctrl-C or SIGTERM, or the watcher is gone.
+    Stop,
+}
+
+/// Waits for a burst of changes to settle: the debouncer delays each event, but a burst
+/// longer than its delay still arrives in several batches; they must make one build.
+pub fn settle(rx: &std::sync::mpsc::Receiver<Message>, watcher: &mut Watcher) -> Settled {
+    use std::sync::mpsc::RecvTimeoutError;
+    loop {
+        match rx.recv_timeout(SETTLE) {
+            Ok(Message::Changes(more)) => {
+                watcher.is_relevant(&more);
+            }
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return Settled::Stop,
+            Err(RecvTimeoutError::Timeout) => return Settled::Quiet,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,14 +53,6 @@ pub struct Built {
     pub message: String,
 }
 
-/// What the loop waits for.
-enum Message {
-    /// A debounced batch of file system events (or watcher errors).
-    Changes(notify_debouncer_full::DebounceEventResult),
-    /// Ctrl-C or SIGTERM.
-    Stop,
-}
-
 /// Runs `vigie watch` until Ctrl-C or SIGTERM, building with `build` at the moment given.
 pub fn watch(
     options: &WatchOptions,
@@ -79,11 +71,11 @@ pub fn watch(
     let mut watcher = watch::Watcher::start(&root, options.poll, {
         let tx = tx.clone();
         move |result| {
-            let _ = tx.send(Message::Changes(result));
+            let _ = tx.send(watch::Message::Changes(result));
         }
     })?;
     ctrlc::set_handler(move || {
-        let _ = tx.send(Message::Stop);
+        let _ = tx.send(watch::Message::Stop);
     })
     .map_err(|e| Error::Refused(format!("cannot handle Ctrl-C and SIGTERM: {e}")))?;
 
@@ -108,12 +100,12 @@ pub fn watch(
     loop {
         let wait = publisher.schedule.wait(clock()?, Instant::now());
         match rx.recv_timeout(wait) {
-            Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Ok(Message::Changes(result)) => {
+            Ok(watch::Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Ok(watch::Message::Changes(result)) => {
                 if !watcher.is_relevant(&result) {
                     continue;
                 }
-                if settle(&rx, &mut watcher) == Settled::Stop {
+                if watch::settle(&rx, &mut watcher) == watch::Settled::Stop {
                     break;
                 }
                 watcher.refresh();
@@ -237,28 +229,6 @@ fn human(d: Duration) -> String {
         (0, s) => format!("{s} s"),
         (m, 0) => format!("{m} min"),
         (m, s) => format!("{m} min {s} s"),
-    }
-}
-
-/// How a burst of changes ended.
-#[derive(Debug, PartialEq, Eq)]
-enum Settled {
-    /// Quiet for [`watch::SETTLE`]: time to build.
-    Build,
-    /// Ctrl-C or SIGTERM, or the watcher is gone.
-    Stop,
-}
-
-/// Waits for a burst of changes to settle, so that it makes one build (as `vigie serve`).
-fn settle(rx: &mpsc::Receiver<Message>, watcher: &mut watch::Watcher) -> Settled {
-    loop {
-        match rx.recv_timeout(watch::SETTLE) {
-            Ok(Message::Changes(more)) => {
-                watcher.is_relevant(&more);
-            }
-            Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return Settled::Stop,
-            Err(mpsc::RecvTimeoutError::Timeout) => return Settled::Build,
-        }
     }
 }
 

@@ -222,14 +222,6 @@ fn preview_url(addr: SocketAddr) -> String {
     }
 }
 
-/// What the main loop waits for.
-enum Message {
-    /// A debounced batch of file system events (or watcher errors).
-    Changes(notify_debouncer_full::DebounceEventResult),
-    /// Ctrl-C or SIGTERM.
-    Stop,
-}
-
 /// `vigie serve`: builds, serves on `bind:port` and rebuilds on change until Ctrl-C.
 pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     if !options.root.is_dir() {
@@ -246,11 +238,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     let mut watcher = watch::Watcher::start(&root, options.poll, {
         let tx = tx.clone();
         move |result| {
-            let _ = tx.send(Message::Changes(result));
+            let _ = tx.send(watch::Message::Changes(result));
         }
     })?;
     ctrlc::set_handler(move || {
-        let _ = tx.send(Message::Stop);
+        let _ = tx.send(watch::Message::Stop);
     })
     .map_err(|e| Error::Refused(format!("cannot handle Ctrl-C: {e}")))?;
 
@@ -268,11 +260,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         })
         .collect();
 
-    while let Ok(Message::Changes(result)) = rx.recv() {
+    while let Ok(watch::Message::Changes(result)) = rx.recv() {
         if !watcher.is_relevant(&result) {
             continue;
         }
-        if settle(&rx, &mut watcher) == Settled::Stop {
+        if watch::settle(&rx, &mut watcher) == watch::Settled::Stop {
             break;
         }
         watcher.refresh();
@@ -303,29 +295,6 @@ fn listen(options: &ServeOptions) -> Result<(tiny_http::Server, String), Error> 
         .map_err(|e| Error::Refused(format!("cannot listen on {wanted}: {e}")))?;
     let addr = server.server_addr().to_ip().unwrap_or(wanted);
     Ok((server, preview_url(addr)))
-}
-
-/// How a burst of changes ended.
-#[derive(Debug, PartialEq, Eq)]
-enum Settled {
-    /// Quiet for [`watch::SETTLE`]: time to rebuild.
-    Rebuild,
-    /// Ctrl-C, or the watcher is gone.
-    Stop,
-}
-
-/// Waits for a burst of changes to settle: the debouncer delays each event, but a burst
-/// longer than its delay still arrives in several batches; they must make one rebuild.
-fn settle(rx: &mpsc::Receiver<Message>, watcher: &mut watch::Watcher) -> Settled {
-    loop {
-        match rx.recv_timeout(watch::SETTLE) {
-            Ok(Message::Changes(more)) => {
-                watcher.is_relevant(&more);
-            }
-            Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return Settled::Stop,
-            Err(mpsc::RecvTimeoutError::Timeout) => return Settled::Rebuild,
-        }
-    }
 }
 
 /// Rebuilds after a change and says how it went.
