@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::derive;
-use crate::error::Error;
+use crate::error::{print_warnings, Diagnostic, Error};
 use crate::load::{self, cache::ParseCache};
 use crate::pipeline::load_site;
 use crate::render;
@@ -28,12 +28,17 @@ pub struct BuildReport {
     pub incidents: usize,
     pub files: usize,
     pub write: WriteReport,
+    /// The site's warnings at `now`; none when the output was already this build's, since
+    /// nothing was read.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Runs `vigie build` and says what it did.
 pub fn run(options: &BuildOptions) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let report = build(options)?;
+    // On standard error, before the closing line: standard output stays one line.
+    print_warnings(&report.warnings);
     let w = &report.write;
     let what = if w.unchanged {
         "unchanged".to_string()
@@ -69,6 +74,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                     unchanged: true,
                     ..Default::default()
                 },
+                warnings: Vec::new(),
             });
         }
     }
@@ -101,6 +107,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         incidents: site.incidents.len(),
         files: files.len(),
         write,
+        warnings: derive::warnings::warnings(&site, options.now),
     };
     drop(files);
     drop(model);

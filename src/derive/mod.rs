@@ -5,6 +5,7 @@
 
 pub mod timeline;
 pub mod uptime;
+pub mod warnings;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
