@@ -21,3 +21,5 @@ mod layers;
 mod scale;
 mod serve;
 mod serve_cache;
+mod timeline;
+mod warnings;
