@@ -44,20 +44,29 @@ pub enum CliCommand {
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
     },
-    /// Create incidents/YYYY-MM-DD-<slug>.md, starting now.
+    /// Create incidents/YYYY-MM-DD-<slug>.md, starting now or at --start.
     New {
         /// The incident's title.
         title: String,
-        /// major-outage, partial-outage, degraded, maintenance or notice.
+        /// major-outage, partial-outage, degraded, maintenance or notice. A maintenance is
+        /// written with `published:` at the current time, so that it is announced at once.
         #[arg(long, default_value = "major-outage")]
         severity: String,
         /// Affected component ids, comma-separated [default: all].
         #[arg(long, value_delimiter = ',', value_name = "IDS")]
         components: Vec<String>,
+        /// When it starts, as incident files write times: `YYYY-MM-DD HH:MM` in the site's
+        /// time zone, or RFC 3339 [default: the current time].
+        #[arg(long, value_name = "TIME")]
+        start: Option<String>,
+        /// When it ends, written the same way [default: no end].
+        #[arg(long, value_name = "TIME")]
+        end: Option<String>,
         /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
-        /// The start time to write, RFC 3339 [default: the current time].
+        /// The current time, RFC 3339: the start without --start, a maintenance's
+        /// `published` [default: the clock].
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
     },

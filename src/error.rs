@@ -1,9 +1,10 @@
 //! Error types and the one diagnostic printer.
 //!
 //! Content problems are [`Diagnostic`]s: a path, a 1-based line and column counted from
-//! the start of the whole file, a span length, what is wrong and a hint. A run collects
-//! every diagnostic and prints them together with [`print_diagnostics`]; nothing else
-//! prints errors.
+//! the start of the whole file, a span length, what is wrong and a hint. A diagnostic is an
+//! error (the run fails) or a warning (it goes on, and the exit status stays the same),
+//! according to the list it is in. A run collects every diagnostic and prints them
+//! together with [`print_error`] or [`print_warnings`]; nothing else prints them.
 
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
@@ -29,6 +30,26 @@ impl Span {
     /// A span for the whole file: no line is shown.
     pub fn whole_file() -> Span {
         Span::default()
+    }
+}
+
+/// How serious a diagnostic is: told by the list it is in (an error's, or the warnings of
+/// a run), not kept in it, so that a diagnostic stays small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// The input cannot be built as it is.
+    Error,
+    /// The input builds, but probably says something its author did not mean.
+    Warning,
+}
+
+impl Level {
+    /// The word the printer shows: `error`, `warning`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
     }
 }
 
@@ -98,18 +119,26 @@ impl Diagnostic {
         }
     }
 
-    /// The diagnostic as text, in colour when `color` is set.
+    /// The diagnostic as an error, in colour when `color` is set.
     pub fn render(&self, color: bool) -> String {
-        let (red, blue, bold, reset) = if color {
-            ("\x1b[1;31m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m")
-        } else {
+        self.render_as(Level::Error, color)
+    }
+
+    /// The diagnostic as text at `level`, in colour when `color` is set.
+    pub fn render_as(&self, level: Level, color: bool) -> String {
+        let (red, blue, bold, reset) = if !color {
             ("", "", "", "")
+        } else if level == Level::Warning {
+            ("\x1b[1;33m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m")
+        } else {
+            ("\x1b[1;31m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m")
         };
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{bold}{}{reset}: {red}error{reset}: {bold}{}{reset}",
+            "{bold}{}{reset}: {red}{}{reset}: {bold}{}{reset}",
             self.location(),
+            level.word(),
             self.message
         );
         if let Some(line) = &self.source_line {
@@ -178,15 +207,21 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The closing count: "3 errors in 2 files".
+/// The closing count of errors: "3 errors in 2 files".
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    summary_as(Level::Error, diagnostics)
+}
+
+/// The closing count of diagnostics at `level`: "1 warning in 1 file".
+pub fn summary_as(level: Level, diagnostics: &[Diagnostic]) -> String {
     let mut files: Vec<&Path> = diagnostics.iter().map(|d| d.path.as_path()).collect();
     files.sort();
     files.dedup();
     let e = diagnostics.len();
     let f = files.len();
+    let word = level.word();
     format!(
-        "{e} error{} in {f} file{}",
+        "{e} {word}{} in {f} file{}",
         if e == 1 { "" } else { "s" },
         if f == 1 { "" } else { "s" }
     )
@@ -219,6 +254,20 @@ pub fn print_error(error: &Error) {
             let _ = writeln!(err, "{red}error{reset}: {other}");
         }
     }
+}
+
+/// Prints warnings to standard error, as errors are printed, then their count; nothing
+/// when there are none.
+pub fn print_warnings(warnings: &[Diagnostic]) {
+    if warnings.is_empty() {
+        return;
+    }
+    let color = stderr_wants_color();
+    let mut err = io::stderr().lock();
+    for d in warnings {
+        let _ = writeln!(err, "{}", d.render_as(Level::Warning, color));
+    }
+    let _ = writeln!(err, "{}", summary_as(Level::Warning, warnings));
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
@@ -283,6 +332,21 @@ mod tests {
         let d = |p: &str| Diagnostic::file(p, "x");
         assert_eq!(summary(&[d("a"), d("a"), d("b")]), "3 errors in 2 files");
         assert_eq!(summary(&[d("a")]), "1 error in 1 file");
+        assert_eq!(summary_as(Level::Warning, &[d("a")]), "1 warning in 1 file");
+    }
+
+    #[test]
+    fn a_warning_has_the_shape_of_an_error_with_its_own_word() {
+        let text = "---\nstart: 2026-11-01 10:00\n---\n";
+        let d = Diagnostic::at("a.md", text, Span::new(2, 8, 16), "ongoing for 24 days")
+            .with_help("write `end:`");
+        assert_eq!(
+            d.render_as(Level::Warning, false),
+            "a.md:2:8: warning: ongoing for 24 days\n  |\n2 | start: 2026-11-01 10:00\n  |        ^^^^^^^^^^^^^^^^\n  = help: write `end:`\n"
+        );
+        assert!(d
+            .render_as(Level::Warning, true)
+            .contains("\x1b[1;33mwarning\x1b[0m"));
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             title,
             severity,
             components,
+            start,
+            end,
             root,
             now,
         } => cmd::new::run(&cmd::new::NewOptions {
@@ -68,6 +70,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             title,
             severity,
             components,
+            start,
+            end,
             now: resolve_now(now.as_deref())?,
         }),
         CliCommand::Announce {

@@ -18,13 +18,14 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::ValueEnum;
 
+use crate::derive::timeline::latest_public_post;
 use crate::derive::{self, StatusModel};
 use crate::error::{did_you_mean, Error};
 use crate::load::{self, LoadOptions};
 use crate::model::{Config, Phase};
 use crate::render::feeds::post_url;
 use crate::render::i18n::{Lang, Strings};
-use crate::render::views::author_line;
+use crate::render::views::{affected_line, author_line};
 
 /// The output formats of `announce`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,7 +106,7 @@ fn find_incident(model: &StatusModel, id: &str) -> Result<usize, Error> {
 fn choose_post(model: &StatusModel, n: usize, choice: PostChoice) -> Result<usize, Error> {
     let i = &model.site.incidents[n];
     match choice {
-        PostChoice::Latest => Ok(i.posts.iter().rposition(|p| p.at <= model.now).unwrap_or(0)),
+        PostChoice::Latest => Ok(latest_public_post(i, model.now).unwrap_or(0)),
         PostChoice::Number(k) if k < i.posts.len() => Ok(k),
         PostChoice::Number(k) => {
             let count = i.posts.len();
@@ -198,6 +199,8 @@ impl Announcement {
         let facts = facts(model, n);
         let post_label = if k == 0 {
             t.announcement
+        } else if i.is_notice() {
+            t.update
         } else {
             t.update_status(p.status.unwrap_or(state.post_statuses[k]))
         };
@@ -257,24 +260,34 @@ fn facts(model: &StatusModel, n: usize) -> Vec<Fact> {
         })
         .collect();
     let ongoing = state.phase == Phase::Ongoing && i.end.is_none();
-    vec![
-        Fact {
+    let mut facts = Vec::with_capacity(4);
+    // A notice is information: no status word.
+    if !i.is_notice() {
+        facts.push(Fact {
             label: t.status,
             value: t.update_status(state.status).to_string(),
-        },
+        });
+    }
+    let (label, every) = affected_line(model.site, i);
+    facts.extend([
         Fact {
             label: t.severity,
             value: t.severity(i.severity).to_string(),
         },
         Fact {
-            label: t.affected,
-            value: components.join(", "),
+            label,
+            value: if i.is_notice() {
+                every
+            } else {
+                components.join(", ")
+            },
         },
         Fact {
             label: t.period,
             value: lang.period(i.start, if ongoing { None } else { i.end }, tz),
         },
-    ]
+    ]);
+    facts
 }
 
 /// `contact.email` without its `mailto:`.

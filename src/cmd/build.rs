@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::derive;
-use crate::error::Error;
+use crate::error::{print_warnings, Diagnostic, Error};
 use crate::load::{self, cache::ParseCache};
 use crate::pipeline::load_site;
 use crate::render;
@@ -30,6 +30,9 @@ pub struct BuildReport {
     pub write: WriteReport,
     /// When the site will next say something else ([`derive::next_change`]).
     pub next_change: Option<DateTime<Utc>>,
+    /// The site's warnings at `now`; none when the output was already this build's, since
+    /// nothing was read.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl BuildReport {
@@ -58,6 +61,8 @@ impl BuildReport {
 pub fn run(options: &BuildOptions) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let report = build(options)?;
+    // On standard error, before the closing lines: standard output stays as it was.
+    print_warnings(&report.warnings);
     println!("{}", report.message(&options.out, started.elapsed()));
     Ok(())
 }
@@ -84,6 +89,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                         ..Default::default()
                     },
                     next_change,
+                    warnings: Vec::new(),
                 });
             }
         }
@@ -118,6 +124,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         files: files.len(),
         write,
         next_change: derive::next_change::next_change(&site, options.now),
+        warnings: derive::warnings::warnings(&site, options.now),
     };
     drop(files);
     drop(model);

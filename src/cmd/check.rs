@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::error::Error;
+use crate::derive::warnings::warnings;
+use crate::error::{print_warnings, Error};
 use crate::pipeline::generate;
 
 /// Options of `vigie check`.
@@ -15,9 +16,10 @@ pub struct CheckOptions {
     pub now: DateTime<Utc>,
 }
 
-/// Runs `vigie check` and says what a build would do.
+/// Runs `vigie check`: prints the warnings, then says what a build would do.
 pub fn run(options: &CheckOptions) -> Result<(), Error> {
     let (site, files) = generate(&options.root, options.now, true, None)?;
+    print_warnings(&warnings(&site, options.now));
     println!(
         "ok: {} incidents, {} components, {} files would be written; no errors",
         site.incidents.len(),

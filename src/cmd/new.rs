@@ -1,15 +1,18 @@
-//! `vigie new`: a new incident file, starting now. The only code that writes under
-//! `incidents/`, and it never replaces a file.
+//! `vigie new`: a new incident file, starting now or at `--start`. The only code that
+//! writes under `incidents/`, and it never replaces a file.
 
 use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use crate::error::{did_you_mean, Error};
 use crate::load::text::{self, Lines};
+use crate::load::time::TimeSpec;
 use crate::load::{incident_id, load_config};
+use crate::model::time::as_written;
 use crate::model::Severity;
 
 /// Options of `vigie new`.
@@ -21,6 +24,11 @@ pub struct NewOptions {
     pub severity: String,
     /// Component ids; empty means all.
     pub components: Vec<String>,
+    /// `--start` and `--end` as written: read as incident files read times, in the site's
+    /// time zone (known once site.yaml is read). No start: `now`.
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// The current time: the start by default, and a maintenance's `published`.
     pub now: DateTime<Utc>,
 }
 
@@ -65,7 +73,20 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
             )));
         }
     }
-    let local = config.tz.from_utc_datetime(&options.now.naive_utc());
+    let start = match &options.start {
+        Some(text) => time_option("--start", text, config.tz)?,
+        None => options.now,
+    };
+    let end = match &options.end {
+        Some(text) => Some(time_option("--end", text, config.tz)?),
+        None => None,
+    };
+    if end.is_some_and(|end| end < start) {
+        return Err(Error::Usage(
+            "--end is before --start; `end` is when the incident stops".to_string(),
+        ));
+    }
+    let local = start.with_timezone(&config.tz);
     let slug = incident_id(title);
     let slug = if slug.is_empty() {
         "incident".to_string()
@@ -81,11 +102,23 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
     let path = dir.join(format!("{}-{slug}.md", local.format("%Y-%m-%d")));
 
     // A local time that is ambiguous on a clock-change night gets its offset.
-    let start = match config.tz.from_local_datetime(&local.naive_local()) {
-        chrono::LocalResult::Single(_) => local.format("%Y-%m-%d %H:%M").to_string(),
-        _ => local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-    };
-    let mut text = format!("---\ntitle: {}\nstart: {start}\n# end: (leave out while it is still going on)\nseverity: {}\n", yaml_scalar(title), severity.keyword());
+    let mut text = format!(
+        "---\ntitle: {}\nstart: {}\n",
+        yaml_scalar(title),
+        as_written(start, config.tz)
+    );
+    match end {
+        Some(end) => text.push_str(&format!("end: {}\n", as_written(end, config.tz))),
+        None => text.push_str("# end: (leave out while it is still going on)\n"),
+    }
+    text.push_str(&format!("severity: {}\n", severity.keyword()));
+    // A maintenance is announced when its file is written, not when its window opens.
+    if severity == Severity::Maintenance {
+        text.push_str(&format!(
+            "published: {}\n",
+            as_written(options.now, config.tz)
+        ));
+    }
     if !options.components.is_empty() {
         text.push_str(&format!(
             "components: [{}]\n",
@@ -109,6 +142,13 @@ pub fn new_incident(options: &NewOptions) -> Result<PathBuf, Error> {
     file.write_all(text.as_bytes())
         .map_err(|e| Error::io(&path, e))?;
     Ok(path)
+}
+
+/// The time `text` given to `flag`, read as incident files read times, in `tz`.
+fn time_option(flag: &str, text: &str, tz: Tz) -> Result<DateTime<Utc>, Error> {
+    TimeSpec::parse(text)
+        .and_then(|spec| spec.resolve(tz))
+        .map_err(|e| Error::Usage(format!("{flag}: {}; {}", e.message, e.help)))
 }
 
 /// `text` as a YAML scalar on one line, read back as exactly `text`: as it is when it is

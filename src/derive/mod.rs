@@ -6,10 +6,12 @@
 pub mod next_change;
 pub mod timeline;
 pub mod uptime;
+pub mod warnings;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
-use crate::model::{Incident, Phase, Severity, Site, Status, UpdateStatus};
+use crate::model::{Config, Incident, Phase, Severity, Site, Status, UpdateStatus};
+use timeline::{is_announced, over_at};
 use uptime::{day_bounds, local_date, Interval};
 
 /// How many days of uptime the pages show.
@@ -36,7 +38,8 @@ pub struct ComponentState {
     pub days: Vec<DayUptime>,
     /// Uptime over those days, in percent.
     pub uptime_percent: f64,
-    /// Indices into `site.incidents` of the incidents that affect it, newest first.
+    /// Indices into `site.incidents` of the announced incidents that affect it, newest
+    /// first.
     pub incidents: Vec<usize>,
 }
 
@@ -51,9 +54,9 @@ pub struct DayUptime {
     /// How long the day is, in seconds (up to `now` for today; 23 or 25 hours when the
     /// clock changes).
     pub length_seconds: f64,
-    /// The worst severity (notices left out) of the incidents that touched the day.
+    /// The worst severity of the incidents that touched the day.
     pub worst: Option<Severity>,
-    /// Indices into `site.incidents` of those incidents.
+    /// Indices into `site.incidents` of those incidents (never a notice).
     pub incidents: Vec<usize>,
 }
 
@@ -75,7 +78,7 @@ pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
     let incidents: Vec<IncidentState> = site
         .incidents
         .par_iter()
-        .map(|i| incident_state(i, now))
+        .map(|i| incident_state(i, &site.config, now))
         .collect();
     let today = local_date(site.config.tz, now);
     let components: Vec<ComponentState> = site
@@ -94,11 +97,12 @@ pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
     }
 }
 
-/// Where `incident` stands at `now`.
-pub fn phase(incident: &Incident, now: DateTime<Utc>) -> Phase {
+/// Where `incident` stands at `now`. A notice is over once it leaves the front page
+/// ([`timeline::notice_expiry`]).
+pub fn phase(incident: &Incident, config: &Config, now: DateTime<Utc>) -> Phase {
     if now < incident.start {
         Phase::Scheduled
-    } else if incident.end.is_some_and(|end| end <= now) {
+    } else if over_at(incident, config).is_some_and(|end| end <= now) {
         Phase::Resolved
     } else {
         Phase::Ongoing
@@ -107,7 +111,7 @@ pub fn phase(incident: &Incident, now: DateTime<Utc>) -> Phase {
 
 /// The status of the announcement itself, from where the incident stood when it was posted.
 fn announcement_status(incident: &Incident) -> UpdateStatus {
-    let at = incident.published;
+    let at = timeline::announced_at(incident);
     let over = incident.end.is_some_and(|end| end <= at);
     match (incident.is_maintenance(), over) {
         (true, true) => UpdateStatus::Completed,
@@ -118,8 +122,20 @@ fn announcement_status(incident: &Incident) -> UpdateStatus {
     }
 }
 
-/// The effective status after each post: `update` keeps the previous one.
+/// The effective status after each post: `update` keeps the previous one. A notice has
+/// no status word: its posts are `update`, or `resolved` once posted at or after its `end`
+/// (for the API's words).
 pub fn post_statuses(incident: &Incident) -> Vec<UpdateStatus> {
+    if incident.is_notice() {
+        return incident
+            .posts
+            .iter()
+            .map(|p| match incident.end {
+                Some(end) if end <= p.at => UpdateStatus::Resolved,
+                _ => UpdateStatus::Update,
+            })
+            .collect();
+    }
     let mut current = announcement_status(incident);
     incident
         .posts
@@ -134,21 +150,20 @@ pub fn post_statuses(incident: &Incident) -> Vec<UpdateStatus> {
         .collect()
 }
 
-/// The state of `incident` at `now`.
-pub fn incident_state(incident: &Incident, now: DateTime<Utc>) -> IncidentState {
-    let phase = phase(incident, now);
+/// The state of `incident` at `now`. A notice's status is `update` while it is shown,
+/// `resolved` once over.
+pub fn incident_state(incident: &Incident, config: &Config, now: DateTime<Utc>) -> IncidentState {
+    let phase = phase(incident, config, now);
     let post_statuses = post_statuses(incident);
-    // The latest word among the posts already published; the phase has the last word,
+    // The latest word among the posts already public; the phase has the last word,
     // since `end` (not a `resolved` post) decides when an incident stops.
-    let said = incident
-        .posts
-        .iter()
-        .zip(&post_statuses)
-        .filter(|(p, _)| p.at <= now)
-        .map(|(_, s)| *s)
-        .next_back()
-        .unwrap_or(post_statuses[0]);
+    let said =
+        timeline::latest_public_post(incident, now).map_or(post_statuses[0], |k| post_statuses[k]);
     let status = match (incident.is_maintenance(), phase) {
+        _ if incident.is_notice() => match phase {
+            Phase::Resolved => UpdateStatus::Resolved,
+            _ => UpdateStatus::Update,
+        },
         (true, Phase::Resolved) => UpdateStatus::Completed,
         (false, Phase::Resolved) => UpdateStatus::Resolved,
         (true, Phase::Scheduled) => UpdateStatus::Scheduled,
@@ -180,14 +195,15 @@ pub fn overall_status(statuses: impl IntoIterator<Item = Status>) -> Status {
 }
 
 /// A component's status: the worst severity among ongoing incidents that affect it;
-/// notices never change it.
+/// notices (an incident of severity `notice`, whatever its components' severities) never
+/// change it.
 pub fn component_status<'a>(
     incidents: impl IntoIterator<Item = (&'a Incident, Phase)>,
     component: &str,
 ) -> Status {
     incidents
         .into_iter()
-        .filter(|(_, phase)| *phase == Phase::Ongoing)
+        .filter(|(i, phase)| *phase == Phase::Ongoing && !i.is_notice())
         .filter_map(|(i, _)| i.severity_on(component))
         .filter(|s| *s != Severity::Notice)
         .max()
@@ -201,11 +217,12 @@ fn component_state(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> ComponentState {
+    // What is not announced yet has no effect on anything shown.
     let mine: Vec<usize> = site
         .incidents
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.severity_on(component).is_some())
+        .filter(|(_, i)| i.severity_on(component).is_some() && is_announced(i, now))
         .map(|(n, _)| n)
         .collect();
     let status = component_status(
@@ -238,7 +255,7 @@ fn component_state(
 }
 
 /// The incidents among `mine` that touched the uptime window (from `window_start` to
-/// `now`) on `component`, as intervals clipped to `now`.
+/// `now`) on `component`, as intervals clipped to `now`; notices left out.
 fn touching(
     site: &Site,
     mine: &[usize],
@@ -250,7 +267,10 @@ fn touching(
         .filter_map(|&n| {
             let i = &site.incidents[n];
             let end = i.end.unwrap_or(now).min(now);
-            let severity = i.severity_on(component)?;
+            // A notice is information, not an incident: it takes no part in the bars.
+            let severity = i
+                .severity_on(component)
+                .filter(|s| *s != Severity::Notice && !i.is_notice())?;
             (i.start < now && end > window_start && i.start <= end).then_some((
                 n,
                 Interval {
@@ -365,6 +385,7 @@ mod tests {
                 text: String::new(),
                 anchor: "announcement".into(),
             }],
+            positions: Default::default(),
         }
     }
 
@@ -396,9 +417,18 @@ mod tests {
             Some("2020-01-01T11:00:00Z"),
             &[("web", Severity::MajorOutage)],
         );
-        assert_eq!(phase(&i, t("2020-01-01T09:59:59Z")), Phase::Scheduled);
-        assert_eq!(phase(&i, t("2020-01-01T10:00:00Z")), Phase::Ongoing);
-        assert_eq!(phase(&i, t("2020-01-01T11:00:00Z")), Phase::Resolved);
+        assert_eq!(
+            phase(&i, &config(), t("2020-01-01T09:59:59Z")),
+            Phase::Scheduled
+        );
+        assert_eq!(
+            phase(&i, &config(), t("2020-01-01T10:00:00Z")),
+            Phase::Ongoing
+        );
+        assert_eq!(
+            phase(&i, &config(), t("2020-01-01T11:00:00Z")),
+            Phase::Resolved
+        );
     }
 
     #[test]
@@ -537,7 +567,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            incident_state(&i, t("2020-01-01T12:00:00Z")).status,
+            incident_state(&i, &config(), t("2020-01-01T12:00:00Z")).status,
             UpdateStatus::Identified,
             "later posts are not out yet"
         );
@@ -555,9 +585,75 @@ mod tests {
             "2020-01-01T11:00:00Z",
             UpdateStatus::Resolved,
         );
-        let st = incident_state(&i, t("2020-01-01T12:00:00Z"));
+        let st = incident_state(&i, &config(), t("2020-01-01T12:00:00Z"));
         assert_eq!(st.phase, Phase::Ongoing);
         assert_eq!(st.status, UpdateStatus::Monitoring);
+    }
+
+    #[test]
+    fn an_incident_not_announced_yet_changes_no_status_and_no_uptime() {
+        // Issue 13: before its announcement, an incident is in no output at all.
+        let mut i = incident(
+            "a",
+            "2020-01-01T10:00:00Z",
+            None,
+            &[("web", Severity::MajorOutage)],
+        );
+        i.published = t("2020-01-01T13:00:00Z");
+        i.posts[0].at = i.published;
+        let s = site(vec![i]);
+        let before = derive(&s, t("2020-01-01T12:00:00Z"));
+        assert_eq!(before.overall, Status::Operational);
+        assert!(before.components[0].incidents.is_empty());
+        assert_eq!(before.components[0].uptime_percent, 100.0);
+        let after = derive(&s, t("2020-01-01T13:00:00Z"));
+        assert_eq!(after.overall, Status::Affected(Severity::MajorOutage));
+        assert_eq!(after.components[0].incidents, [0]);
+        assert!(after.components[0].uptime_percent < 100.0);
+    }
+
+    #[test]
+    fn a_notice_is_over_once_it_leaves_the_front_page_and_never_in_the_bars() {
+        let n = incident(
+            "n",
+            "2020-01-01T10:00:00Z",
+            None,
+            &[("web", Severity::Notice)],
+        );
+        let s = site(vec![n]);
+        let shown = derive(&s, t("2020-01-14T10:00:00Z"));
+        assert_eq!(shown.incidents[0].phase, Phase::Ongoing);
+        assert_eq!(shown.incidents[0].status, UpdateStatus::Update);
+        assert!(shown.components[0]
+            .days
+            .iter()
+            .all(|d| d.incidents.is_empty()));
+        let over = derive(&s, t("2020-01-15T10:00:00Z"));
+        assert_eq!(over.incidents[0].phase, Phase::Resolved, "14 days after");
+        assert_eq!(over.incidents[0].status, UpdateStatus::Resolved);
+        assert_eq!(over.components[0].incidents, [0], "still the component's");
+    }
+
+    #[test]
+    fn a_notice_has_no_status_word_but_its_end() {
+        let n = with_update(
+            incident(
+                "n",
+                "2020-01-01T10:00:00Z",
+                Some("2020-01-02T10:00:00Z"),
+                &[("web", Severity::Notice)],
+            ),
+            "2020-01-01T11:00:00Z",
+            UpdateStatus::Identified,
+        );
+        assert_eq!(
+            post_statuses(&n),
+            [UpdateStatus::Update, UpdateStatus::Update]
+        );
+        let mut late = n.clone();
+        late.published = t("2020-01-03T10:00:00Z");
+        late.posts[0].at = late.published;
+        assert_eq!(post_statuses(&late)[0], UpdateStatus::Resolved);
     }
 
     #[test]
@@ -615,6 +711,7 @@ mod properties {
                 published: start,
                 draft: false,
                 posts: vec![Post { at: start, status: None, markdown: String::new(), html: String::new(), text: String::new(), anchor: "announcement".into() }],
+                positions: Default::default(),
             }
         }
     }

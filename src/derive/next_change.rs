@@ -9,8 +9,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::timeline::{announced_at, over_at, post_public_at};
 use super::uptime::{day_bounds, local_date};
-use crate::model::{Incident, Site};
+use crate::model::{Config, Incident, Site};
 
 /// The earliest instant after `now` at which deriving `site` gives another state, or
 /// `None` when there is none (only past the end of the calendar: midnight always comes).
@@ -24,7 +25,7 @@ pub fn next_change(site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let (today, tomorrow) = day_bounds(site.config.tz, local_date(site.config.tz, now));
     site.incidents
         .iter()
-        .flat_map(|i| incident_instants(i, now, recent, today))
+        .flat_map(|i| incident_instants(i, &site.config, now, recent, today))
         // The uptime bars and "today" roll over.
         .chain([tomorrow])
         .filter(|t| *t > now)
@@ -33,29 +34,32 @@ pub fn next_change(site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 
 /// The instants at which `i` can change what the outputs say; `today` is the start of
 /// the local day holding `now`.
-fn incident_instants(
-    i: &Incident,
+fn incident_instants<'a>(
+    i: &'a Incident,
+    config: &Config,
     now: DateTime<Utc>,
     recent: Duration,
     today: DateTime<Utc>,
-) -> impl Iterator<Item = DateTime<Utc>> + '_ {
+) -> impl Iterator<Item = DateTime<Utc>> + 'a {
+    // Its end, or for a notice the moment it leaves the front page.
+    let over = over_at(i, config);
     [
         // Its phase: ongoing from its start (a day's uptime counts it from just after:
-        // `derive::touching`), over from its end.
+        // `derive::touching`), over from its end (a notice's expiry).
         Some(just_after(i.start, now)),
-        i.end,
-        // Its announcement becoming public (the API, the calendar).
-        Some(i.published),
+        over,
+        // Its announcement becoming public (every output).
+        Some(announced_at(i)),
         // The front page lists a past incident while `end >= now - history_days`
         // (`render::pages::index`).
-        i.end.map(|end| just_after(end + recent, now)),
+        over.map(|end| just_after(end + recent, now)),
         // Today's bar counts an incident going on from just after midnight.
-        (i.start <= now && i.end.is_none_or(|end| end > now)).then(|| just_after(today, now)),
+        (i.start <= now && over.is_none_or(|end| end > now)).then(|| just_after(today, now)),
     ]
     .into_iter()
     .flatten()
     // Each post becoming public: pages, feeds, the API.
-    .chain(i.posts.iter().map(|p| p.at))
+    .chain((0..i.posts.len()).map(move |k| post_public_at(i, k)))
 }
 
 /// For a change that happens just after `t` rather than at `t`: `t` while it is ahead (the
@@ -369,6 +373,7 @@ mod properties {
                 published,
                 draft: false,
                 posts,
+                positions: Default::default(),
             }
         }
     }

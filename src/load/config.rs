@@ -30,6 +30,9 @@ const SITE_KEYS: &[&str] = &[
     "history_days",
     "feed_items",
     "component_incidents",
+    "front_page_ongoing",
+    "notice_days",
+    "ongoing_warning_days",
     "list_unsubscribe",
 ];
 
@@ -69,6 +72,12 @@ struct RawConfig {
     feed_items: Option<At<usize>>,
     #[serde(default)]
     component_incidents: Option<usize>,
+    #[serde(default)]
+    front_page_ongoing: Option<usize>,
+    #[serde(default)]
+    notice_days: Option<u32>,
+    #[serde(default)]
+    ongoing_warning_days: Option<u32>,
     #[serde(default, deserialize_with = "yaml::blank_as_default")]
     list_unsubscribe: Vec<At<String>>,
 }
@@ -143,6 +152,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         history_days: raw.history_days.unwrap_or(90),
         feed_items: raw.feed_items.map_or(50, |n| n.value),
         component_incidents: raw.component_incidents.unwrap_or(25).max(1),
+        front_page_ongoing: raw.front_page_ongoing.unwrap_or(10).max(1),
+        notice_days: raw.notice_days.unwrap_or(14),
+        ongoing_warning_days: raw.ongoing_warning_days.unwrap_or(7),
         list_unsubscribe: raw.list_unsubscribe.into_iter().map(|u| u.value).collect(),
     })
 }
@@ -384,6 +396,21 @@ mod tests {
         assert_eq!(c.components.len(), 2);
         assert_eq!(c.feed_items, 50);
         assert_eq!(c.history_days, 90);
+        assert_eq!(c.front_page_ongoing, 10);
+        assert_eq!(c.notice_days, 14);
+        assert_eq!(c.ongoing_warning_days, 7);
+    }
+
+    #[test]
+    fn the_bounds_of_time_are_read() {
+        let c = parse(&format!(
+            "{GOOD}front_page_ongoing: 3\nnotice_days: 30\nongoing_warning_days: 2\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            (c.front_page_ongoing, c.notice_days, c.ongoing_warning_days),
+            (3, 30, 2)
+        );
     }
 
     #[test]

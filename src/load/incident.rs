@@ -16,6 +16,7 @@ use crate::load::text::{self, Lines};
 use crate::load::yaml::{self, At, Names, Pos, Source, HELP_SEP};
 use crate::model::Config;
 use crate::model::{Impact, Incident, Post, Severity, UpdateStatus};
+use crate::model::{KeyPositions, Written};
 
 mod front_matter;
 
@@ -52,7 +53,7 @@ struct RawFront {
     title: Option<At<String>>,
     start: Option<At<TimeSpec>>,
     end: Option<At<TimeSpec>>,
-    severity: Option<Severity>,
+    severity: Option<At<Severity>>,
     components: Option<At<ComponentsSpec<At<String>>>>,
     author: Option<At<String>>,
     published: Option<At<TimeSpec>>,
@@ -276,8 +277,19 @@ pub fn parse(
     let times = resolve_times(&src, &raw, config.tz, &mut errors);
     let title = title(&src, raw.title.as_ref(), &mut errors);
     check_start_and_end(&src, &raw, &times, &mut errors);
-    let (severity, impacts) =
-        severity_and_impacts(&src, raw.components, raw.severity, config, &mut errors);
+    let positions = KeyPositions {
+        start: written(&src, raw.start.as_ref().map(|a| a.pos)),
+        end: written(&src, raw.end.as_ref().map(|a| a.pos)),
+        published: written(&src, raw.published.as_ref().map(|a| a.pos)),
+        severity: written(&src, raw.severity.as_ref().map(|a| a.pos)),
+    };
+    let (severity, impacts) = severity_and_impacts(
+        &src,
+        raw.components,
+        raw.severity.map(|s| s.value),
+        config,
+        &mut errors,
+    );
     let author = author(&src, raw.author, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -286,14 +298,16 @@ pub fn parse(
     let (Some(start), Some(severity)) = (times.start, severity) else {
         return Err(vec![Diagnostic::file(path, "incomplete front matter")]);
     };
-    let published = times.published.unwrap_or(start);
     // Every update has its time, or an error was reported above.
-    let updates = times
+    let updates: Vec<(DateTime<Utc>, RawUpdate)> = times
         .updates
         .into_iter()
         .flatten()
         .zip(raw.updates)
         .collect();
+    let published = times
+        .published
+        .unwrap_or_else(|| default_published(start, updates.iter().map(|(at, _)| *at)));
 
     Ok(Incident {
         id: id.to_string(),
@@ -307,6 +321,27 @@ pub fn parse(
         published,
         draft: raw.draft,
         posts: posts(split.body, published, updates),
+        positions,
+    })
+}
+
+/// When an incident without `published` is announced: at the earliest of its start and
+/// its updates' times. A maintenance written on Wednesday for Friday, with a `scheduled`
+/// update dated Wednesday, is public from Wednesday (issue 13).
+fn default_published(
+    start: DateTime<Utc>,
+    updates: impl Iterator<Item = DateTime<Utc>>,
+) -> DateTime<Utc> {
+    updates.fold(start, DateTime::min)
+}
+
+/// Where the value at `pos` of the front matter is in the whole file, with its line.
+fn written(src: &Source, pos: Option<Pos>) -> Option<Written> {
+    let pos = pos.filter(|p| p.line > 0)?;
+    let d = src.error(pos, "", None);
+    Some(Written {
+        span: d.span,
+        line: d.source_line.unwrap_or_default(),
     })
 }
 
@@ -709,6 +744,37 @@ mod tests {
     fn a_missing_closing_fence_is_an_error() {
         let d = first_error("---\ntitle: t\n");
         assert_eq!(d.message, "the front matter has no closing `---`");
+    }
+
+    #[test]
+    fn the_places_of_start_end_published_and_severity_are_kept_by_both_readers() {
+        // The fast reader reads the first; a comment after a value sends the second to the
+        // YAML reader. Both give the same places, counted in the whole file.
+        for text in [
+            "---\ntitle: t\nstart: 2020-01-01 10:00\nend: 2020-01-01 11:00\nseverity: 'degraded'\npublished: 2020-01-01 12:00\n---\n",
+            "---\ntitle: t # x\nstart: 2020-01-01 10:00\nend: 2020-01-01 11:00\nseverity: 'degraded'\npublished: 2020-01-01 12:00\n---\n",
+        ] {
+            let p = parse_text(text).unwrap().positions;
+            let at = |w: &Option<Written>| w.as_ref().map(|w| (w.span.line, w.span.column, w.span.len, w.line.clone()));
+            assert_eq!(at(&p.start), Some((3, 8, 16, "start: 2020-01-01 10:00".into())), "{text}");
+            assert_eq!(at(&p.end).map(|a| (a.0, a.1)), Some((4, 6)));
+            assert_eq!(at(&p.severity).map(|a| (a.0, a.1, a.2)), Some((5, 11, 10)));
+            assert_eq!(at(&p.published).map(|a| (a.0, a.1)), Some((6, 12)));
+        }
+        let p = parse_text("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: notice\n---\n")
+            .unwrap()
+            .positions;
+        assert!(p.end.is_none() && p.published.is_none());
+    }
+
+    #[test]
+    fn without_published_the_announcement_is_the_earliest_of_start_and_updates() {
+        // Issue 13.
+        let i = parse_text("---\ntitle: t\nstart: 2020-01-10 10:00\nseverity: maintenance\nupdates:\n  - {at: 2020-01-12 10:00, body: b}\n  - {at: 2020-01-05 09:00, status: scheduled, body: a}\n---\n").unwrap();
+        assert_eq!(i.published.to_rfc3339(), "2020-01-05T08:00:00+00:00");
+        assert_eq!(i.posts[0].at, i.published);
+        let written = parse_text("---\ntitle: t\nstart: 2020-01-10 10:00\nseverity: maintenance\npublished: 2020-01-08 10:00\nupdates:\n  - {at: 2020-01-05 09:00, status: scheduled, body: a}\n---\n").unwrap();
+        assert_eq!(written.published.to_rfc3339(), "2020-01-08T09:00:00+00:00");
     }
 
     #[test]

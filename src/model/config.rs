@@ -64,6 +64,13 @@ pub struct Config {
     pub feed_items: usize,
     /// How many incidents a component page lists before linking to the archive.
     pub component_incidents: usize,
+    /// How many ongoing incidents the front page lists, worst first, before linking to the
+    /// page of all of them.
+    pub front_page_ongoing: usize,
+    /// How many days a notice without `end` stays on the front page.
+    pub notice_days: u32,
+    /// After how many days an incident still without `end` is warned about.
+    pub ongoing_warning_days: u32,
     /// Where readers of announcement e-mails unsubscribe (`mailto:` or `https:` URLs),
     /// sent as the `List-Unsubscribe` header (RFC 2369); empty: no header.
     pub list_unsubscribe: Vec<String>,

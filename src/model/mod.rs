@@ -150,6 +150,24 @@ pub struct Post {
     pub anchor: String,
 }
 
+/// Where a value is written in an incident's file, so that a warning can point at it: its
+/// span (line and column from the start of the whole file) and the text of its line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Written {
+    pub span: crate::error::Span,
+    pub line: String,
+}
+
+/// Where the front matter writes the keys that warnings point at; `None` for a key it
+/// leaves out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeyPositions {
+    pub start: Option<Written>,
+    pub end: Option<Written>,
+    pub published: Option<Written>,
+    pub severity: Option<Written>,
+}
+
 /// One incident or maintenance, from one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incident {
@@ -166,17 +184,26 @@ pub struct Incident {
     pub impacts: Vec<Impact>,
     /// An author id from `site.yaml`, or a free-form name.
     pub author: Option<String>,
-    /// When the announcement was posted.
+    /// When the incident is announced, and so becomes public: `published` as written,
+    /// else the earliest of its start and its updates' times (the load stage applies the
+    /// default). [`crate::derive::timeline`] says from it what is public at a moment.
     pub published: DateTime<Utc>,
     pub draft: bool,
-    /// The announcement first, then the updates in time order.
+    /// The announcement first (at `published`), then the updates in time order.
     pub posts: Vec<Post>,
+    /// Where some keys are written in the file, for warnings.
+    pub positions: KeyPositions,
 }
 
 impl Incident {
     /// Whether this is planned maintenance rather than an incident.
     pub fn is_maintenance(&self) -> bool {
         self.severity == Severity::Maintenance
+    }
+
+    /// Whether this is a notice: information, not an incident.
+    pub fn is_notice(&self) -> bool {
+        self.severity == Severity::Notice
     }
 
     /// The severity this incident has on `component`, if it affects it.

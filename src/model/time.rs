@@ -71,10 +71,49 @@ pub fn update_anchor(t: DateTime<Utc>) -> String {
     s
 }
 
+/// `t` as an incident file writes it: `2026-11-25 10:00` in the site's zone `tz` (seconds
+/// only when there are some), or with its offset when that local time happens twice (the
+/// night the clocks go back), so that it reads back as exactly `t`. Used in what vigie
+/// writes or suggests writing; not on a hot path.
+pub fn as_written(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    use chrono::TimeZone;
+    let local = t.with_timezone(&tz);
+    let seconds = if t.second() == 0 { "" } else { ":%S" };
+    match tz.from_local_datetime(&local.naive_local()) {
+        chrono::LocalResult::Single(_) => local
+            .format(&format!("%Y-%m-%d %H:%M{seconds}"))
+            .to_string(),
+        _ => local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn times_are_written_as_incident_files_write_them() {
+        let paris = chrono_tz::Europe::Paris;
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(
+            as_written(t("2026-12-01T01:00:00Z"), paris),
+            "2026-12-01 02:00"
+        );
+        assert_eq!(
+            as_written(t("2026-12-01T01:00:07Z"), paris),
+            "2026-12-01 02:00:07"
+        );
+        // 02:30 happens twice in Paris that night.
+        assert_eq!(
+            as_written(t("2026-10-25T00:30:00Z"), paris),
+            "2026-10-25T02:30:00+02:00"
+        );
+        assert_eq!(
+            as_written(t("2026-10-25T01:30:00Z"), paris),
+            "2026-10-25T02:30:00+01:00"
+        );
+    }
 
     #[test]
     fn hand_written_times_match_chrono() {

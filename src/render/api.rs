@@ -9,7 +9,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::derive::timeline::{changes, is_announced, last_change, maintenance_end};
+use crate::derive::timeline::{
+    announced_at, changes, is_announced, last_change, maintenance_end, over_at, public_posts,
+};
 use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::load::incident_id;
@@ -207,8 +209,20 @@ pub fn maintenance_status(s: UpdateStatus) -> &'static str {
     }
 }
 
+/// Statuspage's status word for a notice (or one of its posts): `monitoring` while it is on
+/// the front page, `resolved` once it has left it, so that no client counts it as an open
+/// problem after that.
+pub fn notice_status(s: UpdateStatus) -> &'static str {
+    match s {
+        UpdateStatus::Resolved => "resolved",
+        _ => "monitoring",
+    }
+}
+
 fn status_word(i: &Incident, s: UpdateStatus) -> &'static str {
-    if i.is_maintenance() {
+    if i.is_notice() {
+        notice_status(s)
+    } else if i.is_maintenance() {
         maintenance_status(s)
     } else {
         incident_status(s)
@@ -285,7 +299,8 @@ fn components(model: &StatusModel, page_id: &str) -> Vec<ComponentJson> {
     let created = site
         .incidents
         .iter()
-        .flat_map(|i| [i.start, i.published])
+        .filter(|i| is_announced(i, model.now))
+        .flat_map(|i| [i.start, announced_at(i)])
         .min()
         .unwrap_or_else(epoch);
     let mut out: Vec<ComponentJson> = Vec::new();
@@ -296,7 +311,7 @@ fn components(model: &StatusModel, page_id: &str) -> Vec<ComponentJson> {
         let updated = state
             .incidents
             .iter()
-            .flat_map(|&n| changes(&site.incidents[n], model.now))
+            .flat_map(|&n| changes(&site.incidents[n], cfg, model.now))
             .max()
             .unwrap_or(created);
         ComponentJson {
@@ -377,17 +392,17 @@ fn incident(model: &StatusModel, n: usize, page_id: &str, all: &[ComponentJson])
     let st = &model.incidents[n];
     let now = model.now;
     let id = i.id.clone();
-    let posts: Vec<usize> = (0..i.posts.len())
-        .filter(|&k| i.posts[k].at <= now)
-        .collect();
-    let updated = changes(i, now).max().unwrap_or(i.published);
+    let posts: Vec<usize> = public_posts(i, now).collect();
+    let updated = changes(i, &site.config, now)
+        .max()
+        .unwrap_or_else(|| announced_at(i));
     let updates = incident_updates(model, n, &posts);
     let monitoring_at = posts
         .iter()
         .find(|&&k| st.post_statuses[k] == UpdateStatus::Monitoring)
         .map(|&k| iso(i.posts[k].at));
     let resolved_at = match st.phase {
-        Phase::Resolved => i.end.map(iso),
+        Phase::Resolved => over_at(i, &site.config).map(iso),
         _ => None,
     };
     let components = i
@@ -407,7 +422,7 @@ fn incident(model: &StatusModel, n: usize, page_id: &str, all: &[ComponentJson])
     IncidentJson {
         name: i.title.clone(),
         status: status_word(i, st.status),
-        created_at: iso(i.posts[0].at.min(i.published)),
+        created_at: iso(announced_at(i)),
         updated_at: iso(updated),
         monitoring_at,
         resolved_at,
@@ -621,6 +636,8 @@ mod tests {
         );
     }
 
+    const INCIDENT_WORDS: [&str; 4] = ["investigating", "identified", "monitoring", "resolved"];
+
     #[test]
     fn incident_words_stay_in_the_incident_vocabulary() {
         for s in UpdateStatus::ALL {
@@ -640,6 +657,15 @@ mod tests {
         assert_eq!(maintenance_status(UpdateStatus::InProgress), "in_progress");
         assert_eq!(maintenance_status(UpdateStatus::Monitoring), "verifying");
         assert_eq!(maintenance_status(UpdateStatus::Completed), "completed");
+    }
+
+    #[test]
+    fn a_notice_is_monitoring_while_shown_then_resolved() {
+        assert_eq!(notice_status(UpdateStatus::Update), "monitoring");
+        assert_eq!(notice_status(UpdateStatus::Resolved), "resolved");
+        for s in UpdateStatus::ALL {
+            assert!(INCIDENT_WORDS.contains(&notice_status(s)), "{s:?}");
+        }
     }
 
     #[test]

@@ -37,9 +37,9 @@ impl PageKey {
     }
 }
 
-/// How many posts of `i` are published at `now`.
+/// How many posts of `i` are public at `now`.
 fn published_posts(i: &Incident, now: DateTime<Utc>) -> usize {
-    i.posts.iter().filter(|p| p.at <= now).count()
+    crate::derive::timeline::public_posts(i, now).count()
 }
 
 /// One remembered incident page.

@@ -6,11 +6,12 @@ use chrono::{DateTime, Utc};
 
 use rayon::prelude::*;
 
+use crate::derive::timeline::public_posts;
 use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::model::Site;
 use crate::render::escape::escape;
-use crate::render::views::author_line;
+use crate::render::views::{affected_line, author_line};
 use crate::render::OutputFile;
 
 /// One post, ready for any feed format.
@@ -40,20 +41,14 @@ impl FeedEntry {
     }
 }
 
-/// Every published post (`at <= now`) of the incidents for which `keep` holds, newest
-/// first, at most `limit`.
+/// Every public post ([`crate::derive::timeline::public_posts`]) of the incidents for
+/// which `keep` holds, newest first, at most `limit`.
 pub fn entries(model: &StatusModel, keep: impl Fn(usize) -> bool, limit: usize) -> Vec<FeedEntry> {
     let site = model.site;
     let mut posts: Vec<(usize, usize)> = Vec::new();
     for (n, i) in site.incidents.iter().enumerate() {
         if keep(n) {
-            posts.extend(
-                i.posts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.at <= model.now)
-                    .map(|(k, _)| (n, k)),
-            );
+            posts.extend(public_posts(i, model.now).map(|k| (n, k)));
         }
     }
     let at = |&(n, k): &(usize, usize)| site.incidents[n].posts[k].at;
@@ -81,6 +76,9 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
     let p = &i.posts[k];
     let effective = model.incidents[n].post_statuses[k];
     let word = match p.status {
+        // A notice has no status word: it is information, then updates to it.
+        _ if i.is_notice() && k == 0 => t.notice,
+        _ if i.is_notice() => t.update,
         Some(s) if k > 0 => t.update_status(s),
         _ => t.update_status(effective),
     };
@@ -104,10 +102,11 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
                 .map(|c| c.name.clone())
         })
         .collect();
+    let (label, names) = affected_line(site, i);
     let facts = format!(
         "<p><strong>{}</strong><br>{}</p>\n",
         escape(&facts),
-        escape(&format!("{}{col} {}", t.affected, categories.join(", ")))
+        escape(&format!("{label}{col} {names}"))
     );
     FeedEntry {
         title: format!("{} — {word}", i.title),

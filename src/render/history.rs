@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::chrome::chrome;
 use super::views::{incident_summary, Chrome, IncidentSummary, LinkView};
 use super::{page, root_of, OutputFile};
+use crate::derive::timeline::is_announced;
 use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::model::lang::Lang;
@@ -97,9 +98,13 @@ impl<'m> Archive<'m> {
     fn of(model: &'m StatusModel<'m>) -> Archive<'m> {
         let site = model.site;
         let tz = site.config.tz;
-        // site.incidents is newest first, and so is each month's list.
+        // site.incidents is newest first, and so is each month's list. What is not
+        // announced yet is not in it.
         let mut by_year: BTreeMap<i32, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
         for (n, i) in site.incidents.iter().enumerate() {
+            if !is_announced(i, model.now) {
+                continue;
+            }
             let local = i.start.with_timezone(&tz);
             by_year
                 .entry(local.year())

@@ -74,6 +74,14 @@ pub struct Strings {
     pub duration: &'static str,
     pub severity: &'static str,
     pub affected: &'static str,
+    /// What a notice is about: "Concerne" / "Concerns", never "affected".
+    pub concerns: &'static str,
+    /// A notice that names no component: "tous les services" / "every service".
+    pub every_service: &'static str,
+    /// The front page's box of current notices.
+    pub notices: &'static str,
+    /// The link from the front page to the page of every ongoing incident.
+    pub all_ongoing: &'static str,
     pub status: &'static str,
     pub announcement: &'static str,
     pub posted: &'static str,
@@ -189,6 +197,10 @@ static FR: Strings = Strings {
     duration: "Durée",
     severity: "Gravité",
     affected: "Services touchés",
+    concerns: "Concerne",
+    every_service: "tous les services",
+    notices: "Informations",
+    all_ongoing: "Tous les incidents en cours",
     status: "État",
     announcement: "Annonce",
     posted: "Publié le",
@@ -296,6 +308,10 @@ static EN: Strings = Strings {
     duration: "Duration",
     severity: "Severity",
     affected: "Affected services",
+    concerns: "Concerns",
+    every_service: "every service",
+    notices: "Information",
+    all_ongoing: "All ongoing incidents",
     status: "Status",
     announcement: "Announcement",
     posted: "Posted",

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use rayon::prelude::*;
 
-use crate::derive::timeline::{is_announced, maintenance_end};
+use crate::derive::timeline::{announced_at, is_announced, maintenance_end, public_posts};
 use crate::derive::StatusModel;
 use crate::render::OutputFile;
 
@@ -107,7 +107,7 @@ pub fn calendar(model: &StatusModel) -> OutputFile {
         .map(|i| {
             let url = format!("{}incidents/{}/", cfg.base_url, i.id);
             let published: Vec<&crate::model::Post> =
-                i.posts.iter().filter(|p| p.at <= model.now).collect();
+                public_posts(i, model.now).map(|k| &i.posts[k]).collect();
             let mut description = String::new();
             for p in &published {
                 if !description.is_empty() {
@@ -118,11 +118,15 @@ pub fn calendar(model: &StatusModel) -> OutputFile {
             description.push_str(&format!("\n\n{url}"));
             // SEQUENCE grows with each published update, so that calendars take the new text.
             let sequence = published.len().saturating_sub(1);
-            let modified = published.iter().map(|p| p.at).max().unwrap_or(i.published);
+            let modified = published
+                .iter()
+                .map(|p| p.at)
+                .max()
+                .unwrap_or_else(|| announced_at(i));
             [
                 "BEGIN:VEVENT".into(),
                 format!("UID:{}@{host}", i.id),
-                format!("DTSTAMP:{}", utc(i.published)),
+                format!("DTSTAMP:{}", utc(announced_at(i))),
                 format!("DTSTART:{}", utc(i.start)),
                 format!("DTEND:{}", utc(maintenance_end(i))),
                 format!("LAST-MODIFIED:{}", utc(modified)),

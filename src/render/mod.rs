@@ -15,6 +15,7 @@ pub mod file;
 mod history;
 pub mod i18n;
 pub mod ics;
+mod ongoing;
 mod pages;
 pub mod sitemap;
 pub mod views;
@@ -26,6 +27,7 @@ use std::collections::HashMap;
 use askama::Template;
 use rayon::prelude::*;
 
+use crate::derive::timeline::is_announced;
 use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::model::Site;
@@ -73,6 +75,7 @@ pub fn plan<'m>(model: &'m StatusModel<'m>) -> Result<Vec<Planned<'m>>, Error> {
             .incidents
             .iter()
             .enumerate()
+            .filter(|(_, i)| is_announced(i, model.now))
             .map(|(n, i)| Planned {
                 path: format!("incidents/{}/index.html", i.id),
                 body: Body::Incident(model, n, parts.clone()),
@@ -99,6 +102,7 @@ fn assemble<'m>(
                     page("404.html", not_found(model))?,
                 ];
                 files.extend(history(model)?);
+                files.extend(ongoing::all(model)?);
                 for k in 0..site.config.components.len() {
                     let id = &site.config.components[k].id;
                     files.push(page(
@@ -150,29 +154,33 @@ fn assemble<'m>(
     Ok(files)
 }
 
-/// Every `incidents/<id>/index.html`, rendered or taken from `cache`.
+/// Every `incidents/<id>/index.html` of an announced incident (the others have no page
+/// yet), rendered or taken from `cache`.
 fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
     let site = model.site;
     let mut old = cache.start(|| format!("{:?}", site.config));
     cache.begin();
     let keep = cache.keeps();
     let parts = incident_parts(model)?;
-    let pages: Vec<(OutputFile, bool)> = (0..site.incidents.len())
+    let announced: Vec<usize> = (0..site.incidents.len())
+        .filter(|&n| is_announced(&site.incidents[n], model.now))
+        .collect();
+    let pages: Vec<(usize, OutputFile, bool)> = announced
         .into_par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|n| {
             let (i, st) = (&site.incidents[n], &model.incidents[n]);
             let path = format!("incidents/{}/index.html", i.id);
             if let Some(seen) = old.get(&i.id).filter(|p| p.key.matches(i, st, model.now)) {
-                return Ok((OutputFile::new(path, seen.bytes.clone()), true));
+                return Ok((n, OutputFile::new(path, seen.bytes.clone()), true));
             }
-            incident_page(&path, model, n, &parts).map(|f| (f, false))
+            incident_page(&path, model, n, &parts).map(|f| (n, f, false))
         })
         .collect::<Result<_, Error>>()?;
     let mut entries = HashMap::with_capacity(if keep { pages.len() } else { 0 });
     let mut rendered = 0;
     let mut files = Vec::with_capacity(pages.len());
-    for (n, (file, remembered)) in pages.into_iter().enumerate() {
+    for (n, file, remembered) in pages {
         let (i, st) = (&site.incidents[n], &model.incidents[n]);
         if remembered {
             if let Some(seen) = old.remove(&i.id) {

@@ -6,6 +6,7 @@ use askama::Template;
 use super::chrome::{chrome, chrome_sharing};
 use super::views::{self, *};
 use super::{absolute, root_of};
+use crate::derive::timeline::{announced_at, is_announced, over_at};
 use crate::derive::StatusModel;
 use crate::model::Phase;
 
@@ -19,7 +20,12 @@ pub(super) struct IndexPage<'a> {
     overall: Badge,
     overall_text: &'static str,
     groups: Vec<GroupView>,
+    /// The notices on the front page, newest first.
+    notices: Vec<IncidentSummary>,
+    /// The worst ongoing incidents, at most `front_page_ongoing`.
     ongoing: Vec<IncidentSummary>,
+    /// The page of every ongoing incident, when `ongoing` does not show them all.
+    all_ongoing: Option<LinkView>,
     upcoming: Vec<IncidentSummary>,
     recent: Vec<IncidentSummary>,
 }
@@ -59,43 +65,91 @@ pub(super) struct NotFoundPage<'a> {
     home: String,
 }
 
+/// The announced incidents in `phase`, notices left out (they have a place of their own).
+fn incidents_in<'m>(model: &'m StatusModel<'m>, phase: Phase) -> impl Iterator<Item = usize> + 'm {
+    let site = model.site;
+    (0..site.incidents.len()).filter(move |&n| {
+        let i = &site.incidents[n];
+        model.incidents[n].phase == phase && !i.is_notice() && is_announced(i, model.now)
+    })
+}
+
+/// Every ongoing incident, worst first: by severity, then newest first, then by id.
+pub(super) fn ongoing_worst_first(model: &StatusModel) -> Vec<usize> {
+    let incidents = &model.site.incidents;
+    let mut ongoing: Vec<usize> = incidents_in(model, Phase::Ongoing).collect();
+    ongoing.sort_by(|&a, &b| {
+        let (a, b) = (&incidents[a], &incidents[b]);
+        b.severity
+            .cmp(&a.severity)
+            .then(b.start.cmp(&a.start))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    ongoing
+}
+
+/// The notices shown on the front page at `now`: announced and not over, newest
+/// announcement first, at most `front_page_ongoing`.
+fn notices_shown(model: &StatusModel) -> Vec<usize> {
+    let site = model.site;
+    let mut notices: Vec<usize> = (0..site.incidents.len())
+        .filter(|&n| {
+            let i = &site.incidents[n];
+            i.is_notice()
+                && is_announced(i, model.now)
+                && model.incidents[n].phase != Phase::Resolved
+        })
+        .collect();
+    notices.sort_by(|&a, &b| {
+        let (a, b) = (&site.incidents[a], &site.incidents[b]);
+        announced_at(b)
+            .cmp(&announced_at(a))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    notices.truncate(site.config.front_page_ongoing);
+    notices
+}
+
 pub(super) fn index<'a>(model: &'a StatusModel<'a>) -> IndexPage<'a> {
     let site = model.site;
     let t = site.config.lang.strings();
     let root = "";
-    let n_with = |phase: Phase| -> Vec<usize> {
-        (0..site.incidents.len())
-            .filter(|&n| model.incidents[n].phase == phase)
+    let summaries = |ns: &[usize]| -> Vec<IncidentSummary> {
+        ns.iter()
+            .map(|&n| incident_summary(model, n, root))
             .collect()
     };
-    let ongoing: Vec<IncidentSummary> = n_with(Phase::Ongoing)
-        .into_iter()
-        .map(|n| incident_summary(model, n, root))
-        .collect();
+    let ongoing_n = ongoing_worst_first(model);
+    let shown = site.config.front_page_ongoing;
+    let all_ongoing = (ongoing_n.len() > shown).then(|| LinkView {
+        label: format!("{} ({})", t.all_ongoing, ongoing_n.len()),
+        href: super::ongoing::page_href(root, 0),
+    });
     // Upcoming: soonest first.
-    let mut upcoming_n = n_with(Phase::Scheduled);
+    let mut upcoming_n: Vec<usize> = incidents_in(model, Phase::Scheduled).collect();
     upcoming_n.sort_by_key(|&n| (site.incidents[n].start, site.incidents[n].id.clone()));
-    let upcoming = upcoming_n
-        .into_iter()
-        .map(|n| incident_summary(model, n, root))
-        .collect();
     let since = model.now - chrono::Duration::days(i64::from(site.config.history_days));
-    let recent = (0..site.incidents.len())
+    let recent: Vec<usize> = (0..site.incidents.len())
         .filter(|&n| {
+            let i = &site.incidents[n];
+            // A notice, once off the front page, is only in the history.
             model.incidents[n].phase == Phase::Resolved
-                && site.incidents[n].end.is_some_and(|e| e >= since)
+                && !i.is_notice()
+                && is_announced(i, model.now)
+                && over_at(i, &site.config).is_some_and(|e| e >= since)
         })
         .take(RECENT_MAX)
-        .map(|n| incident_summary(model, n, root))
         .collect();
     IndexPage {
         c: chrome(model, "index.html", true),
         overall: Badge::status(t, model.overall),
         overall_text: t.overall(model.overall),
         groups: groups(model, root),
-        ongoing,
-        upcoming,
-        recent,
+        notices: summaries(&notices_shown(model)),
+        ongoing: summaries(&ongoing_n[..ongoing_n.len().min(shown)]),
+        all_ongoing,
+        upcoming: summaries(&upcoming_n),
+        recent: summaries(&recent),
     }
 }
 
@@ -168,4 +222,89 @@ pub(super) fn not_found<'a>(model: &'a StatusModel<'a>) -> NotFoundPage<'a> {
     c.root = home.clone();
     c.canonical = absolute(site, "404.html");
     NotFoundPage { c, home }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Site;
+    use std::path::Path;
+
+    fn site(incidents: &[(&str, &str)], extra: &str) -> Site {
+        let config = crate::load::config::parse(
+            Path::new("site.yaml"),
+            &format!("title: T\nbase_url: https://s.example.fr/\ntimezone: UTC\ncomponents:\n  - {{id: web, name: Web}}\n{extra}"),
+        )
+        .unwrap();
+        let mut incidents: Vec<_> = incidents
+            .iter()
+            .map(|(id, front)| {
+                let text = format!("---\ntitle: {id}\n{front}---\n");
+                crate::load::incident::parse(Path::new("x.md"), id, &text, &config).unwrap()
+            })
+            .collect();
+        crate::load::sort_incidents(&mut incidents);
+        Site {
+            config,
+            incidents,
+            files: Vec::new(),
+        }
+    }
+
+    fn now() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z")
+            .unwrap()
+            .into()
+    }
+
+    #[test]
+    fn the_front_page_lists_the_worst_ongoing_incidents_first_and_links_to_all() {
+        let s = site(
+            &[
+                ("slow-new", "start: 2026-11-25 10:00\nseverity: degraded\n"),
+                (
+                    "down-old",
+                    "start: 2026-11-20 10:00\nseverity: major-outage\n",
+                ),
+                (
+                    "down-new",
+                    "start: 2026-11-24 10:00\nseverity: major-outage\n",
+                ),
+                ("works", "start: 2026-11-21 10:00\nseverity: maintenance\n"),
+                ("info", "start: 2026-11-24 10:00\nseverity: notice\n"),
+                (
+                    "later",
+                    "start: 2026-11-25 10:00\nseverity: degraded\npublished: 2026-11-26 10:00\n",
+                ),
+            ],
+            "front_page_ongoing: 2\n",
+        );
+        let model = crate::derive::derive(&s, now());
+        let order: Vec<&str> = ongoing_worst_first(&model)
+            .iter()
+            .map(|&n| s.incidents[n].id.as_str())
+            .collect();
+        assert_eq!(order, ["down-new", "down-old", "slow-new", "works"]);
+        let page = index(&model);
+        let titles: Vec<&str> = page.ongoing.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(titles, ["down-new", "down-old"]);
+        let all = page.all_ongoing.expect("a link to all of them");
+        assert_eq!(all.href, "ongoing/index.html");
+        assert!(all.label.ends_with("(4)"), "{}", all.label);
+        assert_eq!(page.notices.len(), 1, "the notice in its own box");
+        assert_eq!(page.notices[0].status_word, "");
+        assert_eq!(page.notices[0].components_label, "Concerns");
+        assert_eq!(page.notices[0].components, "every service");
+    }
+
+    #[test]
+    fn every_ongoing_incident_shown_means_no_page_of_them_all() {
+        let s = site(
+            &[("down", "start: 2026-11-24 10:00\nseverity: major-outage\n")],
+            "",
+        );
+        let model = crate::derive::derive(&s, now());
+        assert!(index(&model).all_ongoing.is_none());
+        assert!(crate::render::ongoing::all(&model).unwrap().is_empty());
+    }
 }

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::derive::timeline::{latest_public_post, public_posts};
 use crate::derive::{overall_status, ComponentState, DayUptime, IncidentState, StatusModel};
 use crate::model::{Incident, Severity, Site, Status, UpdateStatus};
 use crate::render::i18n::{Lang, Strings};
@@ -129,6 +130,7 @@ pub struct IncidentSummary {
     pub href: String,
     pub title: String,
     pub severity: Badge,
+    /// Empty for a notice, which has no status word.
     pub status_word: &'static str,
     pub status_class: &'static str,
     pub phase_word: &'static str,
@@ -136,9 +138,12 @@ pub struct IncidentSummary {
     pub short_date: String,
     pub end: Option<TimeView>,
     pub duration: Option<String>,
+    /// "Services touchés", or for a notice "Concerne".
+    pub components_label: &'static str,
     pub components: String,
     pub excerpt: String,
     pub is_maintenance: bool,
+    pub is_notice: bool,
 }
 
 /// Builds the summary of incident `n` of the model, with links relative to `root`.
@@ -146,15 +151,10 @@ pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSu
     let mut summary = incident_head(model, n);
     let site = model.site;
     let i = &site.incidents[n];
-    let latest = i
-        .posts
-        .iter()
-        .rev()
-        .find(|p| p.at <= model.now)
-        .unwrap_or(&i.posts[0]);
+    let latest = &i.posts[latest_public_post(i, model.now).unwrap_or(0)];
     summary.href = format!("{root}incidents/{}/index.html", i.id);
     summary.short_date = site.config.lang.short_date(i.start, site.config.tz);
-    summary.components = component_names(site, i);
+    (summary.components_label, summary.components) = affected_line(site, i);
     summary.excerpt = excerpt(&latest.text, 240);
     summary
 }
@@ -171,7 +171,11 @@ pub fn incident_head(model: &StatusModel, n: usize) -> IncidentSummary {
         href: String::new(),
         title: i.title.clone(),
         severity: Badge::severity(t, i.severity),
-        status_word: t.update_status(st.status),
+        status_word: if i.is_notice() {
+            ""
+        } else {
+            t.update_status(st.status)
+        },
         status_class: update_class(st.status),
         phase_word: t.phase(st.phase),
         start: TimeView::new(lang, tz, i.start),
@@ -182,10 +186,37 @@ pub fn incident_head(model: &StatusModel, n: usize) -> IncidentSummary {
             .duration_seconds
             .filter(|_| i.severity != Severity::Notice)
             .map(|s| lang.duration(s)),
+        components_label: if i.is_notice() {
+            t.concerns
+        } else {
+            t.affected
+        },
         components: String::new(),
         excerpt: String::new(),
         is_maintenance: i.is_maintenance(),
+        is_notice: i.is_notice(),
     }
+}
+
+/// The label and the list of what `i` touches: "Services touchés" and the components'
+/// names; for a notice "Concerne" and the names, or "tous les services" when it concerns
+/// every component.
+pub fn affected_line(site: &Site, i: &Incident) -> (&'static str, String) {
+    let t = site.config.lang.strings();
+    if !i.is_notice() {
+        return (t.affected, component_names(site, i));
+    }
+    let every = site
+        .config
+        .components
+        .iter()
+        .all(|c| i.severity_on(&c.id).is_some());
+    let names = if every {
+        t.every_service.to_string()
+    } else {
+        component_names(site, i)
+    };
+    (t.concerns, names)
 }
 
 /// "Hébergement web, Messagerie" — the affected components, by name.
@@ -263,7 +294,7 @@ pub fn author_line(site: &Site, author: Option<&str>) -> Option<String> {
     })
 }
 
-/// The posts of incident `n`, oldest first.
+/// The public posts of incident `n`, oldest first.
 pub fn post_views<'a>(model: &StatusModel<'a>, n: usize) -> Vec<PostView<'a>> {
     let site = model.site;
     let (lang, tz) = (site.config.lang, site.config.tz);
@@ -271,16 +302,16 @@ pub fn post_views<'a>(model: &StatusModel<'a>, n: usize) -> Vec<PostView<'a>> {
     let i = &site.incidents[n];
     let st: &IncidentState = &model.incidents[n];
     let author = author_line(site, i.author.as_deref());
-    i.posts
-        .iter()
-        .zip(&st.post_statuses)
-        .enumerate()
-        .map(|(k, (p, effective))| {
+    public_posts(i, model.now)
+        .map(|k| {
+            let (p, effective) = (&i.posts[k], &st.post_statuses[k]);
             let shown = p.status.unwrap_or(*effective);
             PostView {
                 anchor: &p.anchor,
                 label: if k == 0 {
                     t.announcement
+                } else if i.is_notice() {
+                    t.update
                 } else {
                     t.update_status(shown)
                 },

@@ -280,7 +280,7 @@ fn pages_link_their_feeds_calendar_and_api() {
     }
 }
 
-const ICALENDAR: &str = r#"
+pub const ICALENDAR: &str = r#"
 import icalendar, json, sys
 cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
 errors = [(c.name, c.errors) for c in cal.walk() if getattr(c, "errors", None)]

@@ -23,4 +23,6 @@ mod scale;
 mod serve;
 mod serve_cache;
 mod systemd;
+mod timeline;
+mod warnings;
 mod watch;

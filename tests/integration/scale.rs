@@ -139,3 +139,50 @@ fn normalize(p: &Path) -> PathBuf {
     }
     out
 }
+
+#[test]
+fn ten_thousand_incidents_with_forgotten_ends_keep_a_small_front_page() {
+    // Issue 13: 5 % of 10,000 incidents left without `end` made a front page of 670 KB.
+    let site = Site::empty();
+    let options = gen::Options {
+        open_percent: 5,
+        announcements: false,
+    };
+    gen::generate_with(site.root(), 10_000, &options).unwrap();
+    let run = site.vigie(&["build", "--now", gen::NOW]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("warning: this incident has been ongoing for"),
+        "forgotten ends are reported"
+    );
+    let out = site.path("public");
+    let index = fs::metadata(out.join("index.html")).unwrap().len();
+    assert!(index <= MAX_PAGE, "the front page weighs {index} bytes");
+    let html = site.read("public/index.html");
+    let ongoing = html
+        .split("class=\"ongoing\"")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert_eq!(ongoing.matches("<li class=\"summary").count(), 10);
+    assert!(ongoing.contains("href=\"ongoing/index.html\">Tous les incidents en cours ("));
+    // The page of all of them is cut into pages of its own, each small.
+    let pages: Vec<PathBuf> = html_pages(&out.join("ongoing"));
+    assert!(pages.len() > 1, "{} pages", pages.len());
+    for p in &pages {
+        let len = fs::metadata(p).unwrap().len();
+        assert!(len <= MAX_PAGE, "{} weighs {len} bytes", p.display());
+        let html = fs::read_to_string(p).unwrap();
+        for link in links(&html).iter().filter(|l| !l.contains(':')) {
+            let path = link.split('#').next().unwrap();
+            if path.is_empty() {
+                continue;
+            }
+            let target = normalize(&p.parent().unwrap().join(path));
+            assert!(target.is_file(), "{}: `{link}` leads nowhere", p.display());
+        }
+    }
+}

@@ -234,8 +234,34 @@ fn slug(title: &str) -> String {
     s.trim_matches('-').to_string()
 }
 
+/// What [`incident_with`] varies besides the default site; the default gives exactly the
+/// files of [`incident`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The share (percent) of incidents left without `end`, as a forgotten end would be.
+    pub open_percent: u64,
+    /// Vary how incidents are announced: maintenance by a `scheduled` update days before
+    /// its start and no `published`, by its start alone, or announced late; incidents
+    /// published after their end, or with a post before their start; notices without end.
+    pub announcements: bool,
+}
+
 /// The `k`-th of `n` incidents: its path under the site root and its text.
 pub fn incident(n: usize, k: usize) -> (String, String) {
+    incident_with(n, k, &Options::default())
+}
+
+/// [`incident`], varied by `options`. What the options change is drawn from a generator
+/// of its own, so that the default draws stay those of [`incident`].
+pub fn incident_with(n: usize, k: usize, options: &Options) -> (String, String) {
+    let mut extra = Rng::new(0xa11c_e000 + k as u64);
+    // 0: as by default; 1 to 3: the variants above.
+    let variant = if options.announcements {
+        extra.below(4)
+    } else {
+        0
+    };
+    let open = options.open_percent > 0 && extra.chance(options.open_percent);
     let mut rng = Rng::new(0x5eed_0000 + k as u64);
     let maintenance = rng.chance(10);
     // Three ongoing incidents and one upcoming maintenance, at the start of the list.
@@ -277,8 +303,11 @@ pub fn incident(n: usize, k: usize) -> (String, String) {
     } else {
         rng.pick(SEVERITIES)
     };
+    // Variant 3 of an incident: a notice without end, which leaves the front page by itself.
+    let notice = variant == 3 && !maintenance;
+    let severity = if notice { "notice" } else { severity };
     let mut front = format!("---\ntitle: {title}\nstart: {}\n", stamp(start));
-    if !ongoing {
+    if !ongoing && !open && !notice {
         front.push_str(&format!("end: {}\n", stamp(end)));
     }
     front.push_str(&format!("severity: {severity}\n"));
@@ -314,12 +343,34 @@ pub fn incident(n: usize, k: usize) -> (String, String) {
             if rng.chance(50) { "elodie" } else { "karim" }
         ));
     }
-    if maintenance {
-        front.push_str(&format!("published: {}\n", stamp(start - 7 * 1440 + 60)));
+    match (maintenance, variant) {
+        (true, 0) => front.push_str(&format!("published: {}\n", stamp(start - 7 * 1440 + 60))),
+        // Announced by the `scheduled` update below, or at its start.
+        (true, 1 | 2) => {}
+        // Announced late, an hour after its start.
+        (true, _) => front.push_str(&format!("published: {}\n", stamp(start + 60))),
+        // A post-mortem, published two hours after the end.
+        (false, 1) => front.push_str(&format!("published: {}\n", stamp(end + 120))),
+        (false, _) => {}
     }
     let updates = if ongoing { 1 } else { rng.below(5) };
-    if updates > 0 {
+    // Written before the start: a maintenance's `scheduled` update three days ahead, an
+    // incident's post an hour ahead (its announcement then comes with it).
+    let early = match (maintenance, variant) {
+        (true, 1) => Some((start - 3 * 1440, "scheduled")),
+        (false, 2) => Some((start - 60, "update")),
+        _ => None,
+    };
+    if updates > 0 || early.is_some() {
         front.push_str("updates:\n");
+    }
+    if let Some((at, status)) = early {
+        front.push_str(&format!(
+            "  - at: {}\n    status: {status}\n    body: Prévu.\n",
+            stamp(at)
+        ));
+    }
+    if updates > 0 {
         for u in 0..updates {
             let last = u + 1 == updates && !ongoing;
             let at = if last {
@@ -358,6 +409,11 @@ pub fn incident(n: usize, k: usize) -> (String, String) {
 /// Writes a site of `n` incidents into `dir`, which must be missing, empty or a site this
 /// generator wrote before (it is then replaced).
 pub fn generate(dir: &Path, n: usize) -> io::Result<()> {
+    generate_with(dir, n, &Options::default())
+}
+
+/// [`generate`], with the incidents of [`incident_with`].
+pub fn generate_with(dir: &Path, n: usize, options: &Options) -> io::Result<()> {
     if dir.exists() {
         let empty = fs::read_dir(dir)?.next().is_none();
         if !empty && !dir.join(MARKER).is_file() {
@@ -374,7 +430,7 @@ pub fn generate(dir: &Path, n: usize) -> io::Result<()> {
     fs::write(dir.join(MARKER), format!("{n}\n"))?;
     fs::write(dir.join("site.yaml"), site_yaml())?;
     for k in 0..n {
-        let (path, text) = incident(n, k);
+        let (path, text) = incident_with(n, k, options);
         let path = dir.join(path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;

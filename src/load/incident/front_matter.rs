@@ -47,7 +47,9 @@ pub(super) fn read(text: &str) -> Option<RawFront> {
             "start" => front.start = Some(value?.read(time)?),
             "end" => front.end = Some(value?.read(time)?),
             "published" => front.published = Some(value?.read(time)?),
-            "severity" => front.severity = Some(Severity::from_keyword(&keyword(value?.text)?)?),
+            "severity" => {
+                front.severity = Some(value?.read(|t| Severity::from_keyword(&keyword(t)?))?)
+            }
             "draft" => {
                 front.draft = match value?.text {
                     "true" | "True" | "TRUE" => true,
@@ -592,7 +594,7 @@ mod tests {
             title: front.title.as_ref().map(|t| t.value.clone()),
             start: value(&front.start),
             end: value(&front.end),
-            severity: front.severity,
+            severity: front.severity.as_ref().map(|s| s.value),
             components: front.components.as_ref().map(|c| match &c.value {
                 ComponentsSpec::List(ids) => {
                     ComponentsSpec::List(ids.iter().map(|i| i.value.clone()).collect())

@@ -1,0 +1,233 @@
+//! Warnings: what builds, but at `now` probably does not say what its author meant. A
+//! warning never stops a build; `vigie check` and `vigie build` print them.
+//!
+//! - A maintenance window still to come that is not announced yet: no output shows it
+//!   before its announcement ([`super::timeline::is_announced`]).
+//! - A forgotten `end`: an incident ongoing for longer than `ongoing_warning_days`, or a
+//!   maintenance past its window.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::timeline::{announced_at, is_announced, maintenance_end};
+use crate::error::Diagnostic;
+use crate::model::time::as_written;
+use crate::model::{Incident, Site, Written};
+
+/// Every warning about `site` at `now`, file by file (in the order of their paths); print
+/// them with [`crate::error::print_warnings`].
+pub fn warnings(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
+    let mut incidents: Vec<&Incident> = site.incidents.iter().collect();
+    incidents.sort_by(|a, b| a.source.cmp(&b.source));
+    incidents
+        .into_iter()
+        .flat_map(|i| {
+            [
+                unannounced_maintenance(site, i, now),
+                forgotten_end(site, i, now),
+            ]
+        })
+        .flatten()
+        .collect()
+}
+
+/// A maintenance window still to come that no output shows yet.
+fn unannounced_maintenance(site: &Site, i: &Incident, now: DateTime<Utc>) -> Option<Diagnostic> {
+    if !i.is_maintenance() || now >= i.start || is_announced(i, now) {
+        return None;
+    }
+    let tz = site.config.tz;
+    let when = as_written(announced_at(i), tz);
+    let (place, message) = match &i.positions.published {
+        Some(p) => (
+            Some(p),
+            format!("this maintenance is not announced until its `published` time, {when}"),
+        ),
+        None if announced_at(i) < i.start => (
+            i.positions.start.as_ref(),
+            format!("this maintenance is not announced until its first update, {when}"),
+        ),
+        None => (
+            i.positions.start.as_ref(),
+            format!("this maintenance is not announced until it starts, {when}"),
+        ),
+    };
+    let help = format!(
+        "no page, feed, calendar or API shows it before; to announce it now, write `published: {}` (the current time), or add an update with `status: scheduled` dated now",
+        as_written(now, tz)
+    );
+    Some(at(i, place, message, help))
+}
+
+/// An incident left without `end`: ongoing for longer than the site's bound, or a
+/// maintenance past its window. Notices end by themselves.
+fn forgotten_end(site: &Site, i: &Incident, now: DateTime<Utc>) -> Option<Diagnostic> {
+    if i.end.is_some() || i.is_notice() || now < i.start {
+        return None;
+    }
+    let days = site.config.ongoing_warning_days;
+    let elapsed = now - i.start;
+    let (message, help) = if i.is_maintenance() {
+        if now <= maintenance_end(i) {
+            return None;
+        }
+        (
+            format!(
+                "this maintenance has no `end`, {} after its start",
+                how_long(elapsed)
+            ),
+            "it shows as in progress until it has one: write `end:` with the time the work finished".to_string(),
+        )
+    } else {
+        if elapsed <= Duration::days(i64::from(days)) {
+            return None;
+        }
+        (
+            format!(
+                "this incident has been ongoing for {}: it has no `end`",
+                how_long(elapsed)
+            ),
+            format!(
+                "if it is over, write `end:` with the time it stopped; an incident ongoing for more than {days} day{} is reported (`ongoing_warning_days` in site.yaml)",
+                if days == 1 { "" } else { "s" }
+            ),
+        )
+    };
+    Some(at(i, i.positions.start.as_ref(), message, help))
+}
+
+/// "3 hours", "12 days": whole hours up to two days, whole days beyond.
+fn how_long(d: Duration) -> String {
+    let (n, unit) = if d < Duration::hours(48) {
+        (d.num_hours().max(1), "hour")
+    } else {
+        (d.num_days(), "day")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A warning about `i`, at `place` in its file when known.
+fn at(i: &Incident, place: Option<&Written>, message: String, help: String) -> Diagnostic {
+    let mut d = Diagnostic::file(&i.source, message).with_help(help);
+    if let Some(w) = place {
+        d.span = w.span;
+        d.source_line = Some(w.line.clone());
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Level;
+    use crate::model::Config;
+    use std::path::Path;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn config() -> Config {
+        crate::load::config::parse(
+            Path::new("site.yaml"),
+            "title: T\nbase_url: https://s.example.fr/\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n",
+        )
+        .unwrap()
+    }
+
+    fn site(text: &str) -> Site {
+        let config = config();
+        let i =
+            crate::load::incident::parse(Path::new("incidents/x.md"), "x", text, &config).unwrap();
+        Site {
+            config,
+            incidents: vec![i],
+            files: Vec::new(),
+        }
+    }
+
+    fn messages(text: &str, now: &str) -> Vec<String> {
+        warnings(&site(text), t(now))
+            .into_iter()
+            .map(|d| d.render_as(Level::Warning, false))
+            .collect()
+    }
+
+    const FUTURE: &str = "---\ntitle: M\nstart: 2026-12-01 02:00\nend: 2026-12-01 03:00\nseverity: maintenance\n---\n";
+
+    #[test]
+    fn a_maintenance_to_come_that_is_not_announced_is_reported_at_its_start() {
+        let w = messages(FUTURE, "2026-11-26T10:00:00Z");
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            w[0],
+            "incidents/x.md:3:8: warning: this maintenance is not announced until it starts, 2026-12-01 02:00\n  |\n3 | start: 2026-12-01 02:00\n  |        ^^^^^^^^^^^^^^^^\n  = help: no page, feed, calendar or API shows it before; to announce it now, write `published: 2026-11-26 11:00` (the current time), or add an update with `status: scheduled` dated now\n"
+        );
+    }
+
+    #[test]
+    fn a_late_published_is_pointed_at() {
+        let text = FUTURE.replace("severity:", "published: 2026-11-30 12:00\nseverity:");
+        let w = warnings(&site(&text), t("2026-11-26T10:00:00Z"));
+        assert_eq!(w[0].span.line, 5);
+        assert_eq!(
+            w[0].message,
+            "this maintenance is not announced until its `published` time, 2026-11-30 12:00"
+        );
+    }
+
+    #[test]
+    fn an_announced_or_started_maintenance_is_not_reported_as_unannounced() {
+        let text = FUTURE.replace("severity:", "published: 2026-11-20 12:00\nseverity:");
+        assert!(messages(&text, "2026-11-26T10:00:00Z").is_empty());
+        let by_update = FUTURE.replace(
+            "severity: maintenance\n",
+            "severity: maintenance\nupdates:\n  - {at: 2026-11-25 10:00, status: scheduled, body: b}\n",
+        );
+        assert!(messages(&by_update, "2026-11-26T10:00:00Z").is_empty());
+        let w = warnings(&site(&by_update), t("2026-11-24T10:00:00Z"));
+        assert_eq!(
+            w[0].message,
+            "this maintenance is not announced until its first update, 2026-11-25 10:00"
+        );
+        assert!(messages(FUTURE, "2026-12-01T01:30:00Z").is_empty());
+    }
+
+    #[test]
+    fn an_incident_ongoing_for_longer_than_the_bound_is_reported() {
+        let text = "---\ntitle: I\nstart: 2026-11-01 10:00\nseverity: degraded\n---\n";
+        assert!(messages(text, "2026-11-08T08:59:00Z").is_empty(), "7 days");
+        let w = warnings(&site(text), t("2026-11-13T09:00:00Z"));
+        assert_eq!(
+            w[0].message,
+            "this incident has been ongoing for 12 days: it has no `end`"
+        );
+        assert_eq!((w[0].span.line, w[0].span.column), (3, 8));
+        assert!(w[0].help.as_deref().unwrap().contains("more than 7 days"));
+        let ended = text.replace("severity:", "end: 2026-11-02 10:00\nseverity:");
+        assert!(messages(&ended, "2026-11-13T09:00:00Z").is_empty());
+        let notice = text.replace("degraded", "notice");
+        assert!(messages(&notice, "2026-11-13T09:00:00Z").is_empty());
+    }
+
+    #[test]
+    fn a_maintenance_without_end_past_its_hour_is_reported() {
+        let text = "---\ntitle: M\nstart: 2026-12-01 02:00\nseverity: maintenance\npublished: 2026-11-20 10:00\n---\n";
+        assert!(
+            messages(text, "2026-12-01T02:00:00Z").is_empty(),
+            "its hour"
+        );
+        let w = warnings(&site(text), t("2026-12-01T04:00:00Z"));
+        assert_eq!(
+            w[0].message,
+            "this maintenance has no `end`, 3 hours after its start"
+        );
+        assert!(w[0].render_as(Level::Warning, false).contains("warning: "));
+    }
+
+    #[test]
+    fn durations_read_in_hours_then_days() {
+        assert_eq!(how_long(Duration::minutes(20)), "1 hour");
+        assert_eq!(how_long(Duration::hours(47)), "47 hours");
+        assert_eq!(how_long(Duration::hours(49)), "2 days");
+    }
+}
