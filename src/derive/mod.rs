@@ -3,6 +3,7 @@
 //! Everything here is pure: no clock, no file system. `now` is a parameter, so the same
 //! site and the same `now` always give the same model.
 
+pub mod next_change;
 pub mod timeline;
 pub mod uptime;
 
