@@ -14,6 +14,7 @@ pub mod file;
 mod history;
 pub mod i18n;
 pub mod ics;
+pub mod live;
 mod pages;
 pub mod sitemap;
 pub mod views;
@@ -45,6 +46,7 @@ pub const THEME_ASSETS: &[(&str, &[u8])] = &[
         "assets/favicon.svg",
         include_bytes!("../../themes/default/static/favicon.svg"),
     ),
+    ("assets/live.js", live::SCRIPT),
 ];
 
 /// Renders every file of the site.
@@ -93,8 +95,11 @@ fn assemble<'m>(
     let ((incidents, pages), (feeds, api_ics)) = rayon::join(
         || {
             rayon::join(incident_pages, || -> Result<Vec<OutputFile>, Error> {
+                // The site at its next transitions, for the pages that show a current
+                // state (see `live`).
+                let later = live::models(model);
                 let mut files: Vec<OutputFile> = vec![
-                    page("index.html", index(model))?,
+                    page("index.html", index(model, &later)?)?,
                     page("404.html", not_found(model))?,
                 ];
                 files.extend(history(model)?);
@@ -102,7 +107,7 @@ fn assemble<'m>(
                     let id = &site.config.components[k].id;
                     files.push(page(
                         &format!("components/{id}/index.html"),
-                        component(model, k),
+                        component(model, k, &later)?,
                     )?);
                 }
                 Ok(files)
@@ -208,7 +213,7 @@ fn incident_page(
         .sum();
     let chrome = parts.head.len() + parts.header.len() + parts.footer.len();
     let mut html = String::with_capacity(posts + chrome + 2048);
-    incident(model, n, parts)
+    incident(model, n, parts)?
         .render_into(&mut html)
         .map_err(|e| Error::Render(format!("{path}: {e}")))?;
     Ok(OutputFile::new(path, html.into_bytes()))
