@@ -46,7 +46,12 @@ fn incident_instants<'a>(
     [
         // Its phase: ongoing from its start (a day's uptime counts it from just after:
         // `derive::touching`), over from its end (a notice's expiry).
-        Some(just_after(i.start, now)),
+        // A notice is never in the bars: it changes at its start only.
+        Some(if i.is_notice() {
+            i.start
+        } else {
+            just_after(i.start, now)
+        }),
         over,
         // Its announcement becoming public (every output).
         Some(announced_at(i)),
@@ -54,7 +59,8 @@ fn incident_instants<'a>(
         // (`render::pages::index`).
         over.map(|end| just_after(end + recent, now)),
         // Today's bar counts an incident going on from just after midnight.
-        (i.start <= now && over.is_none_or(|end| end > now)).then(|| just_after(today, now)),
+        (!i.is_notice() && i.start <= now && over.is_none_or(|end| end > now))
+            .then(|| just_after(today, now)),
     ]
     .into_iter()
     .flatten()

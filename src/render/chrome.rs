@@ -41,6 +41,7 @@ pub(super) fn chrome_sharing<'a>(
         tz_name: cfg.tz.name(),
         contact: Vec::new(),
         extra_feed: None,
+        live: true,
         parts: std::cell::OnceCell::new(),
     };
     if let Some(parts) = parts {

@@ -129,6 +129,22 @@ pub struct Strings {
     pub notes: &'static str,
     /// The heading of the list of link addresses in plain-text announcements.
     pub links: &'static str,
+    /// An ongoing incident in a list: "Depuis le" its start.
+    pub since_start: &'static str,
+    /// An ongoing incident's duration on its page, without the script: "depuis" its start's
+    /// time of day.
+    pub since_time: &'static str,
+    /// The page's age, shown by the script after the build time: "il y a {}", `{}` being
+    /// a duration written with the patterns below.
+    pub ago: &'static str,
+    /// The page's age under a minute.
+    pub just_now: &'static str,
+    /// A duration of days, of hours and of minutes, for the script, in the words of
+    /// [`Lang::duration`] (a test holds them together): `{d}` days, `{h}` hours, `{m}`
+    /// minutes, `{mm}` minutes in two digits.
+    pub duration_days: &'static str,
+    pub duration_hours: &'static str,
+    pub duration_minutes: &'static str,
 }
 
 static FR: Strings = Strings {
@@ -240,6 +256,13 @@ static FR: Strings = Strings {
     since: "depuis le",
     notes: "Notes",
     links: "Liens",
+    since_start: "Depuis le",
+    since_time: "depuis",
+    ago: "il y a {}",
+    just_now: "à l’instant",
+    duration_days: "{d} j {h} h",
+    duration_hours: "{h} h {mm}",
+    duration_minutes: "{m} min",
 };
 
 static EN: Strings = Strings {
@@ -351,6 +374,13 @@ static EN: Strings = Strings {
     since: "since",
     notes: "Notes",
     links: "Links",
+    since_start: "Since",
+    since_time: "since",
+    ago: "{} ago",
+    just_now: "just now",
+    duration_days: "{d} d {h} h",
+    duration_hours: "{h} h {mm} min",
+    duration_minutes: "{m} min",
 };
 
 impl Strings {

@@ -15,6 +15,7 @@ pub mod file;
 mod history;
 pub mod i18n;
 pub mod ics;
+pub mod live;
 mod ongoing;
 mod pages;
 pub mod sitemap;
@@ -48,6 +49,7 @@ pub const THEME_ASSETS: &[(&str, &[u8])] = &[
         "assets/favicon.svg",
         include_bytes!("../../themes/default/static/favicon.svg"),
     ),
+    ("assets/live.js", live::SCRIPT),
 ];
 
 /// Renders every file of the site.
@@ -97,8 +99,11 @@ fn assemble<'m>(
     let ((incidents, pages), (feeds, api_ics)) = rayon::join(
         || {
             rayon::join(incident_pages, || -> Result<Vec<OutputFile>, Error> {
+                // The site at its next transitions, for the pages that show a current
+                // state (see `live`).
+                let later = live::models(model);
                 let mut files: Vec<OutputFile> = vec![
-                    page("index.html", index(model))?,
+                    page("index.html", index(model, &later)?)?,
                     page("404.html", not_found(model))?,
                 ];
                 files.extend(history(model)?);
@@ -107,7 +112,7 @@ fn assemble<'m>(
                     let id = &site.config.components[k].id;
                     files.push(page(
                         &format!("components/{id}/index.html"),
-                        component(model, k),
+                        component(model, k, &later)?,
                     )?);
                 }
                 Ok(files)
@@ -171,7 +176,10 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
         .map(|n| {
             let (i, st) = (&site.incidents[n], &model.incidents[n]);
             let path = format!("incidents/{}/index.html", i.id);
-            if let Some(seen) = old.get(&i.id).filter(|p| p.key.matches(i, st, model.now)) {
+            if let Some(seen) = old
+                .get(&i.id)
+                .filter(|p| p.key.matches(i, st, &site.config, model.now))
+            {
                 return Ok((n, OutputFile::new(path, seen.bytes.clone()), true));
             }
             incident_page(&path, model, n, &parts).map(|f| (n, f, false))
@@ -190,7 +198,7 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
             rendered += 1;
             if keep {
                 let seen = cache::Page {
-                    key: PageKey::of(i, st, model.now),
+                    key: PageKey::of(i, st, &site.config, model.now),
                     bytes: file.bytes.clone(),
                 };
                 entries.insert(i.id.clone(), seen);
@@ -218,7 +226,7 @@ fn incident_page(
         .sum();
     let chrome = parts.head.len() + parts.header.len() + parts.footer.len();
     let mut html = String::with_capacity(posts + chrome + 2048);
-    incident(model, n, parts)
+    incident(model, n, parts)?
         .render_into(&mut html)
         .map_err(|e| Error::Render(format!("{path}: {e}")))?;
     Ok(OutputFile::new(path, html.into_bytes()))

@@ -4,10 +4,12 @@
 use askama::Template;
 
 use super::chrome::{chrome, chrome_sharing};
+use super::live::{self, Future};
 use super::views::{self, *};
 use super::{absolute, root_of};
 use crate::derive::timeline::{announced_at, is_announced, over_at};
-use crate::derive::StatusModel;
+use crate::derive::{incident_state, StatusModel};
+use crate::error::Error;
 use crate::model::Phase;
 
 /// How many incidents the front page lists under "recent history" at most.
@@ -16,45 +18,40 @@ const RECENT_MAX: usize = 10;
 #[derive(Template)]
 #[template(path = "index.html")]
 pub(super) struct IndexPage<'a> {
-    c: Chrome<'a>,
-    overall: Badge,
-    overall_text: &'static str,
-    groups: Vec<GroupView>,
+    pub(super) c: Chrome<'a>,
+    pub(super) overall: Badge,
+    pub(super) overall_text: &'static str,
+    pub(super) groups: Vec<GroupView>,
     /// The notices on the front page, newest first.
-    notices: Vec<IncidentSummary>,
+    pub(super) notices: Vec<IncidentSummary>,
     /// The worst ongoing incidents, at most `front_page_ongoing`.
-    ongoing: Vec<IncidentSummary>,
+    pub(super) ongoing: Vec<IncidentSummary>,
     /// The page of every ongoing incident, when `ongoing` does not show them all.
-    all_ongoing: Option<LinkView>,
-    upcoming: Vec<IncidentSummary>,
-    recent: Vec<IncidentSummary>,
-}
-
-/// One affected component on an incident page.
-struct AffectedView {
-    name: String,
-    href: String,
-    badge: Badge,
+    pub(super) all_ongoing: Option<LinkView>,
+    pub(super) upcoming: Vec<IncidentSummary>,
+    pub(super) recent: Vec<IncidentSummary>,
+    pub(super) futures: Vec<Future>,
 }
 
 #[derive(Template)]
 #[template(path = "incident.html")]
 pub(super) struct IncidentPage<'a> {
-    c: Chrome<'a>,
-    i: IncidentSummary,
-    affected: Vec<AffectedView>,
-    posts: Vec<PostView<'a>>,
-    is_ongoing: bool,
+    pub(super) c: Chrome<'a>,
+    pub(super) i: IncidentSummary,
+    pub(super) affected: Vec<AffectedView>,
+    pub(super) posts: Vec<PostView<'a>>,
+    pub(super) futures: Vec<Future>,
 }
 
 #[derive(Template)]
 #[template(path = "component.html")]
 pub(super) struct ComponentPage<'a> {
-    c: Chrome<'a>,
-    row: ComponentRow,
-    incidents: Vec<IncidentSummary>,
-    more: bool,
-    total: usize,
+    pub(super) c: Chrome<'a>,
+    pub(super) row: ComponentRow,
+    pub(super) incidents: Vec<IncidentSummary>,
+    pub(super) more: bool,
+    pub(super) total: usize,
+    pub(super) futures: Vec<Future>,
 }
 
 #[derive(Template)]
@@ -110,7 +107,23 @@ fn notices_shown(model: &StatusModel) -> Vec<usize> {
     notices
 }
 
-pub(super) fn index<'a>(model: &'a StatusModel<'a>) -> IndexPage<'a> {
+/// The front page, with its coming states at the instants of `later` (see [`live`]).
+pub(super) fn index<'a>(
+    model: &'a StatusModel<'a>,
+    later: &'a [StatusModel<'a>],
+) -> Result<IndexPage<'a>, Error> {
+    let mut page = index_at(model);
+    if !later.is_empty() {
+        page.futures = live::futures(
+            page.regions()?,
+            later.iter().map(|m| Ok((m.now, index_at(m).regions()?))),
+        )?;
+    }
+    Ok(page)
+}
+
+/// The front page at the model's `now`, without coming states.
+fn index_at<'a>(model: &'a StatusModel<'a>) -> IndexPage<'a> {
     let site = model.site;
     let t = site.config.lang.strings();
     let root = "";
@@ -150,14 +163,16 @@ pub(super) fn index<'a>(model: &'a StatusModel<'a>) -> IndexPage<'a> {
         all_ongoing,
         upcoming: summaries(&upcoming_n),
         recent: summaries(&recent),
+        futures: Vec::new(),
     }
 }
 
+/// The page of incident `n`, with its coming states at the incident's own next changes.
 pub(super) fn incident<'a>(
     model: &'a StatusModel<'a>,
     n: usize,
     parts: &std::sync::Arc<ChromeParts>,
-) -> IncidentPage<'a> {
+) -> Result<IncidentPage<'a>, Error> {
     let site = model.site;
     let i = &site.incidents[n];
     let path = format!("incidents/{}/index.html", i.id);
@@ -177,16 +192,44 @@ pub(super) fn incident<'a>(
         .collect();
     let mut c = chrome_sharing(model, &path, Some(parts));
     c.description = views::excerpt(&i.posts[0].text, 160);
-    IncidentPage {
+    let mut page = IncidentPage {
         i: views::incident_head(model, n),
         affected,
         posts: post_views(model, n),
-        is_ongoing: model.incidents[n].phase == Phase::Ongoing,
+        futures: Vec::new(),
         c,
+    };
+    let coming = live::incident_instants(i, &site.config, model.now);
+    if !coming.is_empty() {
+        let later = coming.into_iter().map(|at| {
+            let head = views::incident_head_in(site, n, &incident_state(i, &site.config, at));
+            Ok((at, page.regions_with(&head)?))
+        });
+        page.futures = live::futures(page.regions_with(&page.i)?, later)?;
     }
+    Ok(page)
 }
 
-pub(super) fn component<'a>(model: &'a StatusModel<'a>, k: usize) -> ComponentPage<'a> {
+/// The page of component `k`, with its coming states at the instants of `later`.
+pub(super) fn component<'a>(
+    model: &'a StatusModel<'a>,
+    k: usize,
+    later: &'a [StatusModel<'a>],
+) -> Result<ComponentPage<'a>, Error> {
+    let mut page = component_at(model, k);
+    if !later.is_empty() {
+        page.futures = live::futures(
+            page.regions()?,
+            later
+                .iter()
+                .map(|m| Ok((m.now, component_at(m, k).regions()?))),
+        )?;
+    }
+    Ok(page)
+}
+
+/// The page of component `k` at the model's `now`, without coming states.
+fn component_at<'a>(model: &'a StatusModel<'a>, k: usize) -> ComponentPage<'a> {
     let site = model.site;
     let id = &site.config.components[k].id;
     let path = format!("components/{id}/index.html");
@@ -210,6 +253,7 @@ pub(super) fn component<'a>(model: &'a StatusModel<'a>, k: usize) -> ComponentPa
             .collect(),
         more: mine.len() > shown,
         total: mine.len(),
+        futures: Vec::new(),
         c,
     }
 }
@@ -219,6 +263,9 @@ pub(super) fn not_found<'a>(model: &'a StatusModel<'a>) -> NotFoundPage<'a> {
     // The path part of base_url: "https://h/status/" → "/status/".
     let home = site.config.base_path();
     let mut c = chrome(model, "404.html", false);
+    // Served at any address: nothing on it changes, and a script address relative to it
+    // would not hold.
+    c.live = false;
     c.root = home.clone();
     c.canonical = absolute(site, "404.html");
     NotFoundPage { c, home }
@@ -285,7 +332,7 @@ mod tests {
             .map(|&n| s.incidents[n].id.as_str())
             .collect();
         assert_eq!(order, ["down-new", "down-old", "slow-new", "works"]);
-        let page = index(&model);
+        let page = index(&model, &[]).unwrap();
         let titles: Vec<&str> = page.ongoing.iter().map(|i| i.title.as_str()).collect();
         assert_eq!(titles, ["down-new", "down-old"]);
         let all = page.all_ongoing.expect("a link to all of them");
@@ -304,7 +351,7 @@ mod tests {
             "",
         );
         let model = crate::derive::derive(&s, now());
-        assert!(index(&model).all_ongoing.is_none());
+        assert!(index(&model, &[]).unwrap().all_ongoing.is_none());
         assert!(crate::render::ongoing::all(&model).unwrap().is_empty());
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::derive::timeline::{latest_public_post, public_posts};
 use crate::derive::{overall_status, ComponentState, DayUptime, IncidentState, StatusModel};
-use crate::model::{Incident, Severity, Site, Status, UpdateStatus};
+use crate::model::{Incident, Phase, Severity, Site, Status, UpdateStatus};
 use crate::render::i18n::{Lang, Strings};
 
 /// What every page shares: language, links back to the root, the footer.
@@ -27,6 +27,9 @@ pub struct Chrome<'a> {
     pub contact: Vec<LinkView>,
     /// Where the page's own feed is, when it has one besides the site's.
     pub extra_feed: Option<LinkView>,
+    /// Whether the page loads the theme's script (`assets/live.js`), which keeps running
+    /// durations, the page's age and the coming states current (see [`crate::render::live`]).
+    pub live: bool,
     /// The parts of the layout made of the fields above only, rendered on first use, or
     /// given ready: every incident page shows the same.
     pub parts: std::cell::OnceCell<std::sync::Arc<ChromeParts>>,
@@ -137,13 +140,28 @@ pub struct IncidentSummary {
     pub start: TimeView,
     pub short_date: String,
     pub end: Option<TimeView>,
+    /// From start to end, when it is not still running.
     pub duration: Option<String>,
     /// "Services touchés", or for a notice "Concerne".
     pub components_label: &'static str,
+    /// While it runs: since when, for the page to say and the script to count from.
+    pub running: Option<RunningView>,
     pub components: String,
     pub excerpt: String,
     pub is_maintenance: bool,
     pub is_notice: bool,
+}
+
+/// A duration still running: the page says since when, and the script (where it runs)
+/// shows how long, so that the page stays the same from one build to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunningView {
+    /// The start, RFC 3339 in UTC: what the script counts from (`data-since`).
+    pub since: String,
+    /// The end when it is written in advance: where the script stops (`data-until`).
+    pub until: Option<String>,
+    /// The start's local time of day: "02:00".
+    pub since_time: String,
 }
 
 /// Builds the summary of incident `n` of the model, with links relative to `root`.
@@ -162,11 +180,17 @@ pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSu
 /// The part of [`incident_summary`] that the incident's own page shows: no link, short
 /// date, component names or excerpt (left empty).
 pub fn incident_head(model: &StatusModel, n: usize) -> IncidentSummary {
-    let site = model.site;
+    incident_head_in(model.site, n, &model.incidents[n])
+}
+
+/// [`incident_head`] of incident `n` of `site` in the state `st` (at any moment).
+pub fn incident_head_in(site: &Site, n: usize, st: &IncidentState) -> IncidentSummary {
     let (lang, tz) = (site.config.lang, site.config.tz);
     let t = lang.strings();
     let i = &site.incidents[n];
-    let st = &model.incidents[n];
+    // A notice is a moment, not a stretch of time.
+    let timed = i.severity != Severity::Notice;
+    let running = timed && st.phase == Phase::Ongoing;
     IncidentSummary {
         href: String::new(),
         title: i.title.clone(),
@@ -181,16 +205,20 @@ pub fn incident_head(model: &StatusModel, n: usize) -> IncidentSummary {
         start: TimeView::new(lang, tz, i.start),
         short_date: String::new(),
         end: i.end.map(|e| TimeView::new(lang, tz, e)),
-        // A notice is a moment, not a stretch of time.
         duration: st
             .duration_seconds
-            .filter(|_| i.severity != Severity::Notice)
+            .filter(|_| timed && !running)
             .map(|s| lang.duration(s)),
         components_label: if i.is_notice() {
             t.concerns
         } else {
             t.affected
         },
+        running: running.then(|| RunningView {
+            since: iso(i.start),
+            until: i.end.map(iso),
+            since_time: lang.time(i.start, tz),
+        }),
         components: String::new(),
         excerpt: String::new(),
         is_maintenance: i.is_maintenance(),
@@ -266,6 +294,14 @@ fn char_start(text: &str, n: usize) -> Option<usize> {
         .filter(|&(_, &b)| b & 0xC0 != 0x80)
         .nth(n - seen)
         .map(|(k, _)| i + k)
+}
+
+/// One affected component on an incident page.
+#[derive(Debug, Clone)]
+pub struct AffectedView {
+    pub name: String,
+    pub href: String,
+    pub badge: Badge,
 }
 
 /// One post on an incident page.
@@ -375,6 +411,8 @@ impl ComponentRow {
 /// component is).
 #[derive(Debug, Clone)]
 pub struct GroupView {
+    /// What the page's script knows the group's status by: `g-0`, `g-1`… in page order.
+    pub key: String,
     pub name: Option<String>,
     pub worst: Badge,
     pub components: Vec<ComponentRow>,
@@ -473,7 +511,9 @@ pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
     }
     members
         .into_iter()
-        .map(|(name, ks)| GroupView {
+        .enumerate()
+        .map(|(g, (name, ks))| GroupView {
+            key: format!("g-{g}"),
             name: name.cloned(),
             worst: Badge::status(
                 t,

@@ -13,7 +13,12 @@
 //   5. the uptime bars: text alternatives, keyboard access, never colour alone;
 //   6. the "last built" line and the ongoing incident right after the banner;
 //   7. screenshots in docs/screenshots/ (written only with --screenshots or
-//      VIGIE_SCREENSHOTS=1; their presence is always checked).
+//      VIGIE_SCREENSHOTS=1; their presence is always checked);
+//   8. between builds: the `window` fixture built at 00:30 UTC and read at 01:05 UTC, with
+//      and without JavaScript, against a build at 01:05; the check of api/build.json.
+//
+// Pages are read with the browser's clock set to their build time (the theme's script
+// shows the states the build prepared for later times), except where a check sets another.
 //
 // Prints one line per check, then `browser: N passed, M failed`; exits 1 if any failed.
 // Every tool it needs is installed by `tests/run`; a missing one is a failure, never a skip.
@@ -120,8 +125,12 @@ const SITES = {
   example: { root: REPO, out: path.join(tmp, 'example') },
   ongoing: { root: path.join(REPO, 'tests', 'fixtures', 'ongoing'), out: path.join(tmp, 'ongoing') },
   hostile: { root: path.join(REPO, 'tests', 'fixtures', 'hostile'), out: path.join(tmp, 'hostile') },
+  // A maintenance from 02:00 to 03:00 in Paris on 1 December, built before it and during it.
+  window: { root: path.join(REPO, 'tests', 'fixtures', 'window'), out: path.join(tmp, 'window'), now: '2026-12-01T00:30:00Z' },
+  'window-during': { root: path.join(REPO, 'tests', 'fixtures', 'window'), out: path.join(tmp, 'window-during'), now: '2026-12-01T01:05:00Z' },
 };
-const built = await check(`build: example, ongoing and hostile sites with --now ${NOW}`, () => {
+for (const s of Object.values(SITES)) s.now ??= NOW;
+const built = await check(`build: example, ongoing and hostile sites with --now ${NOW}; window at 00:30 and 01:05 UTC`, () => {
   const cargo = spawnSync('cargo', ['build', '--quiet'], { cwd: REPO, encoding: 'utf8' });
   if (cargo.status !== 0) return [`cargo build failed:\n${cargo.stderr}`];
   // Cargo's own answer, which follows CARGO_TARGET_DIR and .cargo/config.toml.
@@ -130,7 +139,7 @@ const built = await check(`build: example, ongoing and hostile sites with --now 
   const bin = path.join(JSON.parse(meta.stdout).target_directory, 'debug', 'vigie');
   const problems = [];
   for (const [name, s] of Object.entries(SITES)) {
-    const r = spawnSync(bin, ['build', '--root', s.root, '--out', s.out, '--now', NOW], { encoding: 'utf8' });
+    const r = spawnSync(bin, ['build', '--root', s.root, '--out', s.out, '--now', s.now], { encoding: 'utf8' });
     if (r.status !== 0) problems.push(`vigie build of ${name} failed (${r.status}):\n${r.stderr}`);
   }
   return problems;
@@ -198,8 +207,9 @@ function vnu(dirs) {
   return out.length ? out : [`vnu exited ${r.status}`];
 }
 const pagesOf = (site) => htmlFiles.filter((f) => f.startsWith(SITES[site].out + path.sep)).length;
-await check(`Nu HTML Checker: ${pagesOf('example') + pagesOf('ongoing')} pages and the SVG files of the example and ongoing builds, no error`,
-  () => vnu([SITES.example.out, SITES.ongoing.out]));
+const CHECKED = ['example', 'ongoing', 'window', 'window-during'];
+await check(`Nu HTML Checker: ${CHECKED.map(pagesOf).reduce((a, b) => a + b)} pages and the SVG files of the ${CHECKED.join(', ')} builds, no error`,
+  () => vnu(CHECKED.map((s) => SITES[s].out)));
 await check(`Nu HTML Checker: ${pagesOf('hostile')} pages built from hostile Markdown (tests/fixtures/hostile), no error`, () => {
   const errors = vnu([SITES.hostile.out]);
   return errors.length
@@ -210,8 +220,23 @@ await check(`Nu HTML Checker: ${pagesOf('hostile')} pages built from hostile Mar
 // ---------------------------------------------------------------------------------------
 // Static checks on the built files (4)
 
-await check('no <script> in any built page', () =>
-  htmlFiles.filter((f) => /<script\b/i.test(fs.readFileSync(f, 'utf8'))).map((f) => `${path.relative(tmp, f)} has a <script>`));
+// The one script a page may load is the theme's, an external file under assets/ (no inline
+// script, no handler): what a strict Content-Security-Policy allows.
+await check('every <script> in every built page is the theme\'s external assets/live.js, with no body', () =>
+  htmlFiles.flatMap((f) => {
+    const html = fs.readFileSync(f, 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)];
+    const problems = scripts.filter(([, attrs, body]) => body !== '' || !/^ src="(\.\.\/)*assets\/live\.js"/.test(attrs))
+      .map(([tag]) => `${path.relative(tmp, f)}: ${tag.slice(0, 120)}`);
+    if ((html.match(/<script\b/gi) ?? []).length !== scripts.length) problems.push(`${path.relative(tmp, f)}: a <script> that does not close`);
+    return problems;
+  }));
+await check('the theme\'s script is a few KB (under 5 KB) and loaded deferred', () => {
+  const size = fs.statSync(path.join(SITES.example.out, 'assets', 'live.js')).size;
+  console.log(`        (assets/live.js: ${(size / 1024).toFixed(1)} KB)`);
+  const front = fs.readFileSync(path.join(SITES.example.out, 'index.html'), 'utf8');
+  return [...(size < 5 * 1024 ? [] : [`${size} bytes`]), ...(/<script src="assets\/live\.js" defer\b/.test(front) ? [] : ['the front page does not load assets/live.js deferred'])];
+});
 await check('no web font (@font-face) in any stylesheet', () =>
   files.filter((f) => f.endsWith('.css') && /@font-face/i.test(fs.readFileSync(f, 'utf8'))).map((f) => `${path.relative(tmp, f)} declares @font-face`));
 await check('front page CSS under 50 KB', () => {
@@ -267,8 +292,10 @@ try {
   finish();
 }
 
-async function open(context, p) {
+/** Opens `p` with the browser's clock fixed at `at` (by default the page's build time). */
+async function open(context, p, at = SITES[p.site].now) {
   const page = await context.newPage();
+  await page.clock.setFixedTime(new Date(at));
   const r = await page.goto(urlOf(p), { waitUntil: 'load' });
   if (!r || r.status() !== 200) throw new Error(`${urlOf(p)} answered ${r?.status()}`);
   return page;
@@ -556,6 +583,190 @@ await check('ongoing front page: the ongoing incident is the first thing after t
   if (!r.belowBanner || !r.aboveComponents) problems.push('the ongoing incidents are not drawn between the banner and the components');
   return problems;
 });
+
+// ---------------------------------------------------------------------------------------
+// 8. Between builds: the window fixture built at 00:30 UTC (the maintenance is planned for
+//    01:00–02:00 UTC), read at 01:05 UTC. The script shows the states the build rendered
+//    for later instants; without it the page shows its build-time state and says when it
+//    was built. All of it is compared with a build made at 01:05.
+
+const READ_AT = '2026-12-01T01:05:00Z';
+const WINDOW_PAGES = [
+  { site: 'window', path: 'index.html', name: 'window front page' },
+  { site: 'window', path: 'components/mail/index.html', name: 'window mail component page' },
+  { site: 'window', path: findDir('window', 'incidents', '2026-12-01-'), name: 'window maintenance page' },
+];
+const [WINDOW_FRONT, WINDOW_MAIL, WINDOW_INCIDENT] = WINDOW_PAGES;
+const during = (p) => ({ ...p, site: 'window-during' });
+
+/** What a page shows of the current state: each region's class and text, the age. */
+function liveState(page) {
+  return page.evaluate(() => {
+    const regions = {};
+    for (const el of document.querySelectorAll('[data-live]')) {
+      const key = el.getAttribute('data-live');
+      // The durations still running, which only the script counts, left out.
+      const clone = el.cloneNode(true);
+      clone.querySelectorAll('.running').forEach((r) => { r.textContent = '…'; });
+      (regions[key] ??= []).push({ tag: el.tagName.toLowerCase(), cls: el.className, text: el.innerText.replace(/\s+/g, ' ').trim(),
+        fixed: clone.textContent.replace(/\s+/g, ' ').trim() });
+    }
+    const built = document.querySelector('footer .built');
+    return { regions, built: built?.innerText.trim() ?? null, age: built?.querySelector('.age')?.textContent ?? null,
+      coming: [...document.querySelectorAll('template[data-at]')].map((t) => t.getAttribute('data-at')) };
+  });
+}
+
+/** axe-core on `page`: its serious and critical violations. */
+async function axeProblems(page) {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  }, AXE_TAGS);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 4).join('\n  ')}`);
+}
+
+const withJs = await browser.newContext({ colorScheme: 'light', ...DESKTOP });
+const withoutJs = await browser.newContext({ colorScheme: 'light', javaScriptEnabled: false, ...DESKTOP });
+const states = {};
+for (const p of WINDOW_PAGES) {
+  const read = async (context, q, at) => { const page = await open(context, q, at); const st = await liveState(page); await page.close(); return st; };
+  states[p.path] = {
+    js: await read(withJs, p, READ_AT),
+    noJs: await read(withoutJs, p, READ_AT),
+    laterBuildNoJs: await read(withoutJs, during(p), READ_AT),
+    laterBuildJs: await read(withJs, during(p), READ_AT),
+  };
+}
+const text = (st, key, n = 0) => st.regions[key]?.[n]?.text ?? '(missing)';
+const cls = (st, key, n = 0) => st.regions[key]?.[n]?.cls ?? '(missing)';
+
+await check('window front page built at 00:30, read at 01:05 with JavaScript: the banner and the component show the maintenance in progress; the age reads "il y a 35 min"', () => {
+  const st = states[WINDOW_FRONT.path].js;
+  const problems = [];
+  if (!/\bstatus-maintenance\b/.test(cls(st, 'now')) || text(st, 'now') !== '⚙ Maintenance en cours') problems.push(`banner: ${cls(st, 'now')} “${text(st, 'now')}”`);
+  if (!/\bstatus-maintenance\b/.test(cls(st, 'c-mail')) || text(st, 'c-mail') !== '⚙ Maintenance') problems.push(`mail: ${cls(st, 'c-mail')} “${text(st, 'c-mail')}”`);
+  if (!/\bstatus-maintenance\b/.test(cls(st, 'g-0'))) problems.push(`group: ${cls(st, 'g-0')} “${text(st, 'g-0')}”`);
+  if (!/\bstatus-operational\b/.test(cls(st, 'c-web'))) problems.push(`web is not operational: ${cls(st, 'c-web')}`);
+  const ongoing = st.regions.now?.find((r) => /\bongoing\b/.test(r.cls));
+  if (!ongoing || !ongoing.text.includes('En cours') || !ongoing.text.includes('Durée 5 min')) problems.push(`ongoing incidents: “${ongoing?.text}”`);
+  if (st.regions.now?.some((r) => /\bupcoming\b/.test(r.cls))) problems.push('the maintenance is still listed as planned');
+  if (st.age !== ' (il y a 35 min)') problems.push(`age “${st.age}”`);
+  if (!st.built?.endsWith('01:30 CET (il y a 35 min).')) problems.push(`footer “${st.built}”`);
+  if (JSON.stringify(st.coming) !== JSON.stringify(['2026-12-01T02:00:00Z'])) problems.push(`states still to come: ${JSON.stringify(st.coming)}`);
+  return problems;
+});
+await check('window pages built at 00:30, read at 01:05 without JavaScript: the planned state and the generation time', () => {
+  const problems = [];
+  const front = states[WINDOW_FRONT.path].noJs;
+  if (!/\bstatus-operational\b/.test(cls(front, 'now')) || text(front, 'now') !== '✓ Tous les services fonctionnent normalement') problems.push(`banner: “${text(front, 'now')}”`);
+  const upcoming = front.regions.now?.find((r) => /\bupcoming\b/.test(r.cls));
+  if (!upcoming?.text.includes('Planifiée')) problems.push(`no planned maintenance: “${upcoming?.text}”`);
+  if (text(front, 'c-mail') !== '✓ Opérationnel') problems.push(`mail: “${text(front, 'c-mail')}”`);
+  if (front.built !== 'Page mise à jour le mardi 1 décembre 2026, 01:30 CET.') problems.push(`footer “${front.built}”`);
+  if (front.age !== null) problems.push('an age without JavaScript');
+  const incident = states[WINDOW_INCIDENT.path].noJs;
+  if (!text(incident, 'state').includes('Planifiée')) problems.push(`maintenance page: “${text(incident, 'state')}”`);
+  if (incident.built !== null) problems.push('the maintenance page says when it was built');
+  return problems;
+});
+for (const p of WINDOW_PAGES) {
+  await check(`${p.name}: built at 00:30 and read at 01:05 with JavaScript, its regions are those of a build at 01:05 (no status logic in the script)`, () => {
+    const { js, laterBuildNoJs, laterBuildJs } = states[p.path];
+    const problems = [];
+    // Class and text of every region as the 01:05 build renders it, without the script…
+    for (const [key, regions] of Object.entries(laterBuildNoJs.regions)) {
+      regions.forEach((r, n) => {
+        if (js.regions[key]?.[n]?.cls !== r.cls) problems.push(`${key}[${n}]: class “${js.regions[key]?.[n]?.cls}”, the 01:05 build has “${r.cls}”`);
+        // Durations still running are counted by the script only: compare the rest.
+        if (js.regions[key]?.[n]?.fixed !== r.fixed) problems.push(`${key}[${n}]: “${js.regions[key]?.[n]?.fixed}”\n  the 01:05 build: “${r.fixed}”`);
+      });
+    }
+    // …and, with the script at the same moment on both, exactly the same.
+    if (JSON.stringify(js.regions) !== JSON.stringify(laterBuildJs.regions)) problems.push(`with JavaScript, ${JSON.stringify(js.regions).slice(0, 300)}\n  the 01:05 build: ${JSON.stringify(laterBuildJs.regions).slice(0, 300)}`);
+    if (Object.keys(js.regions).length === 0) problems.push('no region');
+    return problems;
+  });
+}
+await check('window maintenance page read at 01:05 with JavaScript: in progress for 5 min', () => {
+  const st = states[WINDOW_INCIDENT.path].js;
+  const problems = [];
+  if (!text(st, 'state', 0).includes('En cours')) problems.push(`badges: “${text(st, 'state', 0)}”`);
+  if (!text(st, 'state', 1).includes('Durée 5 min (en cours)')) problems.push(`facts: “${text(st, 'state', 1)}”`);
+  return problems;
+});
+// axe runs as a script: "without JavaScript" is the page with the theme's script refused
+// (the one script it has), which leaves it as a browser without JavaScript shows it (the
+// checks above read that state in a context with JavaScript disabled).
+for (const scheme of ['light', 'dark']) {
+  const context = await browser.newContext({ colorScheme: scheme, ...DESKTOP });
+  for (const js of [true, false]) {
+    for (const p of WINDOW_PAGES) {
+      await check(`axe WCAG 2 A/AA, ${scheme}, ${js ? 'with the script' : 'without the script'}: ${p.name} built at 00:30 read at 01:05, no serious or critical violation`, async () => {
+        const page = await context.newPage();
+        if (!js) await page.route(/\/assets\/live\.js$/, (route) => route.abort());
+        await page.clock.setFixedTime(new Date(READ_AT));
+        await page.goto(urlOf(p), { waitUntil: 'load' });
+        const st = await liveState(page);
+        const problems = await axeProblems(page);
+        await page.close();
+        const applied = st.coming.length < states[p.path].noJs.coming.length;
+        if (applied !== js) problems.push(js ? 'the script did not show the coming state' : 'the script ran');
+        return problems;
+      });
+    }
+  }
+  await context.close();
+}
+
+// api/build.json, checked every minute while the page is open.
+const BUILD_JSON = path.join(SITES.window.out, 'api', 'build.json');
+const olderBuildJson = fs.existsSync(BUILD_JSON) ? fs.readFileSync(BUILD_JSON) : null;
+/** Opens the window front page at 01:05 with a running clock, lets two minutes pass, and
+ *  says how many times the page loaded, what the script fetched, and what went wrong. */
+async function watchFront(buildJson) {
+  if (buildJson === null) fs.rmSync(BUILD_JSON, { force: true });
+  else fs.writeFileSync(BUILD_JSON, JSON.stringify(buildJson));
+  const page = await withJs.newPage();
+  const seen = { loads: 0, fetched: [], errors: [], elsewhere: [] };
+  page.on('load', () => { seen.loads += 1; });
+  page.on('pageerror', (e) => seen.errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource: .*404/.test(m.text())) seen.errors.push(`console: ${m.text()}`); });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(`${BASE}/window/`)) seen.elsewhere.push(r.url());
+    if (r.url().includes('build.json')) seen.fetched.push(new URL(r.url()).pathname);
+  });
+  await page.clock.install({ time: new Date(READ_AT) });
+  await page.goto(urlOf(WINDOW_FRONT), { waitUntil: 'load' });
+  for (let minute = 0; minute < 2; minute += 1) {
+    await page.clock.runFor(60_000);
+    await page.waitForTimeout(400);
+  }
+  await page.close();
+  return seen;
+}
+await check('window front page: while api/build.json is missing (404), it is asked for every minute, silently, and the page stays', async () => {
+  const seen = await watchFront(null);
+  const problems = [...seen.errors, ...seen.elsewhere.map((u) => `a request elsewhere: ${u}`)];
+  if (seen.fetched.length < 2 || seen.fetched.some((f) => f !== '/window/api/build.json')) problems.push(`fetched ${JSON.stringify(seen.fetched)}`);
+  if (seen.loads !== 1) problems.push(`loaded ${seen.loads} times`);
+  return problems;
+});
+await check('window front page: api/build.json of the same build keeps the page; a newer one reloads it, once', async () => {
+  const problems = [];
+  const same = await watchFront({ generated_at: '2026-12-01T00:30:00Z', next_change: '2026-12-01T01:00:00Z' });
+  if (same.loads !== 1) problems.push(`same build: loaded ${same.loads} times`);
+  const newer = await watchFront({ generated_at: '2026-12-01T01:05:00Z', next_change: '2026-12-01T02:00:00Z' });
+  if (newer.loads !== 2) problems.push(`newer build: loaded ${newer.loads} times in two minutes, not twice`);
+  problems.push(...same.errors, ...newer.errors);
+  return problems;
+});
+if (olderBuildJson === null) fs.rmSync(BUILD_JSON, { force: true });
+else fs.writeFileSync(BUILD_JSON, olderBuildJson);
+await withJs.close();
+await withoutJs.close();
 
 // ---------------------------------------------------------------------------------------
 // 7. Screenshots

@@ -191,3 +191,38 @@ pub fn python(script: &str, args: &[&str], modules: &[&str]) -> Run {
             .unwrap(),
     )
 }
+
+/// `html` without the theme's script tags (`<script src="…assets/live.js" …></script>`,
+/// external, with no body): what is left must hold no `<script` at all.
+pub fn without_theme_script(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(k) = rest.find("<script") {
+        out.push_str(&rest[..k]);
+        let tag = rest[k..]
+            .find("</script>")
+            .map(|e| &rest[k..k + e + "</script>".len()]);
+        match tag.filter(|t| is_theme_script(t)) {
+            Some(t) => rest = &rest[k + t.len()..],
+            None => {
+                out.push_str("<script");
+                rest = &rest[k + "<script".len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `tag` (from `<script` to `</script>`) is the theme's script: an address under
+/// `assets/`, relative to the page's folder, and nothing between the tags.
+pub fn is_theme_script(tag: &str) -> bool {
+    let Some(rest) = tag.strip_prefix("<script src=\"") else {
+        return false;
+    };
+    let src = &rest[..rest.find('"').unwrap_or(0)];
+    let opening = &tag[..tag.find('>').unwrap_or(0) + 1];
+    src.trim_start_matches("../") == "assets/live.js"
+        && opening.len() + "</script>".len() == tag.len()
+        && !opening[1..].contains('<')
+}

@@ -18,6 +18,7 @@ mod example_snapshots;
 mod feeds;
 mod hostile;
 mod layers;
+mod live;
 mod next_change;
 mod scale;
 mod serve;
