@@ -333,20 +333,13 @@ fn days(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::testing::{config_with, t};
     use crate::model::Config;
     use crate::model::{Impact, Post};
-    use std::path::{Path, PathBuf};
-
-    fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
+    use std::path::PathBuf;
 
     fn config() -> Config {
-        crate::load::config::parse(
-            Path::new("site.yaml"),
-            "title: T\nbase_url: https://s.example.fr/\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n  - {id: mail, name: Mail}\n",
-        )
-        .unwrap()
+        config_with(&["web", "mail"])
     }
 
     fn incident(

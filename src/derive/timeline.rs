@@ -110,19 +110,12 @@ pub fn last_change(model: &StatusModel) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::testing::{config_with, t};
     use crate::model::{Post, Severity};
     use std::path::Path;
 
-    fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
     fn config() -> Config {
-        crate::load::config::parse(
-            Path::new("site.yaml"),
-            "title: T\nbase_url: https://s.example.fr/\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n",
-        )
-        .unwrap()
+        config_with(&["web"])
     }
 
     fn parse(text: &str) -> Incident {

@@ -119,19 +119,12 @@ fn at(i: &Incident, place: Option<&Written>, message: String, help: String) -> D
 mod tests {
     use super::*;
     use crate::error::Level;
+    use crate::load::testing::{config_with, t};
     use crate::model::Config;
     use std::path::Path;
 
-    fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
     fn config() -> Config {
-        crate::load::config::parse(
-            Path::new("site.yaml"),
-            "title: T\nbase_url: https://s.example.fr/\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: Web}\n",
-        )
-        .unwrap()
+        config_with(&["web"])
     }
 
     fn site(text: &str) -> Site {

@@ -12,6 +12,9 @@ pub mod time;
 mod walk;
 pub mod yaml;
 
+#[cfg(test)]
+pub mod testing;
+
 pub use fingerprint::fingerprint;
 use fingerprint::{file_stamp, other_inputs, Stamp};
 use walk::{incident_files, Found};
