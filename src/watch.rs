@@ -259,6 +259,26 @@ fn is_editor_temp(name: &str) -> bool {
         || name == "4913"
 }
 
+/// Watches the site at `root` (polling if `poll`) and hands, on one channel, its batches of
+/// changes and Ctrl-C or SIGTERM, for the loops of `serve` and `watch`.
+pub fn watch_until_stopped(
+    root: &Path,
+    poll: bool,
+) -> Result<(Watcher, std::sync::mpsc::Receiver<Message>), Error> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher = Watcher::start(root, poll, {
+        let tx = tx.clone();
+        move |result| {
+            let _ = tx.send(Message::Changes(result));
+        }
+    })?;
+    ctrlc::set_handler(move || {
+        let _ = tx.send(Message::Stop);
+    })
+    .map_err(|e| Error::Refused(format!("cannot handle Ctrl-C and SIGTERM: {e}")))?;
+    Ok((watcher, rx))
+}
+
 /// What a loop that watches the sources waits for.
 pub enum Message {
     /// A debounced batch of file system events (or watcher errors).

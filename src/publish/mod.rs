@@ -67,17 +67,7 @@ pub fn watch(
     // Events carry absolute paths: compare them with an absolute root.
     let root = std::fs::canonicalize(&options.root).map_err(|e| Error::io(&options.root, e))?;
     let out = std::path::absolute(&options.out).map_err(|e| Error::io(&options.out, e))?;
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = watch::Watcher::start(&root, options.poll, {
-        let tx = tx.clone();
-        move |result| {
-            let _ = tx.send(watch::Message::Changes(result));
-        }
-    })?;
-    ctrlc::set_handler(move || {
-        let _ = tx.send(watch::Message::Stop);
-    })
-    .map_err(|e| Error::Refused(format!("cannot handle Ctrl-C and SIGTERM: {e}")))?;
+    let (mut watcher, rx) = watch::watch_until_stopped(&root, options.poll)?;
 
     let mut publisher = Publisher {
         root: &root,

@@ -16,7 +16,6 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
-use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -234,17 +233,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     let root = std::fs::canonicalize(&options.root).map_err(|e| Error::io(&options.root, e))?;
     let (server, url) = listen(options)?;
     let live = Arc::new(Live::new(root.clone(), options.drafts, url.clone()));
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = watch::Watcher::start(&root, options.poll, {
-        let tx = tx.clone();
-        move |result| {
-            let _ = tx.send(watch::Message::Changes(result));
-        }
-    })?;
-    ctrlc::set_handler(move || {
-        let _ = tx.send(watch::Message::Stop);
-    })
-    .map_err(|e| Error::Refused(format!("cannot handle Ctrl-C: {e}")))?;
+    let (mut watcher, rx) = watch::watch_until_stopped(&root, options.poll)?;
 
     match live.rebuild() {
         Ok(done) => println!("built {} files in memory", done.files),
