@@ -98,20 +98,7 @@ mod tests {
 
     /// A site in `tz` with incidents given as (id, file text).
     fn site(tz: &str, files: &[(&str, &str)]) -> Site {
-        let config = config(tz);
-        let mut incidents: Vec<Incident> = files
-            .iter()
-            .map(|(id, text)| {
-                let path = format!("incidents/{id}.md");
-                crate::load::incident::parse(Path::new(&path), id, text, &config).unwrap()
-            })
-            .collect();
-        crate::load::sort_incidents(&mut incidents);
-        Site {
-            config,
-            incidents,
-            files: Vec::new(),
-        }
+        crate::load::testing::site(config(tz), files)
     }
 
     /// The fixture of issue 13: a maintenance from 02:00 to 03:00, Paris time, on

@@ -24,3 +24,21 @@ pub fn config_with(ids: &[&str]) -> Config {
     }
     super::config::parse(Path::new("site.yaml"), &text).unwrap()
 }
+
+/// A site of `config` and the incident files `files` (id and whole text, read as
+/// `incidents/<id>.md`), sorted as a load sorts them.
+pub fn site(config: Config, files: &[(&str, &str)]) -> crate::model::Site {
+    let mut incidents: Vec<_> = files
+        .iter()
+        .map(|(id, text)| {
+            let path = format!("incidents/{id}.md");
+            super::incident::parse(Path::new(&path), id, text, &config).unwrap()
+        })
+        .collect();
+    super::sort_incidents(&mut incidents);
+    crate::model::Site {
+        config,
+        incidents,
+        files: Vec::new(),
+    }
+}

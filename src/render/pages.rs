@@ -283,19 +283,12 @@ mod tests {
             &format!("title: T\nbase_url: https://s.example.fr/\ntimezone: UTC\ncomponents:\n  - {{id: web, name: Web}}\n{extra}"),
         )
         .unwrap();
-        let mut incidents: Vec<_> = incidents
+        let files: Vec<(&str, String)> = incidents
             .iter()
-            .map(|(id, front)| {
-                let text = format!("---\ntitle: {id}\n{front}---\n");
-                crate::load::incident::parse(Path::new("x.md"), id, &text, &config).unwrap()
-            })
+            .map(|(id, front)| (*id, format!("---\ntitle: {id}\n{front}---\n")))
             .collect();
-        crate::load::sort_incidents(&mut incidents);
-        Site {
-            config,
-            incidents,
-            files: Vec::new(),
-        }
+        let files: Vec<(&str, &str)> = files.iter().map(|(id, t)| (*id, t.as_str())).collect();
+        crate::load::testing::site(config, &files)
     }
 
     fn now() -> chrono::DateTime<chrono::Utc> {
