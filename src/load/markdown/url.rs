@@ -162,11 +162,14 @@ fn plain_web_address(value: &str) -> bool {
             && !l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
             && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
+    // The URL standard reads a host whose last label is a number (decimal, or `0x` and
+    // hexadecimal digits, `0x` alone included) as an IPv4 address: leave those to it.
+    let is_number = |l: &str| match l.get(..2).filter(|p| p.eq_ignore_ascii_case("0x")) {
+        Some(_) => l[2..].bytes().all(|b| b.is_ascii_hexdigit()),
+        None => l.bytes().all(|b| b.is_ascii_digit()),
+    };
     host.split('.').all(label_ok)
-        && host
-            .rsplit('.')
-            .next()
-            .is_some_and(|l| l.bytes().any(|b| b.is_ascii_alphabetic()))
+        && host.rsplit('.').next().is_some_and(|l| !is_number(l))
         && url_stays(tail, &(0..0))
 }
 
@@ -276,6 +279,10 @@ mod tests {
             "[::1]",
             "A.FR",
             "0x7f.0.0.1",
+            // The last label `0x` is a hexadecimal number to the URL parser.
+            "a.0x",
+            "a.0X1f",
+            "a.0xg",
             "a.b1",
             "1a.2b",
         ];
