@@ -52,6 +52,17 @@ struct Figures {
     rss_kb: u64,
     largest: (u64, String),
     stages: Vec<(&'static str, Duration)>,
+    watch: Watch,
+}
+
+/// `vigie watch`'s rebuilds, in this process, with its caches.
+struct Watch {
+    /// One incident edited (median of three edits), and the files written.
+    edit: Duration,
+    edit_written: usize,
+    /// `now` moved past the site's next change, and the files written.
+    transition: Duration,
+    transition_written: usize,
 }
 
 fn main() -> ExitCode {
@@ -221,9 +232,10 @@ fn bench(vigie: &Path, base: &Path, n: usize) -> Result<Figures, String> {
             .count();
         edits.push((run.wall, written));
     }
-    fs::write(site.join(&path), text).map_err(|e| e.to_string())?;
+    fs::write(site.join(&path), &text).map_err(|e| e.to_string())?;
 
     let stages = stages(&site, &base.join(format!("stages-{n}")))?;
+    let watch = watch(&site, &base.join(format!("watch-{n}")), &path, &text)?;
     Ok(Figures {
         n,
         files,
@@ -238,6 +250,78 @@ fn bench(vigie: &Path, base: &Path, n: usize) -> Result<Figures, String> {
         rss_kb: rss,
         largest,
         stages,
+        watch,
+    })
+}
+
+/// The rebuilds of `vigie watch` (`build_with` and the caches it keeps), in this process:
+/// a first build into an empty folder, then three edits of `incident` (timed, median) and
+/// a build past the site's next change. Each must write only the files whose bytes
+/// changed: checked against a snapshot of inodes and modification times.
+fn watch(site: &Path, out: &Path, incident: &str, text: &str) -> Result<Watch, String> {
+    use vigie::cmd::build::{build_with, BuildOptions};
+    remove(out)?;
+    remove(&vigie::write::staging_dir(out))?;
+    let now = DateTime::parse_from_rfc3339(gen::NOW)
+        .map_err(|e| e.to_string())?
+        .to_utc();
+    let mut options = BuildOptions {
+        root: site.to_path_buf(),
+        out: out.to_path_buf(),
+        now,
+        drafts: false,
+        base_url: None,
+    };
+    let mut caches = vigie::pipeline::Caches::new();
+    let mut rebuild = |options: &BuildOptions| -> Result<(Duration, usize, _), String> {
+        let before = if out.exists() {
+            snapshot(out)?
+        } else {
+            BTreeMap::new()
+        };
+        let t = Instant::now();
+        let report = build_with(options, &mut caches).map_err(|e| format!("{e:?}"))?;
+        let took = t.elapsed();
+        // What `vigie watch` does between builds.
+        vigie::write::check_staging(out).map_err(|e| format!("{e:?}"))?;
+        let after = snapshot(out)?;
+        let changed = after
+            .iter()
+            .filter(|(p, v)| before.get(*p) != Some(v))
+            .count();
+        if changed != report.write.written {
+            return Err(format!(
+                "{changed} files changed, {} reported written",
+                report.write.written
+            ));
+        }
+        if report.write.read_back > 0 {
+            return Err(format!("{} files read back", report.write.read_back));
+        }
+        Ok((took, report.write.written, report.next_change))
+    };
+    rebuild(&options)?;
+    let mut edits = Vec::new();
+    let mut written = 0;
+    for k in 1..=3 {
+        fs::write(site.join(incident), format!("{text}\nSuivi ({k}).\n"))
+            .map_err(|e| e.to_string())?;
+        let (took, w, _) = rebuild(&options)?;
+        edits.push(took);
+        written = w;
+    }
+    fs::write(site.join(incident), text).map_err(|e| e.to_string())?;
+    let (_, _, next) = rebuild(&options)?;
+    let next = next.ok_or("the generated site has no next change")?;
+    options.now = next + chrono::Duration::seconds(1);
+    let (transition, transition_written, _) = rebuild(&options)?;
+    remove(out)?;
+    remove(&vigie::write::staging_dir(out))?;
+    Ok(Watch {
+        edit: median(&mut edits),
+        edit_written: written,
+        transition,
+        transition_written,
     })
 }
 
@@ -406,6 +490,19 @@ fn print_figures(f: &Figures) {
         .map(|(name, d)| format!("{name} {:.3}", d.as_secs_f64()))
         .collect();
     println!("| stages, in-process (s) | {} |", stages.join(", "));
+    let w = &f.watch;
+    println!(
+        "| `vigie watch` rebuild, one incident edited (median of 3) | {} ({:.0} % of full; {} files written) |",
+        s(w.edit),
+        100.0 * w.edit.as_secs_f64() / f.full.as_secs_f64(),
+        w.edit_written
+    );
+    println!(
+        "| `vigie watch` rebuild, past the next change | {} ({:.0} % of full; {} files written) |",
+        s(w.transition),
+        100.0 * w.transition.as_secs_f64() / f.full.as_secs_f64(),
+        w.transition_written
+    );
 }
 
 fn print_goals(all: &[Figures]) {
@@ -433,6 +530,17 @@ fn print_goals(all: &[Figures]) {
             q * 100.0,
             verdict(q < 0.25)
         );
+        for (what, d) in [
+            ("one incident edited", f.watch.edit),
+            ("past the next change", f.watch.transition),
+        ] {
+            let q = d.as_secs_f64() / f.full.as_secs_f64();
+            println!(
+                "- 10,000 `vigie watch` rebuild, {what}: {:.0} % of full (goal < 25 %): {}",
+                q * 100.0,
+                verdict(q < 0.25)
+            );
+        }
         if let Some(g) = at(50_000) {
             let r = g.full.as_secs_f64() / f.full.as_secs_f64();
             println!(

@@ -58,7 +58,7 @@ pub fn generate_with(
     base_url: Option<&str>,
     caches: &mut Caches,
 ) -> Result<(Site, Vec<OutputFile>), Error> {
-    let mut files = load::list_incident_files(root, false);
+    let mut files = load::list_incident_files(root, caches.parse.keeps());
     let site = load_site(root, drafts, base_url, &mut caches.parse, &mut files)?;
     let model = derive::derive(&site, now);
     let files = render::site_with(&model, &mut caches.pages)?;

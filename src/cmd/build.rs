@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use crate::derive;
 use crate::error::{print_warnings, Diagnostic, Error};
-use crate::load::{self, cache::ParseCache};
-use crate::pipeline::load_site;
+use crate::load;
+use crate::pipeline::{load_site, Caches};
 use crate::render;
 use crate::write::{self, Stamp, WriteReport};
 
@@ -69,13 +69,28 @@ pub fn run(options: &BuildOptions) -> Result<(), Error> {
 
 /// `vigie build`: generate the site and replace the output with it, atomically.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    build_with(options, &mut Caches::unused())
+}
+
+/// [`build`], remembering parsed incidents and rendered incident pages in `caches` from
+/// one build to the next (`vigie watch`, which builds when something changed): the output
+/// is the same as [`build`]'s.
+pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildReport, Error> {
     check_output_place(&options.root, &options.out)?;
     // Same inputs, options and program as the build that made the output, and the output
     // untouched since: it is already right, and nothing needs to be parsed or compared.
     // Without such an output, the inputs' metadata is only needed for the next build: it
-    // is taken as each file is read.
-    let previous = write::current_stamp(&options.out);
-    let mut files = load::list_incident_files(&options.root, previous.is_some());
+    // is taken as each file is read. A build that remembers is called because something
+    // changed: it goes the whole way at once (the write still finds an unchanged output).
+    let previous = if caches.parse.keeps() {
+        None
+    } else {
+        write::current_stamp(&options.out)
+    };
+    // A build that remembers parses lists the files' metadata too: a file listed as it was
+    // when it was parsed is not read again.
+    let mut files =
+        load::list_incident_files(&options.root, previous.is_some() || caches.parse.keeps());
     let others = load::list_other_inputs(&options.root);
     if let Some(previous) = previous {
         if build_key(options, &files, &others) == Some(previous.key) {
@@ -98,7 +113,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         &options.root,
         options.drafts,
         options.base_url.as_deref(),
-        &mut ParseCache::unused(),
+        &mut caches.parse,
         &mut files,
     )?;
     // Of the files as they were read.
@@ -107,7 +122,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         || derive::derive(&site, options.now),
     );
     // The same files as `generate`'s; each incident page is rendered as it is written.
-    let files = render::plan(&model)?;
+    let files = render::plan_with(&model, &mut caches.pages)?;
     let write = match key {
         Some(key) => {
             let stamp = Stamp {

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::build::{build, BuildOptions};
+use super::build::{build_with, BuildOptions};
 use crate::error::Error;
 use crate::publish::Built;
 pub use crate::publish::WatchOptions;
@@ -18,15 +18,20 @@ pub fn run(options: &WatchOptions) -> Result<(), Error> {
             epoch.to_string_lossy()
         )));
     }
+    // Parses and incident pages kept from one build to the next.
+    let mut caches = crate::pipeline::Caches::new();
     crate::publish::watch(options, |now| {
         let started = Instant::now();
-        let report = build(&BuildOptions {
-            root: options.root.clone(),
-            out: options.out.clone(),
-            now,
-            drafts: false,
-            base_url: None,
-        })?;
+        let report = build_with(
+            &BuildOptions {
+                root: options.root.clone(),
+                out: options.out.clone(),
+                now,
+                drafts: false,
+                base_url: None,
+            },
+            &mut caches,
+        )?;
         let w = &report.write;
         Ok(Built {
             changed: !w.unchanged && (w.written > 0 || w.removed > 0),

@@ -19,17 +19,67 @@ use crate::model::{Config, Incident, Site};
 /// Every instant at which something may change goes in one list; the answer is the
 /// earliest of those still ahead. A new kind of transition is one more entry.
 pub fn next_change(site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let recent = Duration::days(i64::from(site.config.history_days));
+    earliest(site.incidents.iter(), &site.config, now)
+}
+
+/// The earliest instant after `now` among those of `incidents` and midnight.
+fn earliest<'a>(
+    incidents: impl Iterator<Item = &'a Incident>,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let recent = Duration::days(i64::from(config.history_days));
     // Local midnight (a day the clocks change lasts 23 or 25 hours; where a change skips
     // midnight, the day starts at the first local time that exists).
-    let (today, tomorrow) = day_bounds(site.config.tz, local_date(site.config.tz, now));
-    site.incidents
-        .iter()
-        .flat_map(|i| incident_instants(i, &site.config, now, recent, today))
+    let (today, tomorrow) = day_bounds(config.tz, local_date(config.tz, now));
+    incidents
+        .flat_map(|i| incident_instants(i, config, now, recent, today))
         // The uptime bars and "today" roll over.
         .chain([tomorrow])
         .filter(|t| *t > now)
         .min()
+}
+
+/// The incidents of a site that can still change something after a moment, for asking
+/// [`next_change`] again and again at later instants (the coming states of a page): an
+/// incident whose every instant is past, and which is over, gives nothing after it.
+pub struct Ahead<'s> {
+    site: &'s Site,
+    incidents: Vec<&'s Incident>,
+    from: DateTime<Utc>,
+}
+
+impl<'s> Ahead<'s> {
+    /// The incidents of `site` that can change something after `now`.
+    pub fn of(site: &'s Site, now: DateTime<Utc>) -> Ahead<'s> {
+        let config = &site.config;
+        let recent = Duration::days(i64::from(config.history_days));
+        let (today, _) = day_bounds(config.tz, local_date(config.tz, now));
+        let incidents = site
+            .incidents
+            .iter()
+            .filter(|i| {
+                over_at(i, config).is_none()
+                    || incident_instants(i, config, now, recent, today).any(|t| t > now)
+            })
+            .collect();
+        Ahead {
+            site,
+            incidents,
+            from: now,
+        }
+    }
+
+    /// The incidents that can change something after the moment given to [`Ahead::of`].
+    pub fn incidents(&self) -> &[&'s Incident] {
+        &self.incidents
+    }
+
+    /// [`next_change`] at `t`, which is not before the moment given to [`Ahead::of`].
+    pub fn next_change(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        debug_assert!(t >= self.from);
+        earliest(self.incidents.iter().copied(), &self.site.config, t)
+    }
 }
 
 /// The instants at which `i` can change what the outputs say; `today` is the start of
@@ -111,6 +161,30 @@ mod tests {
                 "---\ntitle: Maintenance\nstart: 2026-12-01 02:00\nend: 2026-12-01 03:00\nseverity: maintenance\ncomponents: [mail]\npublished: 2026-11-24 10:00\n---\nMise à jour des serveurs.\n",
             )],
         )
+    }
+
+    #[test]
+    fn the_incidents_ahead_give_the_same_next_changes_as_the_whole_site() {
+        let s = site(
+            "Europe/Paris",
+            &[
+                ("old", "---\ntitle: Old\nstart: 2020-03-01 10:00\nend: 2020-03-01 11:00\nseverity: major-outage\n---\nx\n"),
+                ("open", "---\ntitle: Open\nstart: 2026-11-30 23:00\nseverity: degraded\n---\nx\n"),
+                ("recent", "---\ntitle: Recent\nstart: 2026-11-29 10:00\nend: 2026-11-29 11:00\nseverity: degraded\n---\nx\n\n## Résolu — 2026-12-01 09:00\n\nFini.\n"),
+                ("window", "---\ntitle: W\nstart: 2026-12-01 02:00\nend: 2026-12-01 03:00\nseverity: maintenance\npublished: 2026-11-24 10:00\n---\nx\n"),
+            ],
+        );
+        let now = t("2026-11-30T22:00:00Z");
+        let ahead = Ahead::of(&s, now);
+        assert!(ahead.incidents.iter().all(|i| i.id != "old"));
+        let mut at = now;
+        for _ in 0..40 {
+            let next = next_change(&s, at);
+            assert_eq!(ahead.next_change(at), next, "at {at}");
+            let Some(next) = next else { break };
+            at = next;
+        }
+        assert!(at > t("2026-12-10T00:00:00Z"), "{at}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! [`ParseCache`]: the parse of each incident file (the incident or its diagnostics),
 //! keyed by the file's path and exact bytes, under one root and one `site.yaml` (its exact
-//! bytes). Used by [`crate::load::load_with`]; see [`crate::memo`].
+//! bytes). A file listed with the settled metadata it had when it was read is taken as
+//! unchanged without reading it. Used by [`crate::load::load_with`]; see [`crate::memo`].
 
 use std::path::PathBuf;
 
@@ -16,6 +17,10 @@ pub type Parsed = Result<Incident, Vec<Diagnostic>>;
 pub struct ParsedFile {
     /// The file's exact bytes when it was parsed.
     pub bytes: Vec<u8>,
+    /// The file's metadata when it was read, if it was settled then (old enough to be
+    /// trusted to change with the bytes, see `digest.rs`): the same metadata listed later
+    /// means the same bytes, and the file is not read again.
+    pub(super) stamp: Option<super::fingerprint::Stamp>,
     pub result: Parsed,
 }
 

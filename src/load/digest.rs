@@ -79,7 +79,7 @@ impl SourceDigest {
 /// same tick of the file system's clock, at the same size, keeps the same metadata, so a
 /// file changed shortly before a look is read again at the next one (as git does with
 /// "racily clean" files).
-fn settled(stamp: &Stamp, looked_at: SystemTime) -> bool {
+pub(super) fn settled(stamp: &Stamp, looked_at: SystemTime) -> bool {
     let Some(margin) = looked_at.checked_sub(Duration::from_secs(2)) else {
         return false;
     };

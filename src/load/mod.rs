@@ -114,10 +114,11 @@ pub fn load_listed(
 
 /// How one incident file's parse was had.
 enum Outcome {
-    /// From the cache: the same bytes under the same `site.yaml`.
-    Remembered(Parsed),
-    /// Parsed now; with the bytes when the cache keeps them.
-    Parsed(Option<Vec<u8>>, Parsed),
+    /// From the cache: the same bytes under the same `site.yaml`; with the file's settled
+    /// metadata now, to remember.
+    Remembered(Parsed, Option<Stamp>),
+    /// Parsed now; with the bytes (and the settled metadata) when the cache keeps them.
+    Parsed(Option<(Vec<u8>, Option<Stamp>)>, Parsed),
 }
 
 /// Every file of `files` parsed (or taken from `cache`), in order; `files` gets the
@@ -131,27 +132,41 @@ fn parse_all(
 ) -> Vec<Parsed> {
     let mut old = cache.start(|| (root.to_path_buf(), config_bytes.to_vec()));
     let keep = cache.keeps();
+    // The metadata the listing found, when it looked (see `list_incident_files`).
+    let listed = std::mem::take(&mut files.stamps);
+    let listed = |n: usize| listed.get(n).copied().flatten();
+    let looked_at = std::time::SystemTime::now();
     // Small pieces of work (see `crate::parallel::SMALL_TASKS`), so that both threads
     // finish together.
     let outcomes: Vec<(Outcome, Option<Stamp>)> = files
         .paths
         .par_iter()
+        .enumerate()
         .with_max_len(crate::parallel::SMALL_TASKS)
-        .map(|path| {
+        .map(|(n, path)| {
+            let seen = old.get(path);
+            // Listed with the settled metadata it had when it was read: the same bytes.
+            if let Some(stamp) = listed(n) {
+                if let Some(seen) = seen.filter(|seen| seen.stamp == Some(stamp)) {
+                    let outcome = Outcome::Remembered(seen.result.clone(), Some(stamp));
+                    return (outcome, Some(stamp));
+                }
+            }
             let (bytes, stamp) = match read_incident(root, path) {
                 Ok(read) => read,
                 Err(d) => return (Outcome::Parsed(None, Err(d)), None),
             };
-            let stamp = Some(stamp);
-            if let Some(seen) = old.get(path).filter(|seen| seen.bytes == bytes) {
-                return (Outcome::Remembered(seen.result.clone()), stamp);
+            let settled = digest::settled(&stamp, looked_at).then_some(stamp);
+            if let Some(seen) = seen.filter(|seen| seen.bytes == bytes) {
+                let outcome = Outcome::Remembered(seen.result.clone(), settled);
+                return (outcome, Some(stamp));
             }
             if keep {
                 let result = parse_incident(root, path, bytes.clone(), config);
-                (Outcome::Parsed(Some(bytes), result), stamp)
+                (Outcome::Parsed(Some((bytes, settled)), result), Some(stamp))
             } else {
                 let result = parse_incident(root, path, bytes, config);
-                (Outcome::Parsed(None, result), stamp)
+                (Outcome::Parsed(None, result), Some(stamp))
             }
         })
         .collect();
@@ -162,17 +177,19 @@ fn parse_all(
     for (path, (outcome, stamp)) in files.paths.iter().zip(outcomes) {
         files.stamps.push(stamp);
         results.push(match outcome {
-            Outcome::Remembered(result) => {
-                if let Some(seen) = old.remove(path) {
+            Outcome::Remembered(result, settled) => {
+                if let Some(mut seen) = old.remove(path) {
+                    seen.stamp = settled;
                     entries.insert(path.clone(), seen);
                 }
                 result
             }
             Outcome::Parsed(bytes, result) => {
                 parsed += 1;
-                if let Some(bytes) = bytes {
+                if let Some((bytes, stamp)) = bytes {
                     let file = ParsedFile {
                         bytes,
+                        stamp,
                         result: result.clone(),
                     };
                     entries.insert(path.clone(), file);

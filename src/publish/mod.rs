@@ -149,6 +149,10 @@ impl<B: FnMut(DateTime<Utc>) -> Result<Built, Error>> Publisher<'_, B> {
                 if built.changed {
                     // This build replaces any publish still waiting to be retried.
                     self.publish();
+                    // While nothing happens: the old output, now the staging folder,
+                    // checked against its manifest, so that the next build trusts it as
+                    // it is. On failure, that build checks it itself.
+                    let _ = crate::write::check_staging(self.out);
                 }
             }
             Err(e @ Error::Usage(_)) => return Err(e),

@@ -72,7 +72,9 @@ fn published_posts(i: &Incident, now: DateTime<Utc>) -> usize {
 #[derive(Debug)]
 pub struct Page {
     pub key: PageKey,
-    pub bytes: Vec<u8>,
+    pub bytes: std::sync::Arc<[u8]>,
+    /// [`crate::render::content_hash`] of `bytes`.
+    pub hash: u128,
 }
 
 /// Rendered incident pages, by incident id, under one configuration (its `Debug` text,

@@ -3,6 +3,7 @@
 //! write stage.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::incident_page;
 use super::views::ChromeParts;
@@ -15,6 +16,16 @@ use crate::error::Error;
 pub trait Source: Sync {
     fn path(&self) -> &str;
     fn bytes(&self) -> Result<Cow<'_, [u8]>, Error>;
+    /// The [`content_hash`] of the bytes, when it is known without making them.
+    fn known_hash(&self) -> Option<u128> {
+        None
+    }
+}
+
+/// The hash of a file's bytes that the write stage records and compares (XXH3, 128 bits):
+/// two files with the same hash are taken to hold the same bytes.
+pub fn content_hash(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 impl Source for OutputFile {
@@ -55,8 +66,10 @@ pub struct Planned<'m> {
 /// What a [`Planned`] file holds.
 pub enum Body<'m> {
     Bytes(Vec<u8>),
+    /// Bytes kept from an earlier render (`vigie watch`), with their [`content_hash`].
+    Shared(Arc<[u8]>, u128),
     /// The page of `model.site.incidents[n]`, with the layout parts incident pages share.
-    Incident(&'m StatusModel<'m>, usize, std::sync::Arc<ChromeParts>),
+    Incident(&'m StatusModel<'m>, usize, Arc<ChromeParts>),
 }
 
 impl<'m> Planned<'m> {
@@ -74,6 +87,10 @@ impl<'m> Planned<'m> {
                 path: self.path,
                 bytes,
             }),
+            Body::Shared(bytes, _) => Ok(OutputFile {
+                path: self.path,
+                bytes: bytes.to_vec(),
+            }),
             Body::Incident(model, n, parts) => incident_page(&self.path, model, n, &parts),
         }
     }
@@ -87,9 +104,17 @@ impl Source for Planned<'_> {
     fn bytes(&self) -> Result<Cow<'_, [u8]>, Error> {
         match &self.body {
             Body::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
+            Body::Shared(bytes, _) => Ok(Cow::Borrowed(bytes)),
             Body::Incident(model, n, parts) => {
                 incident_page(&self.path, model, *n, parts).map(|f| Cow::Owned(f.bytes))
             }
+        }
+    }
+
+    fn known_hash(&self) -> Option<u128> {
+        match &self.body {
+            Body::Shared(_, hash) => Some(*hash),
+            _ => None,
         }
     }
 }

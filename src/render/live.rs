@@ -22,7 +22,7 @@ use super::pages::{ComponentPage, IncidentPage, IndexPage};
 use super::views::{
     iso, AffectedView, Badge, Chrome, ComponentRow, GroupView, IncidentSummary, LinkView,
 };
-use crate::derive::{self, next_change::next_change, timeline, StatusModel};
+use crate::derive::{self, next_change::Ahead, timeline, StatusModel};
 use crate::error::Error;
 use crate::model::{Config, Incident, Phase};
 use rayon::prelude::*;
@@ -63,11 +63,16 @@ pub struct Future {
 /// The instants after `now` at which the site may change next, in order: [`next_change`]
 /// again and again, up to [`HORIZON_DAYS`] ahead and [`MAX_STEPS`] instants.
 pub fn instants(site: &crate::model::Site, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    instants_of(&Ahead::of(site, now), now)
+}
+
+/// [`instants`], from the incidents still ahead at `now`.
+fn instants_of(ahead: &Ahead, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
     let horizon = now + Duration::days(HORIZON_DAYS);
     let mut found = Vec::new();
     let mut t = now;
     while found.len() < MAX_STEPS {
-        match next_change(site, t) {
+        match ahead.next_change(t) {
             Some(next) if next > t && next <= horizon => {
                 found.push(next);
                 t = next;
@@ -82,17 +87,19 @@ pub fn instants(site: &crate::model::Site, now: DateTime<Utc>) -> Vec<DateTime<U
 /// the front page and the component pages ([`MAX_MODELS`] at most).
 pub fn models<'m>(model: &StatusModel<'m>) -> Vec<StatusModel<'m>> {
     let site = model.site;
-    let mut seen = moment(site, model.now);
+    // The other incidents are the same at every instant ahead.
+    let ahead = Ahead::of(site, model.now);
+    let mut seen = moment(&ahead, site, model.now);
     let public = |m: &[(Phase, bool, usize)]| -> Vec<bool> {
         m.iter().map(|&(_, announced, _)| announced).collect()
     };
     let public_now = public(&seen);
     let mut found = Vec::new();
-    for t in instants(site, model.now) {
+    for t in instants_of(&ahead, model.now) {
         if found.len() == MAX_MODELS {
             break;
         }
-        let now = moment(site, t);
+        let now = moment(&ahead, site, t);
         // No incident is in a page before it is announced, not even in a coming state:
         // from the first announcement to come, the page waits for the build that makes it
         // public (the script reloads when `api/build.json` says there is one). The posts
@@ -113,9 +120,11 @@ pub fn models<'m>(model: &StatusModel<'m>) -> Vec<StatusModel<'m>> {
 /// are the regions (but for the recent history losing an old incident, which waits for
 /// the next change): deriving the whole site is left for the instants where it changes.
 /// A region that ever shows more of time (how long a notice stays on the page) must add
-/// it here.
-fn moment(site: &crate::model::Site, t: DateTime<Utc>) -> Vec<(Phase, bool, usize)> {
-    site.incidents
+/// it here. Only the incidents `ahead` are looked at: the others show the same at every
+/// instant after theirs.
+fn moment(ahead: &Ahead, site: &crate::model::Site, t: DateTime<Utc>) -> Vec<(Phase, bool, usize)> {
+    ahead
+        .incidents()
         .par_iter()
         .map(|i| {
             let out = timeline::public_posts(i, t).count();

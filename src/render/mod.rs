@@ -21,7 +21,7 @@ mod pages;
 pub mod sitemap;
 pub mod views;
 
-pub use file::{Body, OutputFile, Planned, Source};
+pub use file::{content_hash, Body, OutputFile, Planned, Source};
 
 use std::collections::HashMap;
 
@@ -61,10 +61,22 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
 /// rendered them, and leaving in it exactly the incident pages of this render. The files
 /// are the same as [`site`]'s.
 pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
-    let planned = assemble(model, || {
-        incident_pages(model, cache).map(|pages| pages.into_iter().map(Planned::file).collect())
-    })?;
+    let planned = assemble(model, || incident_pages(model, cache))?;
     planned.into_iter().map(Planned::into_file).collect()
+}
+
+/// [`plan`], for a build that keeps `cache` from one run to the next (`vigie watch`): the
+/// incident pages come rendered, from the cache when their inputs have not changed, with
+/// the hash of their bytes, so that the write stage neither renders nor hashes them again.
+/// With a cache that keeps nothing, [`plan`] itself.
+pub fn plan_with<'m>(
+    model: &'m StatusModel<'m>,
+    cache: &mut PageCache,
+) -> Result<Vec<Planned<'m>>, Error> {
+    if !cache.keeps() {
+        return plan(model);
+    }
+    assemble(model, || incident_pages(model, cache))
 }
 
 /// Every file of the site, sorted by path, as [`site`] renders them, except that the
@@ -160,8 +172,12 @@ fn assemble<'m>(
 }
 
 /// Every `incidents/<id>/index.html` of an announced incident (the others have no page
-/// yet), rendered or taken from `cache`.
-fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
+/// yet), rendered or taken from `cache`; when `cache` keeps them, as shared bytes with
+/// their hash.
+fn incident_pages<'m>(
+    model: &StatusModel,
+    cache: &mut PageCache,
+) -> Result<Vec<Planned<'m>>, Error> {
     let site = model.site;
     let mut old = cache.start(|| format!("{:?}", site.config));
     cache.begin();
@@ -170,7 +186,7 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
     let announced: Vec<usize> = (0..site.incidents.len())
         .filter(|&n| is_announced(&site.incidents[n], model.now))
         .collect();
-    let pages: Vec<(usize, OutputFile, bool)> = announced
+    let pages: Vec<(usize, Planned, bool)> = announced
         .into_par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|n| {
@@ -180,9 +196,17 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
                 .get(&i.id)
                 .filter(|p| p.key.matches(i, st, &site.config, model.now))
             {
-                return Ok((n, OutputFile::new(path, seen.bytes.clone()), true));
+                let body = Body::Shared(seen.bytes.clone(), seen.hash);
+                return Ok((n, Planned { path, body }, true));
             }
-            incident_page(&path, model, n, &parts).map(|f| (n, f, false))
+            let file = incident_page(&path, model, n, &parts)?;
+            let body = if keep {
+                let hash = content_hash(&file.bytes);
+                Body::Shared(file.bytes.into(), hash)
+            } else {
+                Body::Bytes(file.bytes)
+            };
+            Ok((n, Planned { path, body }, false))
         })
         .collect::<Result<_, Error>>()?;
     let mut entries = HashMap::with_capacity(if keep { pages.len() } else { 0 });
@@ -196,10 +220,11 @@ fn incident_pages(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outp
             }
         } else {
             rendered += 1;
-            if keep {
+            if let Body::Shared(bytes, hash) = &file.body {
                 let seen = cache::Page {
                     key: PageKey::of(i, st, &site.config, model.now),
-                    bytes: file.bytes.clone(),
+                    bytes: bytes.clone(),
+                    hash: *hash,
                 };
                 entries.insert(i.id.clone(), seen);
             }

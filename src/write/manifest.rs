@@ -1,14 +1,30 @@
-//! The manifest: a file next to the output that records which build it holds, so that a
-//! build with nothing new can trust the output without reading it.
+//! Manifests: the files next to the output that record what the output folder and the
+//! staging folder hold, so that a build neither reads back nor rewrites a file whose bytes
+//! it already knows.
+//!
+//! Each folder has its own manifest, `.public.vigie-manifest` for the output and
+//! `.public.vigie-staging-manifest` for the staging folder. A manifest lists every file
+//! with its metadata (inode, size, modification time) and the hash of its bytes, and every
+//! folder with its metadata: a file added, removed or renamed anywhere changes the
+//! modification time of its folder, and a file written again changes its own. The rule that
+//! keeps them true: a manifest is removed before its folder changes, and written once the
+//! folder holds what it says; a build killed in between leaves no manifest, and the next
+//! build compares contents instead.
+//!
+//! The output's manifest also records which build made it (the [`Stamp`]): a build with
+//! nothing new finds the output already right from one `stat` per entry. Since people and
+//! tools may touch the output, its manifest is trusted only once every entry has been
+//! checked with `stat`; the staging folder is vigie's own, and its manifest is trusted as
+//! it says ("checked"), or checked first when it came from an output ("unchecked").
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::lock::OutputLock;
-use super::{folders, resolve, sibling, write_locked, WriteReport, Written, TMP_SUFFIX};
+use super::{sibling, TMP_SUFFIX};
 use crate::error::Error;
-use crate::render::Source;
+use crate::render::content_hash;
 
 /// What the manifest records of the build that made the output: everything that decided
 /// it (the build key) and what it held, for the closing message of a build that finds the
@@ -40,150 +56,306 @@ impl Stamp {
     }
 }
 
-/// The file next to `out` that records which build it holds: a stamp given by the caller
-/// and the inode, size and modification time of every file, so that a later build can
-/// trust the output without reading it.
+/// The metadata of a file or folder that changes whenever its content does: inode, size
+/// and modification time (to the nanosecond).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Meta {
+    ino: u64,
+    len: u64,
+    secs: i64,
+    nanos: i64,
+}
+
+impl Meta {
+    #[cfg(unix)]
+    pub(super) fn of(m: &fs::Metadata) -> Meta {
+        use std::os::unix::fs::MetadataExt;
+        Meta {
+            ino: m.ino(),
+            len: m.len(),
+            secs: m.mtime(),
+            nanos: m.mtime_nsec(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub(super) fn of(m: &fs::Metadata) -> Meta {
+        let (secs, nanos) = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or((0, 0), |d| {
+                (d.as_secs() as i64, i64::from(d.subsec_nanos()))
+            });
+        Meta {
+            ino: 0,
+            len: m.len(),
+            secs,
+            nanos,
+        }
+    }
+
+    /// The metadata of `path` now, without following a symbolic link.
+    pub(super) fn read(path: &Path) -> io::Result<Meta> {
+        fs::symlink_metadata(path).map(|m| Meta::of(&m))
+    }
+
+    fn push(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(
+            out,
+            "{} {} {}.{}",
+            self.ino, self.len, self.secs, self.nanos
+        );
+    }
+
+    fn parse(words: &mut std::str::Split<'_, char>) -> Option<Meta> {
+        let ino = words.next()?.parse().ok()?;
+        let len = words.next()?.parse().ok()?;
+        let (secs, nanos) = words.next()?.split_once('.')?;
+        Some(Meta {
+            ino,
+            len,
+            secs: secs.parse().ok()?,
+            nanos: nanos.parse().ok()?,
+        })
+    }
+}
+
+/// What a manifest says a folder holds: each file's metadata and the hash of its bytes,
+/// each folder's metadata (the folder itself is `.`).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Manifest {
+    pub(super) stamp: Option<Stamp>,
+    /// Whether every entry was found true since the folder last left vigie's hands.
+    pub(super) checked: bool,
+    pub(super) files: HashMap<String, (Meta, u128)>,
+    pub(super) dirs: HashMap<String, Meta>,
+    /// When the manifest was written (its own modification time, as read).
+    saved: Option<(i64, i64)>,
+}
+
+/// How long after an entry's modification time its metadata is trusted to change with its
+/// content: an entry changed again within the same tick of the file system's clock, at the
+/// same size, keeps the same metadata. An entry recorded less than this before its
+/// manifest was written ("racily clean", as git says) is checked by content instead. A
+/// tick is at most 10 ms on file systems that keep nanoseconds, and 2 s on those that keep
+/// seconds (FAT) or whole seconds only (ext3), told by the manifest's own time.
+fn settle_nanos(saved_nanos: i64) -> i64 {
+    if saved_nanos == 0 {
+        2_000_000_000
+    } else {
+        50_000_000
+    }
+}
+
+const HEADER: &str = "vigie-manifest 3";
+
+/// The manifest of the output folder `out`.
 pub fn manifest_path(out: &Path) -> PathBuf {
     sibling(out, "vigie-manifest")
 }
 
-const MANIFEST_HEADER: &str = "vigie-manifest 2";
-
-/// [`write`], then records `stamp` in the manifest next to `out`.
-pub fn write_stamped<S: Source>(
-    out: &Path,
-    files: &[S],
-    stamp: &Stamp,
-) -> Result<WriteReport, Error> {
-    let resolved = resolve(out)?;
-    let _lock = OutputLock::take(&resolved)?;
-    let manifest = manifest_path(&resolved);
-    // The manifest goes first: while the output changes, it describes nothing.
-    match fs::remove_file(&manifest) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&manifest, e)),
-        _ => {}
-    }
-    let (report, written) = write_locked(&resolved, files)?;
-    save_manifest(&resolved, &manifest, stamp, files, written)?;
-    Ok(report)
+/// The manifest of the staging folder that goes with `out`.
+pub(super) fn staging_manifest_path(out: &Path) -> PathBuf {
+    sibling(out, "vigie-staging-manifest")
 }
 
-/// The stamp recorded by the last [`write_stamped`], if the output still holds exactly the
+impl Manifest {
+    /// The manifest at `path`; `None` when there is none, or it is unreadable or of
+    /// another version.
+    pub(super) fn read(path: &Path) -> Option<Manifest> {
+        let mut file = fs::File::open(path).ok()?;
+        let saved = Meta::of(&file.metadata().ok()?);
+        let mut text = String::new();
+        io::Read::read_to_string(&mut file, &mut text).ok()?;
+        let mut manifest = Manifest::parse(&text)?;
+        manifest.saved = Some((saved.secs, saved.nanos));
+        Some(manifest)
+    }
+
+    fn parse(text: &str) -> Option<Manifest> {
+        let mut lines = text.lines();
+        if lines.next()? != HEADER {
+            return None;
+        }
+        let stamp = match lines.next()? {
+            "-" => None,
+            line => Some(Stamp::parse(line)?),
+        };
+        let checked = match lines.next()? {
+            "checked" => true,
+            "unchecked" => false,
+            _ => return None,
+        };
+        let mut manifest = Manifest {
+            stamp,
+            checked,
+            ..Manifest::default()
+        };
+        for line in lines {
+            let (meta, path) = line.split_once('\t')?;
+            let mut words = meta.split(' ');
+            let m = Meta::parse(&mut words)?;
+            match path.strip_suffix('/') {
+                Some(dir) => {
+                    words.next().is_none().then_some(())?;
+                    manifest.dirs.insert(dir.to_string(), m);
+                }
+                None => {
+                    let hash = u128::from_str_radix(words.next()?, 16).ok()?;
+                    words.next().is_none().then_some(())?;
+                    manifest.files.insert(path.to_string(), (m, hash));
+                }
+            }
+        }
+        Some(manifest)
+    }
+
+    fn text(&self) -> String {
+        use std::fmt::Write;
+        let mut text = String::with_capacity(64 + (self.files.len() + self.dirs.len()) * 100);
+        text.push_str(HEADER);
+        text.push('\n');
+        match &self.stamp {
+            Some(stamp) => text.push_str(&stamp.line()),
+            None => text.push('-'),
+        }
+        text.push_str(if self.checked {
+            "\nchecked\n"
+        } else {
+            "\nunchecked\n"
+        });
+        let mut files: Vec<(&String, &(Meta, u128))> = self.files.iter().collect();
+        files.sort_unstable_by_key(|(p, _)| *p);
+        for (path, (meta, hash)) in files {
+            meta.push(&mut text);
+            let _ = writeln!(text, " {hash:032x}\t{path}");
+        }
+        let mut dirs: Vec<(&String, &Meta)> = self.dirs.iter().collect();
+        dirs.sort_unstable_by_key(|(p, _)| *p);
+        for (path, meta) in dirs {
+            meta.push(&mut text);
+            let _ = writeln!(text, "\t{path}/");
+        }
+        text
+    }
+
+    /// Writes the manifest at `path`, replacing any other at once.
+    pub(super) fn save(&self, path: &Path) -> Result<(), Error> {
+        let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
+        fs::write(&tmp, self.text()).map_err(|e| Error::io(&tmp, e))?;
+        fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    }
+
+    /// Whether `dir` holds exactly what the manifest says: every entry has the recorded
+    /// metadata (one `stat` each, in parallel); an entry changed shortly before the
+    /// manifest was written is also checked by content: a file's hash, a folder's names.
+    pub(super) fn holds_true(&self, dir: &Path) -> bool {
+        use rayon::prelude::*;
+        let racy = |m: &Meta| self.racy(m);
+        let files = self
+            .files
+            .par_iter()
+            .all(|(p, (m, hash))| file_holds(&dir.join(p), m, *hash, racy(m)));
+        if !files {
+            return false;
+        }
+        let racy_dirs: Vec<&str> = self
+            .dirs
+            .iter()
+            .filter(|(_, m)| racy(m))
+            .map(|(d, _)| d.as_str())
+            .collect();
+        let names = (!racy_dirs.is_empty()).then(|| self.names());
+        self.dirs.par_iter().all(|(d, m)| {
+            let path = if d == "." {
+                dir.to_path_buf()
+            } else {
+                dir.join(d)
+            };
+            Meta::read(&path).is_ok_and(|now| now == *m)
+                && (!racy(m)
+                    || names
+                        .as_ref()
+                        .is_some_and(|n| lists(&path, n.get(d.as_str()))))
+        })
+    }
+
+    /// Whether the file `path` of `dir` is as the manifest says: listed, with the recorded
+    /// metadata (and hash, when racy); its metadata then.
+    pub(super) fn file_true(&self, dir: &Path, path: &str) -> Option<(Meta, u128)> {
+        let (m, hash) = *self.files.get(path)?;
+        file_holds(&dir.join(path), &m, hash, self.racy(&m)).then_some((m, hash))
+    }
+
+    /// Whether an entry was changed so shortly before the manifest was written that its
+    /// metadata alone does not tell (see [`settle_nanos`]).
+    fn racy(&self, m: &Meta) -> bool {
+        self.saved.is_none_or(|(secs, nanos)| {
+            let at = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+            at(m.secs, m.nanos) >= at(secs, nanos) - i128::from(settle_nanos(nanos))
+        })
+    }
+
+    /// The names each folder holds, by folder.
+    fn names(&self) -> HashMap<&str, HashSet<&str>> {
+        let mut names: HashMap<&str, HashSet<&str>> = HashMap::new();
+        let paths = self
+            .files
+            .keys()
+            .chain(self.dirs.keys().filter(|d| *d != "."));
+        for p in paths {
+            let (folder, name) = p.rsplit_once('/').unwrap_or((".", p));
+            names.entry(folder).or_default().insert(name);
+        }
+        names
+    }
+}
+
+/// Whether the file at `path` has the metadata `m` and, if `racy`, the hash `hash`.
+fn file_holds(path: &Path, m: &Meta, hash: u128, racy: bool) -> bool {
+    Meta::read(path).is_ok_and(|now| now == *m)
+        && (!racy || fs::read(path).is_ok_and(|b| content_hash(&b) == hash))
+}
+
+/// Whether the folder at `path` holds exactly the entries `names` (none if `None`).
+fn lists(path: &Path, names: Option<&HashSet<&str>>) -> bool {
+    let Ok(entries) = fs::read_dir(path) else {
+        return false;
+    };
+    let mut count = 0;
+    for entry in entries {
+        let Ok(entry) = entry else {
+            return false;
+        };
+        count += 1;
+        let name = entry.file_name();
+        if !names.is_some_and(|n| name.to_str().is_some_and(|s| n.contains(s))) {
+            return false;
+        }
+    }
+    count == names.map_or(0, HashSet::len)
+}
+
+/// Removes the manifest at `path`, if any.
+pub(super) fn remove(path: &Path) -> Result<(), Error> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// The stamp recorded by the last stamped write, if the output still holds exactly the
 /// files it wrote, untouched: every file and folder has the inode, size and modification
 /// time the manifest records. A file added, removed or renamed anywhere changes the
 /// modification time of its folder, so nothing needs to be listed: the check is one `stat`
 /// per recorded entry, in parallel.
 pub fn current_stamp(out: &Path) -> Option<Stamp> {
-    use rayon::prelude::*;
     let out = fs::canonicalize(out).ok()?;
-    let text = fs::read_to_string(manifest_path(&out)).ok()?;
-    let mut lines = text.lines();
-    if lines.next()? != MANIFEST_HEADER {
-        return None;
-    }
-    let stamp = Stamp::parse(lines.next()?)?;
-    let entries: Vec<(&str, &str)> = lines
-        .map(|line| line.split_once('\t'))
-        .collect::<Option<_>>()?;
-    let untouched = entries.par_iter().all(|(meta, path)| {
-        let path = match path.strip_suffix('/') {
-            Some(".") => out.clone(),
-            Some(dir) => out.join(dir),
-            None => out.join(path),
-        };
-        fs::symlink_metadata(path).is_ok_and(|m| file_meta(&m) == *meta)
-    });
-    untouched.then_some(stamp)
-}
-
-/// The manifest's line for the file at `path` (under the output) with metadata `m`.
-fn manifest_line(m: &fs::Metadata, path: &str) -> String {
-    let mut line = String::with_capacity(path.len() + 48);
-    push_manifest_line(&mut line, m, path);
-    line
-}
-
-/// [`manifest_line`], added to `out`.
-pub(super) fn push_manifest_line(out: &mut String, m: &fs::Metadata, path: &str) {
-    push_meta(out, m);
-    out.push('\t');
-    out.push_str(path);
-    out.push('\n');
-}
-
-fn file_meta(m: &fs::Metadata) -> String {
-    let mut meta = String::with_capacity(48);
-    push_meta(&mut meta, m);
-    meta
-}
-
-#[cfg(unix)]
-fn push_meta(out: &mut String, m: &fs::Metadata) {
-    use std::fmt::Write;
-    use std::os::unix::fs::MetadataExt;
-    let _ = write!(
-        out,
-        "{} {} {}.{}",
-        m.ino(),
-        m.len(),
-        m.mtime(),
-        m.mtime_nsec()
-    );
-}
-
-#[cfg(not(unix))]
-fn push_meta(out: &mut String, m: &fs::Metadata) {
-    use std::fmt::Write;
-    let _ = write!(out, "{} {:?}", m.len(), m.modified().ok());
-}
-
-/// Records `stamp` and the metadata of `files`, which `out` holds and nothing else (a
-/// write just made it so, under the lock): `lines` when the write gave them, or read.
-fn save_manifest<'f, S: Source>(
-    out: &Path,
-    manifest: &Path,
-    stamp: &Stamp,
-    files: &'f [S],
-    written: Option<Written<'f>>,
-) -> Result<(), Error> {
-    use rayon::prelude::*;
-    let (lines, mut dirs): (Vec<String>, Vec<&str>) = match written {
-        Some(Written { lines, inner }) => (lines, inner),
-        None => {
-            let lines = files
-                .par_iter()
-                .map(|f| {
-                    let path = out.join(f.path());
-                    let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
-                    Ok(manifest_line(&meta, f.path()))
-                })
-                .collect::<Result<_, Error>>()?;
-            let mut dirs: Vec<&str> = files.iter().flat_map(|f| folders(f.path())).collect();
-            dirs.sort_unstable();
-            dirs.dedup();
-            (lines, dirs)
-        }
-    };
-    // The folders not recorded yet, and the output itself (`./`), now that all is in.
-    dirs.push(".");
-    let dir_lines: Vec<String> = dirs
-        .par_iter()
-        .map(|d| {
-            let path = if *d == "." {
-                out.to_path_buf()
-            } else {
-                out.join(d)
-            };
-            let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
-            Ok(manifest_line(&meta, &format!("{d}/")))
-        })
-        .collect::<Result<_, Error>>()?;
-    let mut text = format!("{MANIFEST_HEADER}\n{}\n", stamp.line());
-    text.extend(lines);
-    text.extend(dir_lines);
-    let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", manifest.display()));
-    fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-    fs::rename(&tmp, manifest).map_err(|e| Error::io(manifest, e))
+    let manifest = Manifest::read(&manifest_path(&out))?;
+    let stamp = manifest.stamp?;
+    manifest.holds_true(&out).then_some(stamp)
 }
 
 #[cfg(test)]
@@ -209,5 +381,41 @@ mod tests {
         ] {
             assert_eq!(Stamp::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_manifest_reads_back_its_own_text_and_refuses_a_damaged_one() {
+        let meta = |ino| Meta {
+            ino,
+            len: 12,
+            secs: 1_700_000_000,
+            nanos: 5,
+        };
+        let mut m = Manifest {
+            stamp: Some(Stamp {
+                key: 7,
+                incidents: 1,
+                files: 2,
+            }),
+            checked: true,
+            ..Manifest::default()
+        };
+        m.files
+            .insert("index.html".into(), (meta(1), u128::MAX - 3));
+        m.files.insert("a b/c.html".into(), (meta(2), 0));
+        m.dirs.insert(".".into(), meta(3));
+        m.dirs.insert("a b".into(), meta(4));
+        let text = m.text();
+        let back = Manifest::parse(&text).unwrap();
+        assert_eq!(back.text(), text);
+        assert_eq!(back.files, m.files);
+        assert_eq!(back.dirs, m.dirs);
+        assert_eq!(back.stamp, m.stamp);
+        assert!(back.checked);
+        // Cut anywhere inside a line, or of another version: not a manifest.
+        for cut in [text.len() - 3, text.find("\tindex").unwrap() - 2] {
+            assert!(Manifest::parse(&text[..cut]).is_none(), "{cut}");
+        }
+        assert!(Manifest::parse(&text.replace("manifest 3", "manifest 2")).is_none());
     }
 }

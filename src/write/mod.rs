@@ -7,24 +7,36 @@
 //! or is killed before the swap leaves the output as it was. The previous output becomes
 //! the next build's staging directory, so unchanged files are never rewritten, and a
 //! build that changes nothing writes nothing at all.
+//!
+//! What each folder holds is known from its manifest ([`manifest`]): the hash of every
+//! file's bytes, checked against the disk with one `stat` per entry. A build hashes what it
+//! made and compares hashes; it reads a file back only when a manifest is missing or no
+//! longer true (a build killed half-way, a file changed by hand).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod lock;
 mod manifest;
 
 use crate::error::Error;
-use crate::render::Source;
+use crate::render::{content_hash, Source};
 use lock::OutputLock;
-use manifest::push_manifest_line;
-pub use manifest::{current_stamp, manifest_path, write_stamped, Stamp};
+pub use manifest::{current_stamp, manifest_path, Stamp};
+use manifest::{staging_manifest_path, Manifest, Meta};
 
 /// Suffix of files being written; a killed build may leave some in the staging directory,
 /// and the next build removes them.
 pub(super) const TMP_SUFFIX: &str = ".vigie-tmp";
+
+/// How many bytes of made files a write keeps between hashing and writing them; beyond,
+/// a file is made again when it is written (an incident page rendered twice), so that a
+/// build that changes every page never holds them all.
+const KEPT_BYTES: usize = 64 << 20;
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +47,9 @@ pub struct WriteReport {
     pub removed: usize,
     /// Whether the output already held exactly this build, so nothing was touched.
     pub unchanged: bool,
+    /// Files read back from the disk to compare them with the build's, because no true
+    /// manifest said what they hold.
+    pub read_back: usize,
 }
 
 /// The staging directory that goes with `out`.
@@ -51,55 +66,193 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{what}"))
 }
 
-/// Makes `out` hold exactly `files`, atomically.
+/// Makes `out` hold exactly `files` (sorted by path), atomically.
 pub fn write<S: Source>(out: &Path, files: &[S]) -> Result<WriteReport, Error> {
-    let out = resolve(out)?;
-    let _lock = OutputLock::take(&out)?;
-    write_locked(&out, files).map(|(report, _)| report)
+    write_with(out, files, None)
 }
 
-/// [`write`], with the output's lock held and `out` resolved; with the manifest's lines
-/// of the files when a first build wrote them all (see [`fill`]).
-pub(super) fn write_locked<'f, S: Source>(
+/// [`write`], recording `stamp` in the output's manifest for [`current_stamp`].
+pub fn write_stamped<S: Source>(
     out: &Path,
-    files: &'f [S],
-) -> Result<(WriteReport, Option<Written<'f>>), Error> {
-    let out = out.to_path_buf();
-    check_is_ours(&out)?;
-    if out.is_dir() && holds_exactly(&out, files)? {
-        let report = WriteReport {
-            unchanged: true,
-            ..WriteReport::default()
-        };
-        return Ok((report, None));
+    files: &[S],
+    stamp: &Stamp,
+) -> Result<WriteReport, Error> {
+    write_with(out, files, Some(*stamp))
+}
+
+/// Marks the staging folder's manifest as checked, once every entry is found as it says:
+/// for `vigie watch`, in the time between two builds, so that the next build trusts it
+/// without a `stat` per file. Does nothing when there is no such manifest.
+pub fn check_staging(out: &Path) -> Result<(), Error> {
+    let out = resolve(out)?;
+    let _lock = OutputLock::take(&out)?;
+    let path = staging_manifest_path(&out);
+    let Some(mut manifest) = Manifest::read(&path) else {
+        return Ok(());
+    };
+    if manifest.checked {
+        return Ok(());
     }
+    if manifest.holds_true(&staging_dir(&out)) {
+        manifest.checked = true;
+        manifest.save(&path)
+    } else {
+        manifest::remove(&path)
+    }
+}
+
+/// The hash of each file, and its bytes when they will be written and are worth keeping.
+struct Hashed<'f> {
+    hash: u128,
+    kept: Option<Cow<'f, [u8]>>,
+}
+
+fn write_with<S: Source>(
+    out: &Path,
+    files: &[S],
+    stamp: Option<Stamp>,
+) -> Result<WriteReport, Error> {
+    let out = resolve(out)?;
+    let _lock = OutputLock::take(&out)?;
+    check_is_ours(&out)?;
+    let out_manifest = manifest_path(&out);
+    let staging_manifest = staging_manifest_path(&out);
+    // Removed before anything changes, written once all is in place: a build killed in
+    // between leaves no manifest to trust.
+    let previous = Manifest::read(&out_manifest);
+    manifest::remove(&out_manifest)?;
     let staging = staging_dir(&out);
-    if !staging.is_dir() {
+    if !out.is_dir() && !staging.is_dir() {
+        // A first build: an empty folder that no reader sees, so no comparison and no
+        // temporary names; a killed build leaves partial files that the next one's
+        // comparison rewrites.
+        manifest::remove(&staging_manifest)?;
         if staging.exists() {
             fs::remove_file(&staging).map_err(|e| Error::io(&staging, e))?;
         }
-        if out.is_dir() {
-            // Share the unchanged files' storage with the live output: files are only ever
-            // replaced by rename, never written in place, so the live copy is never touched.
-            link_tree(&out, &staging)?;
-        } else {
-            fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-            // A first build: an empty folder that no reader sees, so no comparison and
-            // no temporary names; a killed build leaves partial files that the next one's
-            // comparison rewrites.
-            let written = fill(&staging, files)?;
-            swap(&staging, &out)?;
-            let report = WriteReport {
-                written: files.len(),
+        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        let mut written = fill(&staging, files)?;
+        swap(&staging, &out)?;
+        written.stamp = stamp;
+        written.checked = true;
+        written.dirs.insert(
+            ".".into(),
+            Meta::read(&out).map_err(|e| Error::io(&out, e))?,
+        );
+        written.save(&out_manifest)?;
+        return Ok(WriteReport {
+            written: files.len(),
+            ..WriteReport::default()
+        });
+    }
+    let staging_known = if staging.is_dir() {
+        Manifest::read(&staging_manifest)
+    } else {
+        None
+    };
+    // What staging will hold before it is brought up to date, as far as known: the files
+    // whose hash differs from it will be written, and their bytes are worth keeping.
+    let baseline = if staging.is_dir() {
+        staging_known.as_ref()
+    } else {
+        previous.as_ref()
+    };
+    let hashed = hash_all(files, baseline)?;
+    // Nothing new: the output is right if it is as its manifest says.
+    if out.is_dir() {
+        let same = match &previous {
+            Some(m) => {
+                m.files.len() == files.len()
+                    && files.iter().zip(&hashed).all(|(f, h)| {
+                        m.files
+                            .get(f.path())
+                            .is_some_and(|(_, known)| *known == h.hash)
+                    })
+                    && m.holds_true(&out)
+            }
+            None => holds_exactly(&out, files)?,
+        };
+        if same {
+            if let Some(mut m) = previous {
+                m.stamp = stamp;
+                m.checked = true;
+                m.save(&out_manifest)?;
+            }
+            return Ok(WriteReport {
+                unchanged: true,
                 ..WriteReport::default()
-            };
-            return Ok((report, Some(written)));
+            });
         }
     }
-    let mut report = sync(&staging, files)?;
+    manifest::remove(&staging_manifest)?;
+    let known = if staging.is_dir() {
+        staging_known.filter(|m| m.checked || m.holds_true(&staging))
+    } else {
+        if staging.exists() {
+            fs::remove_file(&staging).map_err(|e| Error::io(&staging, e))?;
+        }
+        // Share the unchanged files' storage with the live output: files are only ever
+        // replaced by rename, never written in place, so the live copy is never touched.
+        let trusted = previous.clone().filter(|m| m.holds_true(&out));
+        let linked = link_tree(&out, &staging)?;
+        trusted.filter(|_| linked).map(|mut m| {
+            // The same files (the same inodes), in new folders.
+            m.dirs.clear();
+            m
+        })
+    };
+    let live = previous.as_ref().map(|m| (out.as_path(), m));
+    let (mut report, mut manifest) = match known {
+        Some(known) => sync_known(&staging, files, &hashed, known, live)?,
+        None => sync_unknown(&staging, files, &hashed)?,
+    };
     swap(&staging, &out)?;
+    manifest.stamp = stamp;
+    manifest.checked = true;
+    manifest.save(&out_manifest)?;
+    // The old output, now the staging folder, as its manifest said; unchecked, since
+    // anyone may have changed it while it was the output.
+    if let Some(mut old) = previous {
+        old.stamp = None;
+        old.checked = false;
+        old.save(&staging_manifest)?;
+    }
     report.unchanged = false;
-    Ok((report, None))
+    Ok(report)
+}
+
+/// Each file's hash; with its bytes kept when `baseline` says they will be written
+/// (within [`KEPT_BYTES`]), so that they are not made twice.
+fn hash_all<'f, S: Source>(
+    files: &'f [S],
+    baseline: Option<&Manifest>,
+) -> Result<Vec<Hashed<'f>>, Error> {
+    use rayon::prelude::*;
+    let budget = AtomicUsize::new(KEPT_BYTES);
+    files
+        .par_iter()
+        .with_max_len(crate::parallel::SMALL_TASKS)
+        .map(|f| {
+            if let Some(hash) = f.known_hash() {
+                return Ok(Hashed { hash, kept: None });
+            }
+            let bytes = f.bytes()?;
+            let hash = content_hash(&bytes);
+            let changed =
+                baseline.is_some_and(|m| m.files.get(f.path()).is_none_or(|k| k.1 != hash));
+            let keep = changed
+                && matches!(bytes, Cow::Owned(_))
+                && budget
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                        left.checked_sub(bytes.len())
+                    })
+                    .is_ok();
+            Ok(Hashed {
+                hash,
+                kept: keep.then_some(bytes),
+            })
+        })
+        .collect()
 }
 
 /// `out` with symbolic links resolved, so that a linked output folder is swapped at its
@@ -146,7 +299,8 @@ fn check_is_ours(out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether `dir` holds `files` and nothing else, byte for byte.
+/// Whether `dir` holds `files` and nothing else, byte for byte (read back: for an output
+/// without a manifest).
 fn holds_exactly<S: Source>(dir: &Path, files: &[S]) -> Result<bool, Error> {
     use rayon::prelude::*;
     let wanted: HashSet<&str> = files.iter().map(|f| f.path()).collect();
@@ -196,24 +350,26 @@ fn rel(dir: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Mirrors `from` into a new `to` with hard links (copies where links are impossible).
-fn link_tree(from: &Path, to: &Path) -> Result<(), Error> {
+/// Mirrors `from` into a new `to` with hard links (copies where links are impossible);
+/// whether every file was linked.
+fn link_tree(from: &Path, to: &Path) -> Result<bool, Error> {
+    let mut linked = true;
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.map_err(|e| Error::io(from, e.into()))?;
         let target = to.join(entry.path().strip_prefix(from).unwrap_or(entry.path()));
         if entry.file_type().is_dir() {
             fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
         } else if fs::hard_link(entry.path(), &target).is_err() {
+            linked = false;
             fs::copy(entry.path(), &target).map_err(|e| Error::io(&target, e))?;
         }
     }
-    Ok(())
+    Ok(linked)
 }
 
-/// Writes `files` (sorted by path) into the empty folder `dir`, in parallel; gives the
-/// manifest's line of each file, from the metadata of the file just written, and of each
-/// folder that holds only files.
-fn fill<'f, S: Source>(dir: &Path, files: &'f [S]) -> Result<Written<'f>, Error> {
+/// Writes `files` (sorted by path) into the empty folder `dir`, in parallel; gives its
+/// manifest, but for `dir` itself, from the metadata of the files just written.
+fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Manifest, Error> {
     use rayon::prelude::*;
     // The folders that hold other folders are made first, level by level; each folder
     // that holds only files is made by the task that writes its files, so that making
@@ -242,7 +398,8 @@ fn fill<'f, S: Source>(dir: &Path, files: &'f [S]) -> Result<Written<'f>, Error>
     let groups: Vec<&[S]> = files
         .chunk_by(|a, b| parent(a.path()) == parent(b.path()))
         .collect();
-    let lines: Vec<String> = groups
+    type Entries = (Vec<(String, Meta, u128)>, Option<(String, Meta)>);
+    let entries: Vec<Entries> = groups
         .par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|group| {
@@ -251,39 +408,70 @@ fn fill<'f, S: Source>(dir: &Path, files: &'f [S]) -> Result<Written<'f>, Error>
             if let Some(d) = leaf {
                 make_dir(&dir.join(d))?;
             }
-            let mut lines = String::with_capacity(group.len() * 100);
+            let mut written = Vec::with_capacity(group.len());
             for f in group.iter() {
                 let path = dir.join(f.path());
-                let meta = write_new(&path, &f.bytes()?).map_err(|e| Error::io(&path, e))?;
-                push_manifest_line(&mut lines, &meta, f.path());
+                let bytes = f.bytes()?;
+                let hash = f.known_hash().unwrap_or_else(|| content_hash(&bytes));
+                let meta = write_new(&path, &bytes).map_err(|e| Error::io(&path, e))?;
+                written.push((f.path().to_string(), meta, hash));
             }
             // A folder of files only: done once its files are in.
-            if let Some(d) = leaf {
-                let path = dir.join(d);
-                let meta = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
-                push_manifest_line(&mut lines, &meta, &format!("{d}/"));
-            }
-            Ok(lines)
+            let leaf = match leaf {
+                Some(d) => {
+                    let path = dir.join(d);
+                    let meta = Meta::read(&path).map_err(|e| Error::io(&path, e))?;
+                    Some((d.to_string(), meta))
+                }
+                None => None,
+            };
+            Ok((written, leaf))
         })
         .collect::<Result<_, Error>>()?;
-    let inner = inner.into_iter().map(|(_, d)| d).collect();
-    Ok(Written { lines, inner })
-}
-
-/// What [`fill`] wrote: the manifest's lines of the files and of the folders that hold
-/// only files (a string of lines per folder), and the other folders (whose lines come
-/// once the output is in place).
-pub(super) struct Written<'f> {
-    pub(super) lines: Vec<String>,
-    pub(super) inner: Vec<&'f str>,
+    let mut manifest = Manifest::default();
+    manifest.files.reserve(files.len());
+    for (written, leaf) in entries {
+        for (path, meta, hash) in written {
+            manifest.files.insert(path, (meta, hash));
+        }
+        if let Some((d, meta)) = leaf {
+            manifest.dirs.insert(d, meta);
+        }
+    }
+    // The folders that hold folders, complete now.
+    for (_, d) in inner {
+        let path = dir.join(d);
+        let meta = Meta::read(&path).map_err(|e| Error::io(&path, e))?;
+        manifest.dirs.insert(d.to_string(), meta);
+    }
+    Ok(manifest)
 }
 
 /// Writes `bytes` into a new file at `path`; its metadata once written.
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<fs::Metadata> {
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<Meta> {
     use std::io::Write;
     let mut file = fs::File::create(path)?;
     file.write_all(bytes)?;
-    file.metadata()
+    file.metadata().map(|m| Meta::of(&m))
+}
+
+/// Writes `bytes` at `path` under a temporary name, then renames it into place (a file is
+/// never rewritten in place: the staging folder shares files with the output); its
+/// metadata.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<Meta, Error> {
+    let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
+    let meta = write_new(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+    Ok(meta)
+}
+
+/// Puts a hard link to `from` at `path`, replacing what is there.
+fn link_into_place(from: &Path, path: &Path) -> io::Result<()> {
+    let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
+    fs::hard_link(from, &tmp)?;
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
 }
 
 /// The folder part of an output path.
@@ -296,6 +484,20 @@ pub(super) fn folders(path: &str) -> impl Iterator<Item = &str> {
     std::iter::successors(parent(path), |d| parent(d))
 }
 
+/// The folders that `files` need, each once.
+fn wanted_dirs<S: Source>(files: &[S]) -> HashSet<&str> {
+    let mut wanted: HashSet<&str> = HashSet::new();
+    for f in files {
+        for d in folders(f.path()) {
+            // A folder already in brought the folders above it.
+            if !wanted.insert(d) {
+                break;
+            }
+        }
+    }
+    wanted
+}
+
 /// Makes the folder `path`, whose parent exists; one that exists already is fine.
 fn make_dir(path: &Path) -> Result<(), Error> {
     match fs::create_dir(path) {
@@ -304,19 +506,123 @@ fn make_dir(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// Brings `dir` to hold exactly `files`, writing only what differs.
-fn sync<S: Source>(dir: &Path, files: &[S]) -> Result<WriteReport, Error> {
+/// Brings `dir`, which holds exactly what `known` says, to hold exactly `files`: removes
+/// what is not wanted and writes the files whose hash differs, nothing else; gives the
+/// folder's new manifest, from `known` and the metadata of what changed. A file that the
+/// live output (`live`: the folder and its manifest) already holds with these bytes is
+/// linked from it rather than written, so that the new output keeps it as it was (the
+/// staging folder is one build behind the output).
+fn sync_known<S: Source>(
+    dir: &Path,
+    files: &[S],
+    hashed: &[Hashed],
+    mut known: Manifest,
+    live: Option<(&Path, &Manifest)>,
+) -> Result<(WriteReport, Manifest), Error> {
+    use rayon::prelude::*;
     let mut report = WriteReport::default();
     let wanted: HashSet<&str> = files.iter().map(|f| f.path()).collect();
-    let mut wanted_dirs: HashSet<&str> = HashSet::new();
-    for f in files {
-        for d in folders(f.path()) {
-            // A folder already in brought the folders above it.
-            if !wanted_dirs.insert(d) {
-                break;
-            }
-        }
+    let wanted_dirs = wanted_dirs(files);
+    // Folders whose entries change: their metadata is read again at the end.
+    let mut touched: HashSet<String> = HashSet::new();
+    let mut touch = |d: Option<&str>| {
+        touched.insert(d.unwrap_or(".").to_string());
+    };
+    // Files first, so that a file never blocks a folder of the same name, then folders,
+    // deepest first.
+    let stale: Vec<String> = known
+        .files
+        .keys()
+        .filter(|p| !wanted.contains(p.as_str()))
+        .cloned()
+        .collect();
+    for p in stale {
+        let path = dir.join(&p);
+        fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        known.files.remove(&p);
+        touch(parent(&p));
+        report.removed += 1;
     }
+    let mut stale_dirs: Vec<String> = known
+        .dirs
+        .keys()
+        .filter(|d| *d != "." && !wanted_dirs.contains(d.as_str()))
+        .cloned()
+        .collect();
+    stale_dirs.sort_unstable_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+    for d in stale_dirs {
+        let path = dir.join(&d);
+        fs::remove_dir(&path).map_err(|e| Error::io(&path, e))?;
+        known.dirs.remove(&d);
+        touch(parent(&d));
+    }
+    // New folders, outermost first.
+    let mut new_dirs: Vec<&str> = wanted_dirs
+        .iter()
+        .copied()
+        .filter(|d| !known.dirs.contains_key(*d))
+        .collect();
+    new_dirs.sort_unstable_by_key(|d| d.matches('/').count());
+    for d in &new_dirs {
+        make_dir(&dir.join(d))?;
+        touch(parent(d));
+        touch(Some(d));
+    }
+    let changes: Vec<(usize, Meta, bool)> = files
+        .par_iter()
+        .zip(hashed)
+        .enumerate()
+        .with_max_len(crate::parallel::SMALL_TASKS)
+        .filter(|(_, (f, h))| known.files.get(f.path()).is_none_or(|k| k.1 != h.hash))
+        .map(|(n, (f, h))| {
+            let path = dir.join(f.path());
+            if let Some((out, m)) = live {
+                if let Some((meta, _)) = m.file_true(out, f.path()).filter(|l| l.1 == h.hash) {
+                    if link_into_place(&out.join(f.path()), &path).is_ok() {
+                        return Ok((n, meta, false));
+                    }
+                }
+            }
+            let meta = match &h.kept {
+                Some(bytes) => replace_file(&path, bytes)?,
+                None => replace_file(&path, &f.bytes()?)?,
+            };
+            Ok((n, meta, true))
+        })
+        .collect::<Result<_, Error>>()?;
+    report.written = changes.iter().filter(|c| c.2).count();
+    for (n, meta, _) in changes {
+        let p = files[n].path();
+        touch(parent(p));
+        known.files.insert(p.to_string(), (meta, hashed[n].hash));
+    }
+    for d in touched {
+        if d != "." && !wanted_dirs.contains(d.as_str()) {
+            continue; // removed
+        }
+        let path = if d == "." {
+            dir.to_path_buf()
+        } else {
+            dir.join(&d)
+        };
+        let meta = Meta::read(&path).map_err(|e| Error::io(&path, e))?;
+        known.dirs.insert(d, meta);
+    }
+    Ok((report, known))
+}
+
+/// Brings `dir`, whose content is not known, to hold exactly `files`: lists it, removes
+/// what is not wanted, reads back each file and writes those that differ; gives the
+/// folder's manifest, from the metadata of every entry.
+fn sync_unknown<S: Source>(
+    dir: &Path,
+    files: &[S],
+    hashed: &[Hashed],
+) -> Result<(WriteReport, Manifest), Error> {
+    use rayon::prelude::*;
+    let mut report = WriteReport::default();
+    let wanted: HashSet<&str> = files.iter().map(|f| f.path()).collect();
+    let wanted_dirs = wanted_dirs(files);
     // Remove what is not wanted first, so that a file never blocks a folder of the same name.
     let mut stale_dirs = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
@@ -336,28 +642,52 @@ fn sync<S: Source>(dir: &Path, files: &[S]) -> Result<WriteReport, Error> {
     for d in stale_dirs {
         fs::remove_dir(&d).map_err(|e| Error::io(&d, e))?;
     }
-    // Compared and written in parallel; a file is replaced by rename, never rewritten in
-    // place.
-    use rayon::prelude::*;
-    report.written = files
+    let read_back = AtomicUsize::new(0);
+    let metas: Vec<(Meta, bool)> = files
         .par_iter()
+        .zip(hashed)
         .with_max_len(crate::parallel::SMALL_TASKS)
-        .map(|f| -> Result<usize, Error> {
+        .map(|(f, h)| -> Result<(Meta, bool), Error> {
             let path = dir.join(f.path());
-            let bytes = f.bytes()?;
-            if same_file_bytes(&path, &bytes).unwrap_or(false) {
-                return Ok(0);
+            let bytes = match &h.kept {
+                Some(bytes) => Cow::Borrowed(&bytes[..]),
+                None => f.bytes()?,
+            };
+            if let Ok(m) = fs::symlink_metadata(&path) {
+                if m.is_file() && m.len() == bytes.len() as u64 {
+                    read_back.fetch_add(1, Ordering::Relaxed);
+                    if fs::read(&path).map_err(|e| Error::io(&path, e))? == *bytes {
+                        return Ok((Meta::of(&m), false));
+                    }
+                }
             }
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
-            let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
-            fs::write(&tmp, &bytes).map_err(|e| Error::io(&tmp, e))?;
-            fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-            Ok(1)
+            Ok((replace_file(&path, &bytes)?, true))
         })
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    Ok(report)
+        .collect::<Result<_, Error>>()?;
+    report.read_back = read_back.into_inner();
+    let mut manifest = Manifest::default();
+    manifest.files.reserve(files.len());
+    for ((f, h), (meta, written)) in files.iter().zip(hashed).zip(metas) {
+        report.written += usize::from(written);
+        manifest.files.insert(f.path().to_string(), (meta, h.hash));
+    }
+    let dirs: Vec<&str> = wanted_dirs.into_iter().chain(["."]).collect();
+    let metas: Vec<Meta> = dirs
+        .par_iter()
+        .map(|d| {
+            let path = if *d == "." {
+                dir.to_path_buf()
+            } else {
+                dir.join(d)
+            };
+            Meta::read(&path).map_err(|e| Error::io(&path, e))
+        })
+        .collect::<Result<_, Error>>()?;
+    manifest.dirs = dirs.into_iter().map(String::from).zip(metas).collect();
+    Ok((report, manifest))
 }
 
 /// Puts `staging` in the place of `out`; the old output (if any) becomes `staging`.
@@ -582,6 +912,100 @@ mod tests {
             v
         };
         assert_eq!(tree, expected);
+    }
+
+    /// Ten pages in folders of their own and an index; `changed` pages say `v`.
+    fn site(v: &str, changed: &[usize]) -> Vec<OutputFile> {
+        let mut f = vec![OutputFile::new("index.html", format!("index {v}"))];
+        f.extend((0..10).map(|n| {
+            let version = if changed.contains(&n) { v } else { "0" };
+            OutputFile::new(format!("p/{n}/index.html"), format!("page {n} {version}"))
+        }));
+        f
+    }
+
+    #[test]
+    fn an_edit_rebuild_writes_only_what_changed_and_reads_nothing_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write(&out, &site("1", &[])).unwrap();
+        // The staging folder is made from the output, whose manifest is true.
+        let r = write(&out, &site("2", &[3])).unwrap();
+        assert_eq!((r.written, r.removed, r.read_back), (2, 0, 0));
+        // The old output, now the staging folder, is checked against its manifest.
+        let r = write(&out, &site("3", &[3, 4])).unwrap();
+        assert_eq!((r.written, r.removed, r.read_back), (3, 0, 0), "{r:?}");
+        let mut fewer = site("4", &[4]);
+        fewer.retain(|f| f.path != "p/9/index.html");
+        let r = write(&out, &fewer).unwrap();
+        assert_eq!((r.written, r.removed, r.read_back), (3, 1, 0), "{r:?}");
+        assert!(!out.join("p/9").exists());
+        let r = write(&out, &fewer).unwrap();
+        assert!(r.unchanged);
+        let expected: Vec<(String, String)> = {
+            let mut v: Vec<_> = fewer
+                .iter()
+                .map(|f| (f.path.clone(), String::from_utf8(f.bytes.clone()).unwrap()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(tree(&out), expected);
+        // Checked between builds, the staging folder is trusted without a `stat` per file.
+        check_staging(&out).unwrap();
+        assert!(fs::read_to_string(staging_manifest_path(&out))
+            .unwrap()
+            .contains("\nchecked\n"));
+        let r = write(&out, &site("5", &[1])).unwrap();
+        assert_eq!(r.read_back, 0);
+        assert_eq!(tree(&out), {
+            let mut v: Vec<_> = site("5", &[1])
+                .iter()
+                .map(|f| (f.path.clone(), String::from_utf8(f.bytes.clone()).unwrap()))
+                .collect();
+            v.sort();
+            v
+        });
+    }
+
+    #[test]
+    fn a_file_changed_by_hand_anywhere_is_never_trusted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let expect = |files: &[OutputFile]| {
+            let mut v: Vec<(String, String)> = files
+                .iter()
+                .map(|f| (f.path.clone(), String::from_utf8(f.bytes.clone()).unwrap()))
+                .collect();
+            v.sort();
+            v
+        };
+        write(&out, &site("1", &[])).unwrap();
+        write(&out, &site("2", &[3])).unwrap();
+        // In place, same size: the output's copy shares its storage with the staging
+        // folder's, so both change.
+        fs::write(out.join("p/5/index.html"), "PAGE 5 0").unwrap();
+        let r = write(&out, &site("3", &[3])).unwrap();
+        assert!(r.read_back > 0, "{r:?}");
+        assert_eq!(tree(&out), expect(&site("3", &[3])));
+        // The staging folder changed by hand: compared, not trusted.
+        fs::write(staging_dir(&out).join("p/6/index.html"), "PAGE 6 0").unwrap();
+        fs::write(staging_dir(&out).join("p/stray.html"), "x").unwrap();
+        let r = write(&out, &site("4", &[3])).unwrap();
+        assert!(r.read_back > 0, "{r:?}");
+        assert_eq!(tree(&out), expect(&site("4", &[3])));
+        // An unchanged build finds the output changed by hand, and mends it.
+        fs::write(out.join("p/7/index.html"), "PAGE 7 0").unwrap();
+        let r = write(&out, &site("4", &[3])).unwrap();
+        assert!(!r.unchanged);
+        assert_eq!(tree(&out), expect(&site("4", &[3])));
+        // A staging manifest checked, then the folder changed: `check_staging` drops it.
+        write(&out, &site("5", &[3])).unwrap();
+        fs::write(staging_dir(&out).join("p/8/index.html"), "PAGE 8 0").unwrap();
+        check_staging(&out).unwrap();
+        assert!(!staging_manifest_path(&out).exists());
+        write(&out, &site("6", &[3])).unwrap();
+        assert_eq!(tree(&out), expect(&site("6", &[3])));
     }
 
     #[test]

@@ -75,3 +75,82 @@ fn a_build_killed_halfway_leaves_the_output_whole() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// `vigie build`'s options for `site` at `now`.
+fn options(site: &Site, out: &str, now: &str) -> vigie::cmd::build::BuildOptions {
+    vigie::cmd::build::BuildOptions {
+        root: site.root().to_path_buf(),
+        out: site.path(out),
+        now: chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc(),
+        drafts: false,
+        base_url: None,
+    }
+}
+
+/// The files that differ between two trees (or are in one only).
+fn differing(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) -> usize {
+    let a: std::collections::HashMap<&String, &Vec<u8>> = a.iter().map(|(p, v)| (p, v)).collect();
+    let b: std::collections::HashMap<&String, &Vec<u8>> = b.iter().map(|(p, v)| (p, v)).collect();
+    let only_b = b.keys().filter(|p| !a.contains_key(*p)).count();
+    a.iter().filter(|(p, v)| b.get(*p) != Some(v)).count() + only_b
+}
+
+#[test]
+fn rebuilds_write_only_what_changed_read_nothing_back_and_equal_a_clean_build() {
+    use vigie::cmd::build::{build, build_with};
+    let site = Site::example();
+    let incident = "incidents/2017/2017-10-28-indisponibilite-de-l-ensemble-des-services.md";
+    let text = site.read(incident);
+    // As `vigie watch` builds: caches kept, the staging folder checked between builds.
+    let mut caches = vigie::pipeline::Caches::new();
+    let mut built = Vec::new();
+    for (k, now) in [
+        (0, NOW),
+        (1, NOW),
+        (1, NOW),
+        (1, "2026-11-26T00:00:01+01:00"),
+        (2, "2026-11-26T00:00:01+01:00"),
+    ] {
+        site.write(incident, &format!("{text}\nSuivi n° {k}.\n"));
+        let before = snapshot_tree(&site.path("public"));
+        let report = build_with(&options(&site, "public", now), &mut caches).unwrap();
+        vigie::write::check_staging(&site.path("public")).unwrap();
+        let after = snapshot_tree(&site.path("public"));
+        // A clean build of the same site at the same moment, into a folder of its own.
+        build(&options(&site, &format!("clean-{}", built.len()), now)).unwrap();
+        let clean = snapshot_tree(&site.path(&format!("clean-{}", built.len())));
+        assert!(
+            after == clean,
+            "build {} differs from a clean build",
+            built.len()
+        );
+        assert_eq!(report.write.read_back, 0, "{:?}", report.write);
+        if !before.is_empty() {
+            assert_eq!(
+                report.write.written,
+                differing(&before, &after),
+                "{:?}",
+                report.write
+            );
+        }
+        built.push(report.write);
+    }
+    // An edit changes the incident's page and the pages that list it, not the others.
+    assert!(
+        built[1].written > 0 && built[1].written < 20,
+        "{:?}",
+        built[1]
+    );
+    assert!(built[2].unchanged, "{:?}", built[2]);
+    // Midnight passed: the pages that show the day change.
+    assert!(
+        built[3].written > 0 && built[3].written < 20,
+        "{:?}",
+        built[3]
+    );
+    // Without caches, as the command line builds, nothing is read back either.
+    site.write(incident, &format!("{text}\nSuivi n° 4.\n"));
+    let report = build(&options(&site, "public", NOW)).unwrap();
+    assert_eq!(report.write.read_back, 0, "{:?}", report.write);
+    assert!(report.write.written > 0);
+}
