@@ -138,7 +138,7 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
         incidents: site.incidents.len(),
         files: files.len(),
         write,
-        next_change: derive::next_change::next_change(&site, options.now),
+        next_change: model.next_change(),
         warnings: derive::warnings::warnings(&site, options.now),
     };
     drop(files);

@@ -28,6 +28,18 @@ pub struct StatusModel<'a> {
     pub components: Vec<ComponentState>,
     /// Parallel to `site.incidents`.
     pub incidents: Vec<IncidentState>,
+    /// [`next_change::next_change`] at `now`, once asked.
+    next: std::sync::OnceLock<Option<DateTime<Utc>>>,
+}
+
+impl StatusModel<'_> {
+    /// When the site will next say something else ([`next_change::next_change`]),
+    /// computed once for every output that tells it.
+    pub fn next_change(&self) -> Option<DateTime<Utc>> {
+        *self
+            .next
+            .get_or_init(|| next_change::next_change(self.site, self.now))
+    }
 }
 
 /// One component at `now`.
@@ -94,6 +106,7 @@ pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
         overall,
         components,
         incidents,
+        next: std::sync::OnceLock::new(),
     }
 }
 
@@ -226,7 +239,7 @@ fn component_state(
         .map(|(n, _)| n)
         .collect();
     let status = component_status(
-        mine.iter().map(|&n| (&site.incidents[n], states[n].phase)),
+        mine.iter().map(|&n| (&*site.incidents[n], states[n].phase)),
         component,
     );
     let first_day = today
@@ -397,7 +410,7 @@ mod tests {
     fn site(incidents: Vec<Incident>) -> Site {
         Site {
             config: config(),
-            incidents,
+            incidents: incidents.into_iter().map(std::sync::Arc::new).collect(),
             files: Vec::new(),
         }
     }
@@ -716,7 +729,7 @@ mod properties {
         incidents.sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));
         Site {
             config: config(),
-            incidents,
+            incidents: incidents.into_iter().map(std::sync::Arc::new).collect(),
             files: Vec::new(),
         }
     }

@@ -19,7 +19,7 @@ use crate::model::{Config, Incident, Site};
 /// Every instant at which something may change goes in one list; the answer is the
 /// earliest of those still ahead. A new kind of transition is one more entry.
 pub fn next_change(site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    earliest(site.incidents.iter(), &site.config, now)
+    earliest(site.incidents.iter().map(|i| &**i), &site.config, now)
 }
 
 /// The earliest instant after `now` among those of `incidents` and midnight.
@@ -58,6 +58,7 @@ impl<'s> Ahead<'s> {
         let incidents = site
             .incidents
             .iter()
+            .map(|i| &**i)
             .filter(|i| {
                 over_at(i, config).is_none()
                     || incident_instants(i, config, now, recent, today).any(|t| t > now)
@@ -448,6 +449,7 @@ mod properties {
     fn site(mut incidents: Vec<Incident>) -> Site {
         let mut seen = std::collections::HashSet::new();
         incidents.retain(|i| seen.insert(i.id.clone()));
+        let mut incidents: Vec<_> = incidents.into_iter().map(std::sync::Arc::new).collect();
         crate::load::sort_incidents(&mut incidents);
         Site {
             config: config(),
@@ -494,7 +496,7 @@ mod properties {
                 .incidents
                 .iter()
                 .zip(&m.incidents)
-                .map(|(i, st): (&Incident, &IncidentState)| {
+                .map(|(i, st): (&std::sync::Arc<Incident>, &IncidentState)| {
                     (
                         st.phase,
                         st.status,

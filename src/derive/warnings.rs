@@ -16,18 +16,21 @@ use crate::model::{Incident, Site, Written};
 /// Every warning about `site` at `now`, file by file (in the order of their paths); print
 /// them with [`crate::error::print_warnings`].
 pub fn warnings(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
-    let mut incidents: Vec<&Incident> = site.incidents.iter().collect();
-    incidents.sort_by(|a, b| a.source.cmp(&b.source));
-    incidents
-        .into_iter()
-        .flat_map(|i| {
-            [
+    // The few incidents with a warning, in the order of their files.
+    let mut found: Vec<(&Incident, [Option<Diagnostic>; 2])> = site
+        .incidents
+        .iter()
+        .map(|i| &**i)
+        .filter_map(|i| {
+            let w = [
                 unannounced_maintenance(site, i, now),
                 forgotten_end(site, i, now),
-            ]
+            ];
+            w.iter().any(Option::is_some).then_some((i, w))
         })
-        .flatten()
-        .collect()
+        .collect();
+    found.sort_by(|a, b| a.0.source.cmp(&b.0.source));
+    found.into_iter().flat_map(|(_, w)| w).flatten().collect()
 }
 
 /// A maintenance window still to come that no output shows yet.
@@ -133,7 +136,7 @@ mod tests {
             crate::load::incident::parse(Path::new("incidents/x.md"), "x", text, &config).unwrap();
         Site {
             config,
-            incidents: vec![i],
+            incidents: vec![std::sync::Arc::new(i)],
             files: Vec::new(),
         }
     }

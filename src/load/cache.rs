@@ -10,7 +10,7 @@ use crate::memo::Memo;
 use crate::model::Incident;
 
 /// The outcome of parsing one incident file, as a clean load would report it.
-pub type Parsed = Result<Incident, Vec<Diagnostic>>;
+pub type Parsed = Result<std::sync::Arc<Incident>, Vec<Diagnostic>>;
 
 /// One remembered incident file.
 #[derive(Debug)]

@@ -22,6 +22,7 @@ use walk::{incident_files, Found};
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
@@ -245,7 +246,7 @@ fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, Erro
 }
 
 /// Newest start first, then id: the one order every list starts from.
-pub fn sort_incidents(incidents: &mut [Incident]) {
+pub fn sort_incidents(incidents: &mut [Arc<Incident>]) {
     incidents.par_sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));
 }
 
@@ -320,7 +321,7 @@ fn parse_incident(root: &Path, path: &Path, bytes: Vec<u8>, config: &Config) -> 
             "name the file with letters or digits, e.g. `2017-10-28-panne-reseau.md`",
         )]);
     }
-    incident::parse(&shown, &id, &text, config)
+    incident::parse(&shown, &id, &text, config).map(std::sync::Arc::new)
 }
 
 /// The file's text, or a diagnostic pointing at the first byte that is not UTF-8.
@@ -385,7 +386,7 @@ fn fold_id(chars: impl Iterator<Item = char>, len: usize) -> String {
 }
 
 /// One diagnostic per id shared by several files, naming all of them.
-fn duplicate_ids(incidents: &[Incident]) -> Vec<Diagnostic> {
+fn duplicate_ids(incidents: &[Arc<Incident>]) -> Vec<Diagnostic> {
     // Sorted by id, then path: files that share an id are next to each other.
     let mut ids: Vec<(&str, &Path)> = incidents
         .iter()

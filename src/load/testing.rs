@@ -32,7 +32,8 @@ pub fn site(config: Config, files: &[(&str, &str)]) -> crate::model::Site {
         .iter()
         .map(|(id, text)| {
             let path = format!("incidents/{id}.md");
-            super::incident::parse(Path::new(&path), id, text, &config).unwrap()
+            let i = super::incident::parse(Path::new(&path), id, text, &config).unwrap();
+            std::sync::Arc::new(i)
         })
         .collect();
     super::sort_incidents(&mut incidents);

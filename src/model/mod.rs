@@ -4,6 +4,7 @@
 //! given moment; [`crate::render`] turns both into files.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -219,8 +220,9 @@ impl Incident {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
-    /// Sorted by start (newest first), then id.
-    pub incidents: Vec<Incident>,
+    /// Sorted by start (newest first), then id; shared, so that a rebuild that remembers
+    /// an incident (`vigie watch`, `vigie serve`) neither copies nor compares it.
+    pub incidents: Vec<Arc<Incident>>,
     /// Files copied as they are: output path (`/`-separated) and bytes, sorted by path.
     pub files: Vec<(String, Vec<u8>)>,
 }

@@ -9,7 +9,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::derive::next_change::next_change;
 use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::render::views::iso;
@@ -28,7 +27,7 @@ struct BuildJson {
 pub fn file(model: &StatusModel) -> Result<OutputFile, Error> {
     let json = BuildJson {
         generated_at: iso(model.now),
-        next_change: next_change(model.site, model.now).map(iso),
+        next_change: model.next_change().map(iso),
     };
     let mut text =
         serde_json::to_string_pretty(&json).map_err(|e| Error::Render(format!("{PATH}: {e}")))?;
@@ -89,7 +88,7 @@ mod tests {
         let f = file(&derive(&s, now)).unwrap();
         assert_eq!(
             recorded_next_change(&f.bytes),
-            Some(next_change(&s, now)),
+            Some(crate::derive::next_change::next_change(&s, now)),
             "{}",
             String::from_utf8_lossy(&f.bytes)
         );

@@ -5,6 +5,8 @@
 //! see [`crate::memo`]. The aggregate pages (front page, history, components, feeds, API,
 //! calendar, badges, sitemap) depend on every incident and are always rendered again.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use crate::derive::IncidentState;
@@ -20,7 +22,7 @@ use crate::render::live::incident_instants;
 /// tests in `tests/integration/serve_cache.rs` change `now` between rebuilds to catch that.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageKey {
-    pub incident: Incident,
+    pub incident: Arc<Incident>,
     pub state: IncidentState,
     pub published: usize,
     pub coming: Vec<DateTime<Utc>>,
@@ -30,25 +32,26 @@ impl PageKey {
     /// Whether a page rendered for `self` is right for this incident and state at `now`.
     pub(crate) fn matches(
         &self,
-        i: &Incident,
+        i: &Arc<Incident>,
         st: &IncidentState,
         config: &Config,
         now: DateTime<Utc>,
     ) -> bool {
         self.published == published_posts(i, now)
             && shown_state(&self.state) == shown_state(st)
-            && self.incident == *i
+            // The same parse (a file remembered by the parse cache), or an equal one.
+            && (Arc::ptr_eq(&self.incident, i) || *self.incident == **i)
             && self.coming == incident_instants(i, config, now)
     }
 
     pub(crate) fn of(
-        i: &Incident,
+        i: &Arc<Incident>,
         st: &IncidentState,
         config: &Config,
         now: DateTime<Utc>,
     ) -> PageKey {
         PageKey {
-            incident: i.clone(),
+            incident: Arc::clone(i),
             state: st.clone(),
             published: published_posts(i, now),
             coming: incident_instants(i, config, now),

@@ -100,6 +100,7 @@ pub fn calendar(model: &StatusModel) -> OutputFile {
     let events: Vec<&crate::model::Incident> = site
         .incidents
         .iter()
+        .map(|i| &**i)
         .filter(|i| i.is_maintenance() && is_announced(i, model.now))
         .collect();
     let events: Vec<String> = events

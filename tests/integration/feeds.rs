@@ -328,6 +328,7 @@ fn the_maintenance_calendar_parses_with_one_utc_event_per_window() {
         let windows: Vec<&vigie::model::Incident> = inputs
             .incidents
             .iter()
+            .map(|i| &**i)
             .filter(|i| i.is_maintenance() && i.posts[0].at <= now())
             .collect();
         assert!(!windows.is_empty(), "{name} has maintenance");

@@ -303,12 +303,13 @@ mod agreement {
             open_percent: 20,
             announcements: true,
         };
-        let mut incidents: Vec<Incident> = (from..from + count)
+        let mut incidents: Vec<std::sync::Arc<Incident>> = (from..from + count)
             .map(|k| {
                 let (path, text) = gen::incident_with(24, k, &options);
                 let stem = Path::new(&path).file_stem().unwrap().to_str().unwrap();
                 let id = vigie::load::incident_id(stem);
                 vigie::load::incident::parse(Path::new(&path), &id, &text, &config)
+                    .map(std::sync::Arc::new)
                     .unwrap_or_else(|e| panic!("{path}: {e:?}\n{text}"))
             })
             .collect();
