@@ -5,8 +5,9 @@
 //! - each public post (the announcement of an incident or a maintenance, then each update);
 //! - a maintenance rescheduled: its window differs from the one seen when it was first
 //!   announced (only while the new window has not ended);
-//! - a reminder before a maintenance window (only the shortest one due, and only before the
-//!   window starts, so that a late run sends one reminder, not all of them);
+//! - a reminder before a maintenance window (only the shortest one due, only before the
+//!   window starts, and only after the window was first seen, so that a late run sends
+//!   one reminder, not all of them, and none repeats the news just sent);
 //! - a maintenance started (while it lasts) and completed, an incident resolved, unless a
 //!   post of the incident already says so.
 
@@ -139,12 +140,19 @@ pub fn events(model: &StatusModel, seen: &SeenWindows, reminders: &[Duration]) -
                 }
             }
         }
-        // The shortest reminder due before the window starts, if it was announced before.
+        // When this window was first seen: a reminder due before then has nothing to add
+        // to the announcement or the rescheduling that told of it.
+        let seen_at = seen
+            .get(&i.id)
+            .and_then(|l| l.last())
+            .filter(|(w, _)| *w == window)
+            .map_or(announced, |&(_, at)| at.max(announced));
+        // The shortest reminder due before the window starts.
         if now < window.start {
             let due = reminders
                 .iter()
                 .map(|&r| (r, window.start - r))
-                .filter(|&(_, at)| at <= now && announced < at)
+                .filter(|&(_, at)| at <= now && seen_at < at)
                 .min_by_key(|&(r, _)| r);
             if let Some((r, at)) = due {
                 push(
