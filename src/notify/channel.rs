@@ -327,9 +327,16 @@ pub fn http_request(model: &StatusModel, webhook: &Webhook, url: &str, m: &Messa
     }
 }
 
+/// What a path segment keeps as it is: the unreserved characters of RFC 3986.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// `text` as one URL path segment.
 fn segment(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
 }
 
 /// `sha256=` and the hex HMAC-SHA256 of `body` under `secret`.
