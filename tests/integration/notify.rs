@@ -146,10 +146,18 @@ struct Smtp {
 }
 
 const SMTP_SERVER: &str = r#"
-import json, os, socket, sys
+import json, os, socket, sys, warnings
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 out = sys.argv[1]
+logins = []
+
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = auth_data.login == b"vigie" and auth_data.password == b"pa55word"
+    if ok:
+        logins.append(auth_data.login.decode())
+    return AuthResult(success=ok)
 
 class Store:
     async def handle_DATA(self, server, session, envelope):
@@ -158,7 +166,7 @@ class Store:
         with open(base + ".eml", "wb") as f:
             f.write(envelope.original_content or envelope.content)
         with open(base + ".tmp", "w") as f:
-            json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos}, f)
+            json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos, "logins": logins}, f)
         os.rename(base + ".tmp", base + ".json")
         return "250 OK"
 
@@ -168,7 +176,13 @@ s = socket.socket()
 s.bind(("127.0.0.1", 0))
 port = s.getsockname()[1]
 s.close()
-c = Controller(Store(), hostname="127.0.0.1", port=port)
+if sys.argv[2] == "auth":
+    warnings.simplefilter("ignore")
+    # Loopback only: the test server takes a password without TLS.
+    c = Controller(Store(), hostname="127.0.0.1", port=port, authenticator=authenticate,
+                   auth_required=True, auth_require_tls=False)
+else:
+    c = Controller(Store(), hostname="127.0.0.1", port=port)
 c.start()
 print(port, flush=True)
 sys.stdin.read()
@@ -177,6 +191,11 @@ c.stop()
 
 impl Smtp {
     fn start() -> Smtp {
+        Smtp::start_with("open")
+    }
+
+    /// `mode`: `open`, or `auth` to take only the user `vigie` with `pa55word`.
+    fn start_with(mode: &str) -> Smtp {
         require(
             "the Python module aiosmtpd (a real SMTP server)",
             Command::new("python3").args(["-c", "import aiosmtpd"]),
@@ -186,6 +205,7 @@ impl Smtp {
         let mut child = Command::new("python3")
             .args(["-c", SMTP_SERVER])
             .arg(dir.path())
+            .arg(mode)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -781,4 +801,64 @@ fn missing_secrets_are_named_by_check_and_by_notify() {
     );
     // Nothing was sent, so nothing is recorded as sent.
     assert!(!site.read(".vigie/notified").contains("sent "));
+}
+
+#[test]
+fn smtp_authenticates_with_the_user_and_password_from_the_environment() {
+    let smtp = Smtp::start_with("auth");
+    let site = Site::empty();
+    site.write(
+        "site.yaml",
+        &format!("title: Acme status\nbase_url: https://status.acme.test/\ntimezone: Europe/Paris\ncomponents:\n  - {{id: web, name: Web}}\nnotify:\n  email:\n    smtp: smtp://localhost:{}\n    username_env: T_SMTP_USER\n    password_env: T_SMTP_PASSWORD\n    to: [all@lists.acme.test]\n", smtp.port),
+    );
+    site.write(
+        "incidents/2026-11-26-api.md",
+        &OUTAGE.replace("[mail]", "[web]"),
+    );
+    let run_with = |password: &str, now: &str| -> Run {
+        let mut cmd = vigie();
+        cmd.args(["notify", "--now", now, "--root"])
+            .arg(site.root())
+            .env("T_SMTP_USER", "vigie")
+            .env("T_SMTP_PASSWORD", password);
+        Run::from(cmd.output().unwrap())
+    };
+    // (A wrong password is not tried: aiosmtpd 1.4 leaves a failed AUTH unanswered.)
+    run_with("pa55word", "2026-11-26T08:00:00Z").success();
+    run_with("pa55word", "2026-11-26T09:10:00Z").success();
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].0["logins"], serde_json::json!(["vigie"]));
+}
+
+#[test]
+fn since_and_max_age_record_old_events_without_sending_them() {
+    let http = Receiver::start(Duration::ZERO);
+    let site = Site::empty();
+    site.write("site.yaml", &site_yaml(None, http.port, "matrix"));
+    site.write("incidents/2026-11-26-api.md", OUTAGE);
+    // A first run with --since sends what came after it: the update, not the announcement.
+    let run = notify(
+        &site,
+        http.port,
+        "slack",
+        "2026-11-26T09:40:00Z",
+        &["--since", "2026-11-26T09:20:00Z"],
+    );
+    run.success();
+    let events: Vec<String> = http.deliveries().into_iter().map(|(_, e)| e).collect();
+    assert_eq!(events, ["2026-11-26-api.update-20261126t0930z"; 5]);
+    // Two days later, the end is older than max_age (24 h): recorded, not sent.
+    let run = notify(&site, http.port, "slack", "2026-11-28T12:00:00Z", &[]);
+    run.success();
+    assert!(
+        run.stdout
+            .contains("0 messages sent; 5 too old or before --since, recorded without sending"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(http.deliveries().len(), 5);
+    assert!(site
+        .read(".vigie/notified")
+        .contains("skipped slack 2026-11-26-api.resolved 2026-11-28T12:00:00Z"));
 }
