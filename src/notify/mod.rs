@@ -25,7 +25,7 @@ use crate::load::{self, LoadOptions};
 
 use channel::{destination, specs, Channel, Spec};
 use events::{events, new_windows, Event};
-use ledger::{Ledger, Outcome};
+use ledger::{Ledger, LedgerLock, Outcome};
 use message::Message;
 
 /// Where the ledger lives, under the site's folder, unless `--ledger` says otherwise.
@@ -74,6 +74,12 @@ pub fn run(options: &NotifyOptions) -> Result<Report, Error> {
     };
     let now = options.now;
     let model = derive::derive(&site, now);
+    // A dry run changes nothing, and so neither waits for nor blocks a real one.
+    let _lock = if options.dry_run {
+        None
+    } else {
+        Some(LedgerLock::take(&options.ledger)?)
+    };
     let mut ledger = Ledger::read(&options.ledger)?;
     for (id, window) in new_windows(&model, &ledger.windows) {
         ledger.windows.entry(id).or_default().push((window, now));

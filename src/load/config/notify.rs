@@ -168,11 +168,12 @@ fn email(
     let transport = match (raw.smtp, raw.sendmail) {
         (Some(smtp), None) => {
             if let Some(problem) = smtp_problem(&smtp.value) {
-                errors.push(src.error(
-                    smtp.pos,
-                    problem,
-                    Some("write `smtp://host:587` (STARTTLS) or `smtps://host:465` (TLS); plain SMTP is only for loopback, or with `insecure: true`".to_string()),
-                ));
+                let help = if problem.contains("secrets") {
+                    "write `smtp://host:587` and name the environment variables holding them in `username_env` and `password_env`"
+                } else {
+                    "write `smtp://host:587` (STARTTLS) or `smtps://host:465` (TLS); plain SMTP is only for loopback, or with `insecure: true`"
+                };
+                errors.push(src.error(smtp.pos, problem, Some(help.to_string())));
             }
             MailTransport::Smtp(smtp.value.trim().to_string())
         }
@@ -278,6 +279,12 @@ pub fn smtp_problem(url: &str) -> Option<String> {
     let host = parsed.host_str().unwrap_or_default();
     if host.is_empty() {
         return Some(format!("`{url}` has no host"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some(
+            "the `smtp` URL holds a user or a password: secrets are never written in site.yaml"
+                .to_string(),
+        );
     }
     match parsed.scheme() {
         "smtp" | "smtps" => None,
@@ -513,6 +520,10 @@ mod tests {
         assert!(parse("notify:\n  webhooks:\n    - {kind: slack, url: http://hooks.example.fr/x, insecure: true}\n    - {kind: discord, url: http://127.0.0.1:9/x}\n").is_ok());
         assert!(url_problem("http://[::1]:8080/", false).is_none());
         assert!(url_problem("http://localhost/", false).is_none());
+        assert_eq!(
+            messages("notify:\n  email: {smtp: 'smtps://me:pw@mail.example.fr', to: [a@b.fr]}\n"),
+            ["the `smtp` URL holds a user or a password: secrets are never written in site.yaml"]
+        );
         assert_eq!(
             messages("notify:\n  email: {smtp: 'http://mail.example.fr', to: [a@b.fr]}\n"),
             ["`http://mail.example.fr` is a `http` URL, not `smtp://` or `smtps://`"]
