@@ -6,8 +6,8 @@
 //! - a maintenance rescheduled: its window differs from the one seen when it was first
 //!   announced (only while the new window has not ended);
 //! - a reminder before a maintenance window (only the shortest one due, only before the
-//!   window starts, and only after the window was first seen, so that a late run sends
-//!   one reminder, not all of them, and none repeats the news just sent);
+//!   window starts, and only after subscribers learnt of the window, so that a late run
+//!   sends one reminder, not all of them, and none repeats the news just sent);
 //! - a maintenance started (while it lasts) and completed, an incident resolved, unless a
 //!   post of the incident already says so.
 
@@ -140,10 +140,12 @@ pub fn events(model: &StatusModel, seen: &SeenWindows, reminders: &[Duration]) -
                 }
             }
         }
-        // When this window was first seen: a reminder due before then has nothing to add
-        // to the announcement or the rescheduling that told of it.
-        let seen_at = seen
+        // When subscribers learnt of this window: at the announcement, or for a window
+        // rescheduled, when a run first saw it. A reminder due before then has nothing to
+        // add to the news that told of it.
+        let told_at = seen
             .get(&i.id)
+            .filter(|l| l.len() > 1)
             .and_then(|l| l.last())
             .filter(|(w, _)| *w == window)
             .map_or(announced, |&(_, at)| at.max(announced));
@@ -152,7 +154,7 @@ pub fn events(model: &StatusModel, seen: &SeenWindows, reminders: &[Duration]) -
             let due = reminders
                 .iter()
                 .map(|&r| (r, window.start - r))
-                .filter(|&(_, at)| at <= now && seen_at < at)
+                .filter(|&(_, at)| at <= now && told_at < at)
                 .min_by_key(|&(r, _)| r);
             if let Some((r, at)) = due {
                 push(
@@ -267,6 +269,21 @@ mod tests {
             .replace("updates:\n", "");
         let ids = ids_at(&[("p", &open)], "2026-11-21T00:00:00Z", &SeenWindows::new());
         assert_eq!(ids, ["p.announcement", "p.resolved"]);
+    }
+
+    #[test]
+    fn a_window_first_seen_late_still_gets_its_reminder() {
+        let files = [("m", MAINTENANCE)];
+        let mut seen = SeenWindows::new();
+        let w = Window {
+            start: t("2026-12-05T01:00:00Z"),
+            end: t("2026-12-05T03:00:00Z"),
+        };
+        seen.insert("m".into(), vec![(w, t("2026-12-04T01:30:00Z"))]);
+        assert_eq!(
+            ids_at(&files, "2026-12-04T01:30:00Z", &seen),
+            ["m.announcement", "m.reminder-24h-20261205T0100Z"]
+        );
     }
 
     #[test]
