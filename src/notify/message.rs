@@ -40,7 +40,7 @@ impl Message {
             EventKind::Reminder(d) => Some((
                 t.notify_reminder,
                 t.notify_reminder_body
-                    .replace("{delay}", &lang.duration(d.num_seconds()))
+                    .replace("{delay}", &delay(lang, *d))
                     .replace("{time}", &lang.datetime(i.start, tz)),
             )),
             EventKind::Started => Some((
@@ -147,6 +147,17 @@ impl Message {
     }
 }
 
+/// A reminder's delay in words: whole hours as `24 h`, `1 h`, others as durations are
+/// written on pages (`30 min`, `1 h 30`).
+fn delay(lang: Lang, d: chrono::Duration) -> String {
+    let s = d.num_seconds();
+    if s % 3600 == 0 {
+        format!("{} h", s / 3600)
+    } else {
+        lang.duration(s)
+    }
+}
+
 /// `text` cut to at most `max` characters, ending with `…` when cut.
 pub fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -155,4 +166,25 @@ pub fn truncate(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn reminder_delays_read_as_people_write_them() {
+        assert_eq!(delay(Lang::Fr, Duration::hours(24)), "24 h");
+        assert_eq!(delay(Lang::En, Duration::hours(1)), "1 h");
+        assert_eq!(delay(Lang::Fr, Duration::minutes(30)), "30 min");
+        assert_eq!(delay(Lang::En, Duration::minutes(90)), "1 h 30 min");
+    }
+
+    #[test]
+    fn truncation_keeps_the_limit_and_marks_the_cut() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("éééééé", 4).chars().count(), 4);
+    }
 }

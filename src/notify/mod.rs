@@ -215,7 +215,10 @@ fn dry_run(
                         Spec::Webhook(_) => println!("  would send {}: {}", e.id, m.headline()),
                     }
                 }
-                Plan::Skip => println!("  would record {} without sending (too old)", e.id),
+                Plan::Skip => println!(
+                    "  would record {} without sending (too old, or before --since)",
+                    e.id
+                ),
             }
         }
         if !any {

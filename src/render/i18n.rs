@@ -276,7 +276,7 @@ static FR: Strings = Strings {
     notify_rescheduled_body:
         "La fenêtre de maintenance a changé. Nouvelle fenêtre\u{a0}: {period}.",
     notify_reminder: "Rappel",
-    notify_reminder_body: "Rappel\u{a0}: la maintenance commence dans {delay}, le {time}.",
+    notify_reminder_body: "La maintenance commence dans {delay}, le {time}.",
     notify_started_body: "La maintenance a commencé ({time}).",
     notify_completed_body: "La maintenance est terminée ({time}).",
     notify_resolved_body: "L’incident est résolu ({time}).",
@@ -401,7 +401,7 @@ static EN: Strings = Strings {
     notify_rescheduled: "Rescheduled",
     notify_rescheduled_body: "The maintenance window has changed. New window: {period}.",
     notify_reminder: "Reminder",
-    notify_reminder_body: "Reminder: the maintenance starts in {delay}, on {time}.",
+    notify_reminder_body: "The maintenance starts in {delay}, on {time}.",
     notify_started_body: "The maintenance has started ({time}).",
     notify_completed_body: "The maintenance is completed ({time}).",
     notify_resolved_body: "The incident is resolved ({time}).",
