@@ -387,9 +387,19 @@ fn webhook(
         }
         value
     };
-    let room = required("room", raw.room).map(|r| r.value);
+    let room = required("room", raw.room);
     let token_env = required("token_env", raw.token_env);
     let token_env = token_env.map(|t| env_name(src, "token_env", t, errors));
+    let room = room.map(|r| {
+        if !r.value.starts_with('!') || !r.value.contains(':') {
+            errors.push(src.error(
+                r.pos,
+                format!("`{}` is not a Matrix room id", r.value),
+                Some("write the room's id, `!…:server` (in the room's advanced settings), not its alias".to_string()),
+            ));
+        }
+        r.value
+    });
     let secret_env = raw
         .secret_env
         .map(|s| env_name(src, "secret_env", s, errors));
@@ -539,6 +549,10 @@ mod tests {
                 "a `matrix` webhook needs `room`",
                 "a `matrix` webhook needs `token_env`"
             ]
+        );
+        assert_eq!(
+            messages("notify:\n  webhooks:\n    - {kind: matrix, homeserver: https://m.example.fr, room: '#ops:example.fr', token_env: T}\n"),
+            ["`#ops:example.fr` is not a Matrix room id"]
         );
         assert_eq!(
             messages("notify:\n  webhooks:\n    - {kind: slack, url_env: 'my url'}\n"),
