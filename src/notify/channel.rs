@@ -33,8 +33,9 @@ pub const SIGNATURE_HEADER: &str = "X-Vigie-Signature";
 const DISCORD_CONTENT: usize = 2000;
 const DISCORD_TITLE: usize = 256;
 const DISCORD_DESCRIPTION: usize = 4096;
-/// Mastodon's default limit of a status.
+/// Mastodon's default limit of a status, and the most of it a headline takes.
 const MASTODON_STATUS: usize = 500;
+const MASTODON_HEADLINE: usize = 200;
 /// Slack advises keeping `text` under 4000 characters.
 const SLACK_TEXT: usize = 3900;
 
@@ -427,8 +428,14 @@ fn matrix_body(m: &Message) -> serde_json::Value {
 
 /// Mastodon: the headline, the post's text cut to fit, the link, within 500 characters.
 fn mastodon_body(m: &Message) -> serde_json::Value {
-    let head = m.headline();
     let link = &m.a.permalink;
+    // The link always fits: the headline gives way first, then the text.
+    let head = truncate(
+        &m.headline(),
+        MASTODON_STATUS
+            .saturating_sub(link.chars().count() + 2)
+            .min(MASTODON_HEADLINE),
+    );
     let room = MASTODON_STATUS.saturating_sub(head.chars().count() + link.chars().count() + 4);
     let mut status = head;
     let summary = m.summary();
@@ -439,7 +446,7 @@ fn mastodon_body(m: &Message) -> serde_json::Value {
     status.push_str("\n\n");
     status.push_str(link);
     json!({
-        "status": truncate(&status, MASTODON_STATUS),
+        "status": status,
         "visibility": "public",
         "language": m.lang().code(),
     })

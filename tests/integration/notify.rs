@@ -449,6 +449,7 @@ fn each_new_post_reaches_every_channel_once_and_updates_thread_under_the_announc
         "<2026-11-26-api.announcement@status.acme.test>"
     );
     assert!(first.get("In-Reply-To").is_none());
+    assert_eq!(first["To"], "all@lists.acme.test, mail@lists.acme.test");
     assert!(first["From"]
         .as_str()
         .unwrap()
@@ -471,7 +472,11 @@ fn each_new_post_reaches_every_channel_once_and_updates_thread_under_the_announc
     notify(&site, http.port, "slack", "2026-11-26T10:05:00Z", &[]).success();
     let requests = http.requests();
     assert_eq!(requests.len(), 15);
-    check_shapes(&requests, "2026-11-26-api.update-20261126t0930z");
+    let update = check_shapes(&requests, "2026-11-26-api.update-20261126t0930z");
+    // The generic body is the incident as the API shows it then: both posts, newest first.
+    let updates = update["generic"].json()["incident"]["incident_updates"].clone();
+    assert_eq!(updates.as_array().unwrap().len(), 2, "{updates}");
+    assert_eq!(updates[0]["status"], "identified");
     check_shapes(&requests, "2026-11-26-api.resolved");
     let mails = smtp.messages();
     assert_eq!(mails.len(), 3);
@@ -861,4 +866,34 @@ fn since_and_max_age_record_old_events_without_sending_them() {
     assert!(site
         .read(".vigie/notified")
         .contains("skipped slack 2026-11-26-api.resolved 2026-11-28T12:00:00Z"));
+}
+
+#[test]
+fn long_posts_are_cut_to_each_services_limits() {
+    let http = Receiver::start(Duration::ZERO);
+    let site = Site::empty();
+    site.write("site.yaml", &site_yaml(None, http.port, "matrix"));
+    let long = "Une phrase assez longue pour remplir la place. ".repeat(300);
+    site.write(
+        "incidents/2026-11-26-api.md",
+        &OUTAGE.replace("Some requests fail.", &long).replace(
+            "title: API errors",
+            &format!("title: {}", "Very long title ".repeat(30).trim()),
+        ),
+    );
+    notify(&site, http.port, "slack", "2026-11-26T08:00:00Z", &[]).success();
+    notify(&site, http.port, "slack", "2026-11-26T09:10:00Z", &[]).success();
+    // check_shapes holds Discord's, Mastodon's limits; Slack's text is cut too.
+    let mine = check_shapes(&http.requests(), "2026-11-26-api.announcement");
+    let slack = mine["slack"].json()["text"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .count();
+    assert!(slack <= 3900 * 2, "{slack}");
+    let discord = mine["discord"].json();
+    assert!(discord["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .ends_with('…'));
 }
