@@ -42,8 +42,6 @@ pub enum Outcome {
 /// The ledger, in memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ledger {
-    /// Whether it was read from a file (else this is the first run).
-    pub existed: bool,
     /// Each channel's first run.
     pub starts: BTreeMap<String, DateTime<Utc>>,
     /// (channel, event id) → outcome and when.
@@ -74,10 +72,7 @@ impl Ledger {
 
     /// Reads the text of a ledger; `path` names it in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Ledger, Error> {
-        let mut ledger = Ledger {
-            existed: true,
-            ..Ledger::default()
-        };
+        let mut ledger = Ledger::default();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -261,7 +256,7 @@ mod tests {
             "# vigie notify ledger 1\nstart email 2026-12-01T10:00:00Z\nwindow m 2026-12-05T01:00:00Z 2026-12-05T03:00:00Z 2026-12-01T10:05:00Z\nsent email a.announcement 2026-12-01T10:05:00Z\nskipped slack a.announcement 2026-12-01T10:05:00Z\n"
         );
         let back = Ledger::parse(Path::new("l"), &text).unwrap();
-        assert_eq!(back, Ledger { existed: true, ..l });
+        assert_eq!(back, l);
     }
 
     #[test]
