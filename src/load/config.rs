@@ -54,6 +54,7 @@ const EMAIL_KEYS: &[&str] = &[
     "to",
     "to_by_component",
     "insecure",
+    "ca_file",
 ];
 
 /// The keys of an entry of `notify.webhooks`.
@@ -155,6 +156,8 @@ struct RawEmail {
     to_by_component: Option<At<BTreeMap<String, Vec<At<String>>>>>,
     #[serde(default, deserialize_with = "yaml::plain_bool")]
     insecure: bool,
+    #[serde(default)]
+    ca_file: Option<At<String>>,
 }
 
 /// An entry of `notify.webhooks` as written: every key of every kind, checked by kind.

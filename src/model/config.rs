@@ -115,6 +115,10 @@ pub struct Email {
     pub to_by_component: BTreeMap<String, Vec<String>>,
     /// Plain `smtp://` without STARTTLS to a host that is not loopback.
     pub insecure: bool,
+    /// A PEM file of a certificate authority to trust besides the usual ones (a mail
+    /// server with a certificate of its own); relative to the site's folder. With it,
+    /// `smtp://` to loopback requires STARTTLS too.
+    pub ca_file: Option<String>,
 }
 
 /// The kinds of webhook `notify.webhooks` knows.

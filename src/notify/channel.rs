@@ -3,12 +3,13 @@
 //! rustls). A channel is set up once a run (its secrets read from the environment), then
 //! delivers one [`Message`] at a time.
 
+use std::path::Path;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{Address, SendmailTransport, SmtpTransport, Transport};
 use serde_json::json;
@@ -104,9 +105,9 @@ pub enum Channel {
 impl Channel {
     /// Sets up the channel of `spec`: reads its secrets, checks its address. The error
     /// says what is missing.
-    pub fn open(spec: &Spec, site_host: &str) -> Result<Channel, String> {
+    pub fn open(spec: &Spec, site_host: &str, root: &Path) -> Result<Channel, String> {
         match spec {
-            Spec::Email(e) => open_email(e, site_host),
+            Spec::Email(e) => open_email(e, site_host, root),
             Spec::Webhook(w) => {
                 let url = match &w.url {
                     Setting::Value(u) => u.clone(),
@@ -196,7 +197,7 @@ impl Channel {
     }
 }
 
-fn open_email(e: &Email, site_host: &str) -> Result<Channel, String> {
+fn open_email(e: &Email, site_host: &str, root: &Path) -> Result<Channel, String> {
     let credentials = match (&e.username_env, &e.password_env) {
         (Some(u), Some(p)) => Some(Credentials::new(env(u)?, env(p)?)),
         _ => None,
@@ -216,10 +217,30 @@ fn open_email(e: &Email, site_host: &str) -> Result<Channel, String> {
                 .trim_start_matches('[')
                 .trim_end_matches(']')
                 .to_string();
-            let tls = |host: &str| TlsParameters::new(host.to_string()).map_err(|e| e.to_string());
+            let ca = match &e.ca_file {
+                Some(path) => {
+                    let path = root.join(path);
+                    let pem = std::fs::read(&path)
+                        .map_err(|err| format!("`ca_file` `{}`: {err}", path.display()))?;
+                    Some(Certificate::from_pem(&pem).map_err(|err| {
+                        format!(
+                            "`ca_file` `{}` is not a PEM certificate: {err}",
+                            path.display()
+                        )
+                    })?)
+                }
+                None => None,
+            };
+            let tls = |host: &str| {
+                let mut b = TlsParameters::builder(host.to_string());
+                if let Some(ca) = &ca {
+                    b = b.add_root_certificate(ca.clone());
+                }
+                b.build_rustls().map_err(|e| e.to_string())
+            };
             let (port, security) = if parsed.scheme() == "smtps" {
                 (465, Tls::Wrapper(tls(&host)?))
-            } else if is_loopback(&host) {
+            } else if is_loopback(&host) && ca.is_none() {
                 (587, Tls::None)
             } else if e.insecure {
                 (587, Tls::Opportunistic(tls(&host)?))

@@ -137,7 +137,7 @@ pub fn run(options: &NotifyOptions) -> Result<Report, Error> {
             .iter()
             .any(|(_, p)| matches!(p, Plan::Send));
         channels.push(if needed {
-            match Channel::open(spec, &host) {
+            match Channel::open(spec, &host, &options.root) {
                 Ok(c) => Some(c),
                 Err(why) => {
                     report.failed.push((spec.name().to_string(), why));

@@ -176,7 +176,16 @@ s = socket.socket()
 s.bind(("127.0.0.1", 0))
 port = s.getsockname()[1]
 s.close()
-if sys.argv[2] == "auth":
+if sys.argv[2] in ("starttls", "tls"):
+    import ssl
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(sys.argv[3], sys.argv[4])
+    if sys.argv[2] == "starttls":
+        c = Controller(Store(), hostname="127.0.0.1", port=port, tls_context=context,
+                       require_starttls=True)
+    else:
+        c = Controller(Store(), hostname="127.0.0.1", port=port, ssl_context=context)
+elif sys.argv[2] == "auth":
     warnings.simplefilter("ignore")
     # Loopback only: the test server takes a password without TLS.
     c = Controller(Store(), hostname="127.0.0.1", port=port, authenticator=authenticate,
@@ -196,6 +205,11 @@ impl Smtp {
 
     /// `mode`: `open`, or `auth` to take only the user `vigie` with `pa55word`.
     fn start_with(mode: &str) -> Smtp {
+        Smtp::start_with_args(mode, &[])
+    }
+
+    /// `starttls` or `tls` with the server's certificate and key files.
+    fn start_with_args(mode: &str, extra: &[&Path]) -> Smtp {
         require(
             "the Python module aiosmtpd (a real SMTP server)",
             Command::new("python3").args(["-c", "import aiosmtpd"]),
@@ -206,6 +220,7 @@ impl Smtp {
             .args(["-c", SMTP_SERVER])
             .arg(dir.path())
             .arg(mode)
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -896,4 +911,129 @@ fn long_posts_are_cut_to_each_services_limits() {
         .as_str()
         .unwrap()
         .ends_with('…'));
+}
+
+/// A certificate authority and a certificate it signed for 127.0.0.1, made with openssl in
+/// `dir`: (CA, server certificate, server key).
+fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    require(
+        "openssl",
+        Command::new("openssl").arg("version"),
+        "apt-get install -y openssl",
+    );
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=vigie test CA",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    fs::write(
+        dir.join("ext"),
+        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext",
+    ]);
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
+}
+
+#[test]
+fn smtp_speaks_starttls_or_tls_and_checks_the_servers_certificate() {
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(certs.path());
+    for (mode, scheme) in [("starttls", "smtp"), ("tls", "smtps")] {
+        let smtp = Smtp::start_with_args(mode, &[&cert, &key]);
+        let site = Site::empty();
+        fs::copy(&ca, site.path("ca.pem")).unwrap();
+        // An authority that did not sign the server's certificate.
+        fs::copy(&cert, site.path("other.pem")).unwrap();
+        let yaml = |ca_file: &str| {
+            format!("title: Acme status\nbase_url: https://status.acme.test/\ntimezone: Europe/Paris\ncomponents:\n  - {{id: web, name: Web}}\nnotify:\n  email:\n    smtp: {scheme}://127.0.0.1:{}\n    to: [all@lists.acme.test]\n{ca_file}", smtp.port)
+        };
+        site.write(
+            "incidents/2026-11-26-api.md",
+            &OUTAGE.replace("[mail]", "[web]"),
+        );
+        // Without the authority, the certificate is refused: nothing is sent.
+        site.write(
+            "site.yaml",
+            &yaml(if mode == "starttls" {
+                "    ca_file: other.pem\n"
+            } else {
+                ""
+            }),
+        );
+        site.vigie(&["notify", "--now", "2026-11-26T08:00:00Z"])
+            .success();
+        let run = site.vigie(&["notify", "--now", "2026-11-26T09:10:00Z"]);
+        run.failure(1);
+        assert!(
+            run.stderr.contains("channel `email`:") && run.stderr.contains("certificate"),
+            "{mode}: {}",
+            run.stderr
+        );
+        assert!(smtp.messages().is_empty(), "{mode}");
+        // With it, the message goes over TLS.
+        site.write("site.yaml", &yaml("    ca_file: ca.pem\n"));
+        site.vigie(&["notify", "--now", "2026-11-26T09:10:00Z"])
+            .success();
+        let mails = smtp.messages();
+        assert_eq!(mails.len(), 1, "{mode}");
+        assert_eq!(
+            mail_headers(&mails[0].1)["Subject"],
+            "API errors — Announcement"
+        );
+    }
 }

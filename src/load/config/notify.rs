@@ -260,6 +260,13 @@ fn email(
             Some("add `to: [clients@lists.example.fr]` or `to_by_component`".to_string()),
         ));
     }
+    if let Some(ca) = raw.ca_file.as_ref().filter(|c| c.value.trim().is_empty()) {
+        errors.push(src.error(
+            ca.pos,
+            "`ca_file` is empty",
+            Some("write the path of a PEM file, relative to the site's folder, or remove `ca_file`".to_string()),
+        ));
+    }
     (errors.len() == before).then(|| Email {
         transport,
         username_env,
@@ -268,6 +275,7 @@ fn email(
         to: raw.to.into_iter().map(|a| a.value).collect(),
         to_by_component,
         insecure: raw.insecure,
+        ca_file: raw.ca_file.map(|c| c.value),
     })
 }
 
