@@ -223,16 +223,20 @@ impl Smtp {
             .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
+            // The server's own log (refused handshakes, warnings), shown if it fails to start.
+            .stderr(fs::File::create(dir.path().join("server.log")).unwrap())
             .spawn()
             .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let port = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("aiosmtpd did not start: {line:?}"));
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            panic!(
+                "aiosmtpd did not start: {line:?}\n{}",
+                fs::read_to_string(dir.path().join("server.log")).unwrap_or_default()
+            )
+        });
         Smtp { port, dir, child }
     }
 
@@ -441,6 +445,29 @@ fn each_new_post_reaches_every_channel_once_and_updates_thread_under_the_announc
     assert!(site
         .read(".vigie/notified")
         .contains("start email 2026-11-26T08:00:00Z"));
+
+    // A dry run says what would go where, and changes nothing.
+    let ledger = site.read(".vigie/notified");
+    let run = notify(
+        &site,
+        http.port,
+        "slack",
+        "2026-11-26T09:10:00Z",
+        &["--dry-run"],
+    );
+    run.success();
+    for line in [
+        &format!("email (SMTP smtp://127.0.0.1:{}):", smtp.port),
+        "  would send 2026-11-26-api.announcement to all@lists.acme.test, mail@lists.acme.test: API errors — Announcement",
+        "slack (slack webhook $T_SLACK_URL):",
+        "  would send 2026-11-26-api.announcement: API errors — Announcement",
+        "dry run: nothing sent, nothing recorded",
+    ] {
+        assert!(run.stdout.lines().any(|l| l == line), "{line}\n{}", run.stdout);
+    }
+    assert!(http.requests().is_empty());
+    assert!(smtp.messages().is_empty());
+    assert_eq!(site.read(".vigie/notified"), ledger);
 
     // The announcement is out: one message per channel.
     let run = notify(&site, http.port, "slack", "2026-11-26T09:10:00Z", &[]);
@@ -1036,4 +1063,35 @@ fn smtp_speaks_starttls_or_tls_and_checks_the_servers_certificate() {
             "API errors — Announcement"
         );
     }
+}
+
+#[test]
+fn a_bad_channel_is_an_error_at_its_place_in_site_yaml() {
+    let site = Site::empty();
+    site.write(
+        "site.yaml",
+        "title: T\nbase_url: https://s.example.fr/\ncomponents:\n  - {id: web, name: Web}\nnotify:\n  webhooks:\n    - {kind: slak, url_env: HOOK}\n    - {kind: matrix, homeserver: http://matrix.example.fr, room: \"!a:example.fr\", token_env: TOKEN}\n",
+    );
+    let run = site.vigie(&["check", "--now", NOW]);
+    run.failure(1);
+    assert_eq!(
+        run.stderr,
+        "site.yaml:7:14: error: unknown webhook kind `slak`
+  |
+7 |     - {kind: slak, url_env: HOOK}
+  |              ^^^^
+  = help: did you mean `slack`?
+
+site.yaml:8:34: error: `http://matrix.example.fr` is plain http to `matrix.example.fr`: only https is allowed beyond this machine
+  |
+8 |     - {kind: matrix, homeserver: http://matrix.example.fr, room: \"!a:example.fr\", token_env: TOKEN}
+  |                                  ^^^^^^^^^^^^^^^^^^^^^^^^
+  = help: write an `https://` URL; plain `http://` is for loopback, or with `insecure: true`
+
+2 errors in 1 file
+"
+    );
+    // notify refuses the same site, and sends nothing.
+    site.vigie(&["notify", "--now", NOW]).failure(1);
+    assert!(!site.path(".vigie/notified").exists());
 }
