@@ -69,6 +69,7 @@ const WEBHOOK_KEYS: &[&str] = &[
     "instance",
     "token_env",
     "insecure",
+    "ca_file",
 ];
 
 /// What site.yaml and its mappings are called in messages.
@@ -183,6 +184,8 @@ struct RawWebhook {
     token_env: Option<At<String>>,
     #[serde(default, deserialize_with = "yaml::plain_bool")]
     insecure: bool,
+    #[serde(default)]
+    ca_file: Option<At<String>>,
 }
 
 #[derive(Debug, Deserialize)]

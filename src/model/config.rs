@@ -185,6 +185,9 @@ pub struct Webhook {
     pub room: Option<String>,
     /// Plain `http://` to a host that is not loopback.
     pub insecure: bool,
+    /// A PEM file of the certificate authorities to trust instead of the usual ones (a
+    /// server of your own); relative to the site's folder.
+    pub ca_file: Option<String>,
 }
 
 impl Notify {

@@ -121,7 +121,12 @@ impl Channel {
                 };
                 let secret = w.secret_env.as_deref().map(env).transpose()?;
                 let token = w.token_env.as_deref().map(env).transpose()?;
+                let mut tls = ureq::tls::TlsConfig::builder();
+                if let Some(path) = &w.ca_file {
+                    tls = tls.root_certs(root_certs(&root.join(path))?);
+                }
                 let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .tls_config(tls.build())
                     .timeout_global(Some(TIMEOUT))
                     .http_status_as_error(false)
                     .max_redirects(0)
@@ -195,6 +200,28 @@ impl Channel {
             }
         }
     }
+}
+
+/// The certificate authorities of the PEM file at `path`, to trust instead of the usual
+/// ones.
+fn root_certs(path: &Path) -> Result<ureq::tls::RootCerts, String> {
+    let pem =
+        std::fs::read(path).map_err(|err| format!("`ca_file` `{}`: {err}", path.display()))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        if let ureq::tls::PemItem::Certificate(c) =
+            item.map_err(|err| format!("`ca_file` `{}`: {err}", path.display()))?
+        {
+            certs.push(c);
+        }
+    }
+    if certs.is_empty() {
+        return Err(format!(
+            "`ca_file` `{}` holds no PEM certificate",
+            path.display()
+        ));
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
 }
 
 fn open_email(e: &Email, site_host: &str, root: &Path) -> Result<Channel, String> {

@@ -1095,3 +1095,110 @@ site.yaml:8:34: error: `http://matrix.example.fr` is plain http to `matrix.examp
     site.vigie(&["notify", "--now", NOW]).failure(1);
     assert!(!site.path(".vigie/notified").exists());
 }
+
+/// A child process stopped when dropped, even when the test fails.
+struct Stopped(Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// An HTTPS server on 127.0.0.1 (Python's http.server behind its ssl module) that writes
+/// each request, one JSON line, to `requests` in its folder.
+const HTTPS_SERVER: &str = r#"
+import http.server, json, os, ssl, sys
+
+out = sys.argv[1]
+
+class Record(http.server.BaseHTTPRequestHandler):
+    def do_any(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(os.path.join(out, "requests"), "a") as f:
+            f.write(json.dumps({"method": self.command, "path": self.path,
+                                "auth": self.headers.get("Authorization"),
+                                "body": json.loads(body)}) + "\n")
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+    do_PUT = do_POST = do_any
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+context.load_cert_chain(sys.argv[2], sys.argv[3])
+server.socket = context.wrap_socket(server.socket, server_side=True)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"#;
+
+#[test]
+fn webhooks_speak_https_and_check_the_servers_certificate() {
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(certs.path());
+    let out = tempfile::tempdir().unwrap();
+    let mut server = Stopped(
+        Command::new("python3")
+            .args(["-c", HTTPS_SERVER])
+            .arg(out.path())
+            .args([&cert, &key])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line.trim().parse().unwrap();
+    let site = Site::empty();
+    fs::copy(&ca, site.path("ca.pem")).unwrap();
+    let yaml = |ca_file: &str| {
+        format!("title: Acme status\nbase_url: https://status.acme.test/\ntimezone: Europe/Paris\ncomponents:\n  - {{id: web, name: Web}}\nnotify:\n  webhooks:\n    - {{kind: matrix, homeserver: \"https://127.0.0.1:{port}\", room: \"!r:acme.test\", token_env: T_MATRIX_TOKEN{ca_file}}}\n")
+    };
+    site.write(
+        "incidents/2026-11-26-api.md",
+        &OUTAGE.replace("[mail]", "[web]"),
+    );
+    let run = |now: &str| {
+        let mut cmd = vigie();
+        cmd.args(["notify", "--now", now, "--root"])
+            .arg(site.root())
+            .env("T_MATRIX_TOKEN", "tok");
+        Run::from(cmd.output().unwrap())
+    };
+    // The usual authorities do not know the test's: refused, nothing sent.
+    site.write("site.yaml", &yaml(""));
+    run("2026-11-26T08:00:00Z").success();
+    let refused = run("2026-11-26T09:10:00Z");
+    refused.failure(1);
+    assert!(
+        refused
+            .stderr
+            .contains("channel `matrix`: 2026-11-26-api.announcement:"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!out.path().join("requests").exists());
+    // With its authority, the message goes over TLS.
+    site.write("site.yaml", &yaml(", ca_file: ca.pem"));
+    run("2026-11-26T09:10:00Z").success();
+    drop(server);
+    let requests = fs::read_to_string(out.path().join("requests")).unwrap();
+    let lines: Vec<Value> = requests
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{requests}");
+    assert_eq!(lines[0]["method"], "PUT");
+    assert_eq!(
+        lines[0]["path"],
+        "/_matrix/client/v3/rooms/%21r%3Aacme.test/send/m.room.message/2026-11-26-api.announcement"
+    );
+    assert_eq!(lines[0]["auth"], "Bearer tok");
+    assert_eq!(lines[0]["body"]["msgtype"], "m.notice");
+}

@@ -439,6 +439,13 @@ fn webhook(
             word.to_string()
         }
     };
+    if let Some(ca) = raw.ca_file.as_ref().filter(|c| c.value.trim().is_empty()) {
+        errors.push(src.error(
+            ca.pos,
+            "`ca_file` is empty",
+            Some("write the path of a PEM file, relative to the site's folder, or remove `ca_file`".to_string()),
+        ));
+    }
     (errors.len() == before).then_some(Webhook {
         kind,
         name,
@@ -447,6 +454,7 @@ fn webhook(
         token_env,
         room,
         insecure: raw.insecure,
+        ca_file: raw.ca_file.map(|c| c.value),
     })
 }
 
