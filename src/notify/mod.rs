@@ -14,7 +14,7 @@ pub mod events;
 pub mod ledger;
 pub mod message;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -150,14 +150,20 @@ pub fn run(options: &NotifyOptions) -> Result<Report, Error> {
     }
 
     // Oldest event first, to every channel that still has it to send.
+    let sends: HashSet<(usize, usize)> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(c, plan)| {
+            plan.iter()
+                .filter(|(_, p)| matches!(p, Plan::Send))
+                .map(move |(k, _)| (c, *k))
+        })
+        .collect();
     let mut messages: HashMap<usize, Message> = HashMap::new();
     for (k, event) in due.iter().enumerate() {
         for (c, spec) in specs.iter().enumerate() {
             let name = spec.name();
-            let wanted = plans[c]
-                .iter()
-                .any(|(j, p)| *j == k && matches!(p, Plan::Send));
-            if !wanted || report.failed.iter().any(|(f, _)| f == name) {
+            if !sends.contains(&(c, k)) || report.failed.iter().any(|(f, _)| f == name) {
                 continue;
             }
             let Some(channel) = &channels[c] else {
