@@ -114,6 +114,27 @@ pub enum CliCommand {
         #[arg(long, value_name = "TIME", hide = true)]
         now: Option<String>,
     },
+    /// Send what is new (posts, reminders, reschedulings, ends) once to each channel of
+    /// `notify` in site.yaml.
+    Notify {
+        /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The moment to notify at, RFC 3339 [default: the clock].
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        /// Print what would be sent, channel by channel; send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Record, without sending, what was due before this time, RFC 3339 (on a first
+        /// run, send what came after it).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// The record of what was delivered; keep it between runs [default:
+        /// <root>/.vigie/notified].
+        #[arg(long, value_name = "FILE")]
+        ledger: Option<PathBuf>,
+    },
     /// Print one post of an incident, ready for a forum, a mail or a chat.
     Announce {
         /// The incident's id (its file name without .md).

@@ -22,6 +22,7 @@ pub mod error;
 pub mod load;
 pub mod memo;
 pub mod model;
+pub mod notify;
 pub mod parallel;
 pub mod pipeline;
 pub mod publish;
@@ -87,6 +88,29 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             format,
             now: resolve_now(now.as_deref())?,
         }),
+        CliCommand::Notify {
+            root,
+            now,
+            dry_run,
+            since,
+            ledger,
+        } => {
+            let root = root_or_cwd(root);
+            let since = since
+                .map(|s| {
+                    chrono::DateTime::parse_from_rfc3339(s.trim())
+                        .map(|t| t.with_timezone(&chrono::Utc))
+                        .map_err(|_| Error::Usage(format!("--since `{s}` is not an RFC 3339 time; write e.g. 2026-11-20T12:00:00+01:00")))
+                })
+                .transpose()?;
+            cmd::notify::run(&cmd::notify::NotifyOptions {
+                ledger: ledger.unwrap_or_else(|| root.join(notify::LEDGER)),
+                root,
+                now: resolve_now(now.as_deref())?,
+                dry_run,
+                since,
+            })
+        }
         CliCommand::Watch {
             root,
             out,

@@ -5,5 +5,6 @@ pub mod announce;
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod notify;
 pub mod serve;
 pub mod watch;

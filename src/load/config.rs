@@ -16,6 +16,10 @@ use crate::load::yaml::{self, At, Names, Source};
 use crate::model::config::{Author, Component, Config, Contact};
 use crate::model::lang::Lang;
 
+pub mod notify;
+
+use notify::notify;
+
 /// The keys `site.yaml` accepts, for did-you-mean hints.
 const SITE_KEYS: &[&str] = &[
     "title",
@@ -34,6 +38,38 @@ const SITE_KEYS: &[&str] = &[
     "notice_days",
     "ongoing_warning_days",
     "list_unsubscribe",
+    "notify",
+];
+
+/// The keys of `notify`.
+const NOTIFY_KEYS: &[&str] = &["email", "webhooks", "reminders", "max_age"];
+
+/// The keys of `notify.email`.
+const EMAIL_KEYS: &[&str] = &[
+    "smtp",
+    "sendmail",
+    "username_env",
+    "password_env",
+    "from",
+    "to",
+    "to_by_component",
+    "insecure",
+    "ca_file",
+];
+
+/// The keys of an entry of `notify.webhooks`.
+const WEBHOOK_KEYS: &[&str] = &[
+    "kind",
+    "name",
+    "url",
+    "url_env",
+    "secret_env",
+    "homeserver",
+    "room",
+    "instance",
+    "token_env",
+    "insecure",
+    "ca_file",
 ];
 
 /// What site.yaml and its mappings are called in messages.
@@ -44,6 +80,9 @@ const NAMES: Names = Names {
         (&["id", "name", "group", "description"], "a component"),
         (&["forum", "chat", "email", "page"], "`contact`"),
         (&["name", "role"], "an author"),
+        (NOTIFY_KEYS, "`notify`"),
+        (EMAIL_KEYS, "`notify.email`"),
+        (WEBHOOK_KEYS, "a webhook of `notify.webhooks`"),
     ],
 };
 
@@ -80,6 +119,73 @@ struct RawConfig {
     ongoing_warning_days: Option<u32>,
     #[serde(default, deserialize_with = "yaml::blank_as_default")]
     list_unsubscribe: Vec<At<String>>,
+    #[serde(default)]
+    notify: Option<At<RawNotify>>,
+}
+
+/// `notify` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotify {
+    #[serde(default)]
+    email: Option<At<RawEmail>>,
+    #[serde(default, deserialize_with = "yaml::blank_as_default")]
+    webhooks: Vec<At<RawWebhook>>,
+    #[serde(default)]
+    reminders: Option<Vec<At<String>>>,
+    #[serde(default)]
+    max_age: Option<At<String>>,
+}
+
+/// `notify.email` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmail {
+    #[serde(default)]
+    smtp: Option<At<String>>,
+    #[serde(default)]
+    sendmail: Option<At<String>>,
+    #[serde(default)]
+    username_env: Option<At<String>>,
+    #[serde(default)]
+    password_env: Option<At<String>>,
+    #[serde(default)]
+    from: Option<At<String>>,
+    #[serde(default, deserialize_with = "yaml::blank_as_default")]
+    to: Vec<At<String>>,
+    #[serde(default)]
+    to_by_component: Option<At<BTreeMap<String, Vec<At<String>>>>>,
+    #[serde(default, deserialize_with = "yaml::plain_bool")]
+    insecure: bool,
+    #[serde(default)]
+    ca_file: Option<At<String>>,
+}
+
+/// An entry of `notify.webhooks` as written: every key of every kind, checked by kind.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebhook {
+    kind: At<String>,
+    #[serde(default)]
+    name: Option<At<String>>,
+    #[serde(default)]
+    url: Option<At<String>>,
+    #[serde(default)]
+    url_env: Option<At<String>>,
+    #[serde(default)]
+    secret_env: Option<At<String>>,
+    #[serde(default)]
+    homeserver: Option<At<String>>,
+    #[serde(default)]
+    room: Option<At<String>>,
+    #[serde(default)]
+    instance: Option<At<String>>,
+    #[serde(default)]
+    token_env: Option<At<String>>,
+    #[serde(default, deserialize_with = "yaml::plain_bool")]
+    insecure: bool,
+    #[serde(default)]
+    ca_file: Option<At<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +242,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     check_list_unsubscribe(&src, &raw.list_unsubscribe, &mut errors);
     let contact = contact(&src, raw.contact, &mut errors);
     let authors = authors(&src, raw.authors, &mut errors);
+    let notify = raw
+        .notify
+        .map(|n| notify(&src, n, &components, &mut errors));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -156,6 +265,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         notice_days: raw.notice_days.unwrap_or(14),
         ongoing_warning_days: raw.ongoing_warning_days.unwrap_or(7),
         list_unsubscribe: raw.list_unsubscribe.into_iter().map(|u| u.value).collect(),
+        notify,
     })
 }
 

@@ -74,6 +74,142 @@ pub struct Config {
     /// Where readers of announcement e-mails unsubscribe (`mailto:` or `https:` URLs),
     /// sent as the `List-Unsubscribe` header (RFC 2369); empty: no header.
     pub list_unsubscribe: Vec<String>,
+    /// Where `vigie notify` delivers new posts; `None` when site.yaml has no `notify`.
+    pub notify: Option<Notify>,
+}
+
+/// `notify` in site.yaml: the channels that receive every new post, and when reminders go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notify {
+    pub email: Option<Email>,
+    pub webhooks: Vec<Webhook>,
+    /// How long before a maintenance window each reminder goes, longest first (default
+    /// 24 h and 1 h).
+    pub reminders: Vec<chrono::Duration>,
+    /// An event older than this when first seen is recorded, not sent (default 24 h).
+    pub max_age: chrono::Duration,
+}
+
+/// How e-mail leaves: an SMTP server or a local `sendmail`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// `smtp://host[:port]` (STARTTLS, required but to loopback) or `smtps://host[:port]`
+    /// (TLS from the start).
+    Smtp(String),
+    /// The path of a `sendmail`-compatible program.
+    Sendmail(String),
+}
+
+/// `notify.email`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub transport: MailTransport,
+    /// The names of the environment variables holding the SMTP user and password.
+    pub username_env: Option<String>,
+    pub password_env: Option<String>,
+    /// The sender address; `None`: `contact.email`, else `no-reply@` the site's host.
+    pub from: Option<String>,
+    /// Addresses that receive every event.
+    pub to: Vec<String>,
+    /// Addresses that also receive the events of the incidents touching a component.
+    pub to_by_component: BTreeMap<String, Vec<String>>,
+    /// Plain `smtp://` without STARTTLS to a host that is not loopback.
+    pub insecure: bool,
+    /// A PEM file of a certificate authority to trust besides the usual ones (a mail
+    /// server with a certificate of its own); relative to the site's folder. With it,
+    /// `smtp://` to loopback requires STARTTLS too.
+    pub ca_file: Option<String>,
+}
+
+/// The kinds of webhook `notify.webhooks` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WebhookKind {
+    /// JSON in the shape of a Statuspage incident, signed with HMAC-SHA256.
+    Generic,
+    /// Slack-compatible incoming webhooks (Slack, Mattermost, Rocket.Chat).
+    Slack,
+    Discord,
+    Matrix,
+    Mastodon,
+}
+
+impl WebhookKind {
+    /// Every kind, in the order the documentation gives them.
+    pub const ALL: [WebhookKind; 5] = [
+        WebhookKind::Generic,
+        WebhookKind::Slack,
+        WebhookKind::Discord,
+        WebhookKind::Matrix,
+        WebhookKind::Mastodon,
+    ];
+
+    /// The word used in site.yaml.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            WebhookKind::Generic => "generic",
+            WebhookKind::Slack => "slack",
+            WebhookKind::Discord => "discord",
+            WebhookKind::Matrix => "matrix",
+            WebhookKind::Mastodon => "mastodon",
+        }
+    }
+
+    /// Parses the word used in site.yaml.
+    pub fn from_keyword(word: &str) -> Option<WebhookKind> {
+        WebhookKind::ALL.into_iter().find(|k| k.keyword() == word)
+    }
+}
+
+/// A value written in site.yaml, or the name of the environment variable holding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    Value(String),
+    Env(String),
+}
+
+/// One entry of `notify.webhooks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub kind: WebhookKind,
+    /// The channel's name in messages and in the record of deliveries: `name`, else the
+    /// kind (two entries of one kind need names).
+    pub name: String,
+    /// Where to send: the URL for generic, slack and discord; the homeserver for matrix;
+    /// the instance for mastodon.
+    pub url: Setting,
+    /// The HMAC key of a generic webhook.
+    pub secret_env: Option<String>,
+    /// The access token of matrix and mastodon.
+    pub token_env: Option<String>,
+    /// The Matrix room id or alias.
+    pub room: Option<String>,
+    /// Plain `http://` to a host that is not loopback.
+    pub insecure: bool,
+    /// A PEM file of the certificate authorities to trust instead of the usual ones (a
+    /// server of your own); relative to the site's folder.
+    pub ca_file: Option<String>,
+}
+
+impl Notify {
+    /// The names of every environment variable the channels read, with the channel that
+    /// reads each.
+    pub fn env_names(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(e) = &self.email {
+            for name in [&e.username_env, &e.password_env].into_iter().flatten() {
+                out.push(("email".to_string(), name.clone()));
+            }
+        }
+        for w in &self.webhooks {
+            if let Setting::Env(name) = &w.url {
+                out.push((w.name.clone(), name.clone()));
+            }
+            for name in [&w.secret_env, &w.token_env].into_iter().flatten() {
+                out.push((w.name.clone(), name.clone()));
+            }
+        }
+        out
+    }
 }
 
 impl Config {

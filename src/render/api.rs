@@ -240,6 +240,23 @@ pub fn page_id(site: &Site) -> String {
     site.config.site_key()
 }
 
+/// The page and incident `n` as the API shows them at the model's `now` (for the
+/// generic webhook of `vigie notify`, whose body has the shape of Statuspage's).
+pub fn page_and_incident(model: &StatusModel, n: usize) -> (PageJson, IncidentJson) {
+    let site = model.site;
+    let cfg = &site.config;
+    let page = PageJson {
+        id: page_id(site),
+        name: cfg.title.clone(),
+        url: cfg.base_url.clone(),
+        time_zone: cfg.tz.name().to_string(),
+        updated_at: iso(last_change(model).unwrap_or_else(epoch)),
+    };
+    let components = components(model, &page.id);
+    let incident = incident(model, n, &page.id, &components);
+    (page, incident)
+}
+
 /// Builds every response once, then the files share them.
 struct Api {
     page: PageJson,

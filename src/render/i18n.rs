@@ -145,6 +145,15 @@ pub struct Strings {
     pub duration_days: &'static str,
     pub duration_hours: &'static str,
     pub duration_minutes: &'static str,
+    /// What `vigie notify` says besides posts: the label of each kind of message, and its
+    /// one sentence (`{period}` a window in words, `{delay}` a duration, `{time}` a time).
+    pub notify_rescheduled: &'static str,
+    pub notify_rescheduled_body: &'static str,
+    pub notify_reminder: &'static str,
+    pub notify_reminder_body: &'static str,
+    pub notify_started_body: &'static str,
+    pub notify_completed_body: &'static str,
+    pub notify_resolved_body: &'static str,
 }
 
 static FR: Strings = Strings {
@@ -263,6 +272,14 @@ static FR: Strings = Strings {
     duration_days: "{d} j {h} h",
     duration_hours: "{h} h {mm}",
     duration_minutes: "{m} min",
+    notify_rescheduled: "Reprogrammée",
+    notify_rescheduled_body:
+        "La fenêtre de maintenance a changé. Nouvelle fenêtre\u{a0}: {period}.",
+    notify_reminder: "Rappel",
+    notify_reminder_body: "La maintenance commence dans {delay}, le {time}.",
+    notify_started_body: "La maintenance a commencé ({time}).",
+    notify_completed_body: "La maintenance est terminée ({time}).",
+    notify_resolved_body: "L’incident est résolu ({time}).",
 };
 
 static EN: Strings = Strings {
@@ -381,6 +398,13 @@ static EN: Strings = Strings {
     duration_days: "{d} d {h} h",
     duration_hours: "{h} h {mm} min",
     duration_minutes: "{m} min",
+    notify_rescheduled: "Rescheduled",
+    notify_rescheduled_body: "The maintenance window has changed. New window: {period}.",
+    notify_reminder: "Reminder",
+    notify_reminder_body: "The maintenance starts in {delay}, on {time}.",
+    notify_started_body: "The maintenance has started ({time}).",
+    notify_completed_body: "The maintenance is completed ({time}).",
+    notify_resolved_body: "The incident is resolved ({time}).",
 };
 
 impl Strings {

@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["pipeline"],
     &["watch"],
     &["announce", "publish", "serve"],
+    &["notify"],
     &["cmd"],
     &["cli"],
     &["lib", "main"],

@@ -20,6 +20,7 @@ mod hostile;
 mod layers;
 mod live;
 mod next_change;
+mod notify;
 mod scale;
 mod serve;
 mod serve_cache;
