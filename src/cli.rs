@@ -110,6 +110,11 @@ pub enum CliCommand {
         /// Watch by polling instead of file system events (for network or container mounts).
         #[arg(long)]
         poll: bool,
+        /// Run `vigie notify` once the site is published: after each successful publish
+        /// (after each build without --publish), and after each build that finds the site
+        /// unchanged, so that reminders go out at most --max-wait late.
+        #[arg(long)]
+        notify: bool,
         /// Not taken: `vigie watch` builds at the current time (kept to say so clearly).
         #[arg(long, value_name = "TIME", hide = true)]
         now: Option<String>,

@@ -118,6 +118,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             max_wait,
             retry_delay,
             poll,
+            notify,
             now,
         } => {
             if let Some(now) = now {
@@ -143,6 +144,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 max_wait,
                 retry_delay,
                 poll,
+                notify,
             })
         }
         CliCommand::Serve {

@@ -18,27 +18,47 @@ pub fn run(options: &WatchOptions) -> Result<(), Error> {
             epoch.to_string_lossy()
         )));
     }
+    if options.notify {
+        let config = crate::load::load_config(&options.root)?;
+        if config.notify.is_none() {
+            return Err(Error::Usage(
+                "--notify: site.yaml has no `notify`, so there is nowhere to send; add `notify:` with `email:` or `webhooks:` (docs/notify.md), or leave out --notify".to_string(),
+            ));
+        }
+    }
     // Parses and incident pages kept from one build to the next.
     let mut caches = crate::pipeline::Caches::new();
-    crate::publish::watch(options, |now| {
-        let started = Instant::now();
-        let report = build_with(
-            &BuildOptions {
+    crate::publish::watch(
+        options,
+        |now| {
+            let started = Instant::now();
+            let report = build_with(
+                &BuildOptions {
+                    root: options.root.clone(),
+                    out: options.out.clone(),
+                    now,
+                    drafts: false,
+                    base_url: None,
+                },
+                &mut caches,
+            )?;
+            let w = &report.write;
+            Ok(Built {
+                changed: !w.unchanged && (w.written > 0 || w.removed > 0),
+                next_change: report.next_change,
+                message: report.message(&options.out, started.elapsed()),
+            })
+        },
+        |now| {
+            super::notify::run(&super::notify::NotifyOptions {
                 root: options.root.clone(),
-                out: options.out.clone(),
                 now,
-                drafts: false,
-                base_url: None,
-            },
-            &mut caches,
-        )?;
-        let w = &report.write;
-        Ok(Built {
-            changed: !w.unchanged && (w.written > 0 || w.removed > 0),
-            next_change: report.next_change,
-            message: report.message(&options.out, started.elapsed()),
-        })
-    })
+                dry_run: false,
+                since: None,
+                ledger: options.root.join(crate::notify::LEDGER),
+            })
+        },
+    )
 }
 
 /// Reads a duration given to `option`: a number and a unit (`ms`, `s`, `m` or `min`, `h`,

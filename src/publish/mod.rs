@@ -40,6 +40,8 @@ pub struct WatchOptions {
     pub retry_delay: Duration,
     /// Watch by polling instead of file system events.
     pub poll: bool,
+    /// Run `vigie notify` whenever the published site is up to date (see [`watch`]).
+    pub notify: bool,
 }
 
 /// What one build did, as the loop needs to know it.
@@ -54,9 +56,14 @@ pub struct Built {
 }
 
 /// Runs `vigie watch` until Ctrl-C or SIGTERM, building with `build` at the moment given.
+/// With `options.notify`, runs `notify` at the moment given whenever the published site is
+/// up to date: after a successful publish (after a build, without a publish command), and
+/// after a build that changed nothing while no publish waits to be retried. `notify`
+/// prints what it did and says what failed; its own record makes a second run send nothing.
 pub fn watch(
     options: &WatchOptions,
     build: impl FnMut(DateTime<Utc>) -> Result<Built, Error>,
+    notify: impl FnMut(DateTime<Utc>) -> Result<(), Error>,
 ) -> Result<(), Error> {
     if !options.root.is_dir() {
         return Err(Error::Usage(format!(
@@ -74,6 +81,7 @@ pub fn watch(
         out: &out,
         options,
         build,
+        notify,
         digest: SourceDigest::new(),
         last_good: false,
         schedule: Schedule {
@@ -122,11 +130,12 @@ pub fn watch(
 }
 
 /// The loop's state between two events.
-struct Publisher<'a, B> {
+struct Publisher<'a, B, N> {
     root: &'a Path,
     out: &'a Path,
     options: &'a WatchOptions,
     build: B,
+    notify: N,
     /// What the sources held at the last look.
     digest: SourceDigest,
     /// Whether the last build succeeded.
@@ -134,7 +143,11 @@ struct Publisher<'a, B> {
     schedule: Schedule,
 }
 
-impl<B: FnMut(DateTime<Utc>) -> Result<Built, Error>> Publisher<'_, B> {
+impl<B, N> Publisher<'_, B, N>
+where
+    B: FnMut(DateTime<Utc>) -> Result<Built, Error>,
+    N: FnMut(DateTime<Utc>) -> Result<(), Error>,
+{
     /// Builds at the current time, then publishes if that changed files. A build that
     /// fails is reported and the loop goes on, unless the command line itself is wrong.
     fn build(&mut self) -> Result<(), Error> {
@@ -149,10 +162,16 @@ impl<B: FnMut(DateTime<Utc>) -> Result<Built, Error>> Publisher<'_, B> {
                 if built.changed {
                     // This build replaces any publish still waiting to be retried.
                     self.publish();
+                    if self.options.publish.is_none() {
+                        self.notify(now);
+                    }
                     // While nothing happens: the old output, now the staging folder,
                     // checked against its manifest, so that the next build trusts it as
                     // it is. On failure, that build checks it itself.
                     let _ = crate::write::check_staging(self.out);
+                } else if self.schedule.retry.is_none() {
+                    // The published site is this build: what is due (a reminder) goes out.
+                    self.notify(now);
                 }
             }
             Err(e @ Error::Usage(_)) => return Err(e),
@@ -171,6 +190,17 @@ impl<B: FnMut(DateTime<Utc>) -> Result<Built, Error>> Publisher<'_, B> {
         Ok(())
     }
 
+    /// Runs `vigie notify` at `now`, when asked to; a failure is said, and the loop goes on
+    /// (the next run retries what was not delivered).
+    fn notify(&mut self, now: DateTime<Utc>) {
+        if !self.options.notify {
+            return;
+        }
+        if let Err(e) = (self.notify)(now) {
+            error::print_error(&e);
+        }
+    }
+
     /// Runs the publish command, if there is one, and schedules a retry if it fails.
     fn publish(&mut self) {
         let Some(command) = &self.options.publish else {
@@ -182,6 +212,9 @@ impl<B: FnMut(DateTime<Utc>) -> Result<Built, Error>> Publisher<'_, B> {
                 eprint!("{stderr}");
                 println!("published in {:.2} s", started.elapsed().as_secs_f64());
                 self.schedule.retry = None;
+                if let Ok(now) = clock() {
+                    self.notify(now);
+                }
             }
             Outcome::Failed { status, stderr } => {
                 let failures = self.schedule.retry.map_or(0, |r| r.failures) + 1;

@@ -71,7 +71,17 @@ impl Watching {
     }
 
     fn spawn(site: &Site, args: &[&str], failing: bool) -> Watching {
-        let dir = tempfile::tempdir().unwrap();
+        Watching::spawn_in(tempfile::tempdir().unwrap(), site, args, failing, &[])
+    }
+
+    /// [`Watching::spawn`], with the script's folder `dir` and more environment.
+    fn spawn_in(
+        dir: tempfile::TempDir,
+        site: &Site,
+        args: &[&str],
+        failing: bool,
+        env: &[(&str, &str)],
+    ) -> Watching {
         if failing {
             std::fs::write(dir.path().join("fail"), "").unwrap();
         }
@@ -92,6 +102,7 @@ impl Watching {
             .arg(format!("sh '{}'", script.display()))
             .args(args)
             .env_remove("SOURCE_DATE_EPOCH")
+            .envs(env.iter().copied())
             .stdout(Stdio::from(
                 std::fs::File::create(dir.path().join("out")).unwrap(),
             ))
@@ -122,6 +133,13 @@ impl Watching {
             .lines()
             .filter(|l| l.starts_with("built "))
             .count()
+    }
+
+    /// Whether `vigie notify`'s ledger records `event` as sent.
+    fn ledger_has(&self, site: &Site, event: &str) -> bool {
+        site.read(".vigie/notified")
+            .lines()
+            .any(|l| l.starts_with("sent ") && l.contains(event))
     }
 
     /// Makes the publish command succeed from now on.
@@ -350,4 +368,98 @@ fn watch_refuses_a_fixed_time() {
         run.stderr
     );
     assert!(!site.path("public").exists(), "nothing was built");
+}
+
+/// What [`receiver`] got.
+type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, usize)>>>;
+
+/// A webhook receiver on 127.0.0.1: the `Idempotency-Key` of each request, with how many
+/// publishes the script had made when it came.
+fn receiver(calls: PathBuf) -> (u16, Received) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = got.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let key = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Idempotency-Key"))
+                .map(|h| h.value.as_str().to_string())
+                .unwrap_or_default();
+            let published = std::fs::read_to_string(&calls)
+                .unwrap_or_default()
+                .lines()
+                .count();
+            seen.lock().unwrap().push((key, published));
+            let _ = request.respond(tiny_http::Response::from_string("ok"));
+        }
+    });
+    (port, got)
+}
+
+#[test]
+fn watch_notifies_after_each_publish_and_sends_each_event_once() {
+    let site = site();
+    let dir = tempfile::tempdir().unwrap();
+    let (port, got) = receiver(dir.path().join("calls"));
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{yaml}notify:\n  webhooks:\n    - {{kind: generic, url: 'http://127.0.0.1:{port}/hook', secret_env: VIGIE_HOOK}}\n"),
+    );
+    let mut w = Watching::spawn_in(
+        dir,
+        &site,
+        &["--notify"],
+        false,
+        &[("VIGIE_HOOK", "s3cret")],
+    );
+    w.wait_for("the first publish", |w| w.calls().len() == 1);
+    // The first run sends nothing old: it only starts the channel's record.
+    w.wait_for("the first notify run", |w| {
+        w.read("out").contains("first run of `generic`")
+    });
+    assert!(got.lock().unwrap().is_empty());
+
+    // A new incident, announced now: built, published, then sent, once.
+    std::thread::sleep(Duration::from_millis(1100));
+    let start = Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+    site.write(
+        "incidents/lenteurs.md",
+        &format!("---\ntitle: Lenteurs\nstart: {start}\nseverity: degraded\ncomponents: [mail]\n---\nLa messagerie est lente.\n"),
+    );
+    w.wait_for("the event sent", |w| {
+        !got.lock().unwrap().is_empty() && w.read("out").contains("1 message sent")
+    });
+    let sent = got.lock().unwrap().clone();
+    assert_eq!(
+        sent,
+        [("lenteurs.announcement".to_string(), 2)],
+        "after the second publish"
+    );
+
+    // Another edit: published again, nothing new to send.
+    site.write(INCIDENT, &incident("Panne du serveur web"));
+    w.wait_for("the publish of the edit", |w| w.calls().len() == 3);
+    w.wait_for("the third notify run", |w| {
+        w.read("out").matches("0 messages sent").count() >= 1
+    });
+    assert_eq!(got.lock().unwrap().len(), 1, "{}", w.read("out"));
+    assert!(w.ledger_has(&site, "lenteurs.announcement"));
+    let status = w.terminate();
+    assert!(status.success(), "{status:?}\n{}", w.read("err"));
+}
+
+#[test]
+fn watch_notify_needs_somewhere_to_send() {
+    let site = site();
+    let run = site.vigie(&["watch", "--notify"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("site.yaml has no `notify`"),
+        "{}",
+        run.stderr
+    );
 }
