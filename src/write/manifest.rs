@@ -131,8 +131,8 @@ pub(super) struct Manifest {
     pub(super) checked: bool,
     pub(super) files: HashMap<String, (Meta, u128)>,
     pub(super) dirs: HashMap<String, Meta>,
-    /// When the manifest was written (its own modification time, as read).
-    saved: Option<(i64, i64)>,
+    /// The manifest file's own metadata, as read: when it was written.
+    saved: Option<Meta>,
 }
 
 /// How long after an entry's modification time its metadata is trusted to change with its
@@ -170,7 +170,7 @@ impl Manifest {
         let mut text = String::new();
         io::Read::read_to_string(&mut file, &mut text).ok()?;
         let mut manifest = Manifest::parse(&text)?;
-        manifest.saved = Some((saved.secs, saved.nanos));
+        manifest.saved = Some(saved);
         Some(manifest)
     }
 
@@ -292,10 +292,16 @@ impl Manifest {
     /// Whether an entry was changed so shortly before the manifest was written that its
     /// metadata alone does not tell (see [`settle_nanos`]).
     fn racy(&self, m: &Meta) -> bool {
-        self.saved.is_none_or(|(secs, nanos)| {
+        self.saved.is_none_or(|saved| {
             let at = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-            at(m.secs, m.nanos) >= at(secs, nanos) - i128::from(settle_nanos(nanos))
+            at(m.secs, m.nanos)
+                >= at(saved.secs, saved.nanos) - i128::from(settle_nanos(saved.nanos))
         })
+    }
+
+    /// Whether any entry is checked by content ([`Manifest::racy`]).
+    fn any_racy(&self) -> bool {
+        self.files.values().any(|(m, _)| self.racy(m)) || self.dirs.values().any(|m| self.racy(m))
     }
 
     /// The names each folder holds, by folder.
@@ -351,11 +357,27 @@ pub(super) fn remove(path: &Path) -> Result<(), Error> {
 /// time the manifest records. A file added, removed or renamed anywhere changes the
 /// modification time of its folder, so nothing needs to be listed: the check is one `stat`
 /// per recorded entry, in parallel.
+///
+/// Entries that had just changed when the manifest was written are checked by content; once
+/// found true, the manifest is written again, so that the next build needs only their
+/// metadata (as git does with its index).
 pub fn current_stamp(out: &Path) -> Option<Stamp> {
     let out = fs::canonicalize(out).ok()?;
-    let manifest = Manifest::read(&manifest_path(&out))?;
+    let path = manifest_path(&out);
+    let manifest = Manifest::read(&path)?;
     let stamp = manifest.stamp?;
-    manifest.holds_true(&out).then_some(stamp)
+    if !manifest.holds_true(&out) {
+        return None;
+    }
+    if manifest.any_racy() {
+        if let Ok(_lock) = super::lock::OutputLock::take(&out) {
+            // Unless a build replaced it meanwhile.
+            if Meta::read(&path).ok() == manifest.saved {
+                let _ = manifest.save(&path);
+            }
+        }
+    }
+    Some(stamp)
 }
 
 #[cfg(test)]

@@ -132,3 +132,21 @@ fn the_output_may_not_hide_the_sources() {
         assert!(run.stderr.contains("refusing --out"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn output_cut_short_ends_quietly_without_a_panic() {
+    let site = Site::example();
+    let mut child = vigie()
+        .args(["check", "--now", NOW, "--root"])
+        .arg(site.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before anything is printed.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
