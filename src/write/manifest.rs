@@ -139,13 +139,14 @@ pub(super) struct Manifest {
 /// content: an entry changed again within the same tick of the file system's clock, at the
 /// same size, keeps the same metadata. An entry recorded less than this before its
 /// manifest was written ("racily clean", as git says) is checked by content instead. A
-/// tick is at most 10 ms on file systems that keep nanoseconds, and 2 s on those that keep
-/// seconds (FAT) or whole seconds only (ext3), told by the manifest's own time.
+/// tick of the kernel's file clock is at most 10 ms (100 Hz) on file systems that keep
+/// nanoseconds, and 2 s on those that keep seconds (FAT) or whole seconds only (ext3),
+/// told by the manifest's own time.
 fn settle_nanos(saved_nanos: i64) -> i64 {
     if saved_nanos == 0 {
         2_000_000_000
     } else {
-        50_000_000
+        20_000_000
     }
 }
 
