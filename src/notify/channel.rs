@@ -428,12 +428,25 @@ fn generic_body(model: &StatusModel, m: &Message) -> serde_json::Value {
 
 /// Slack's `text`, with `&`, `<` and `>` escaped as Slack asks.
 fn slack_body(m: &Message) -> serde_json::Value {
-    let text = format!("*{}*\n{}", m.headline(), text::render(&m.a));
+    let plain = text::render(&m.a);
+    let text = format!("*{}*\n{}", m.headline(), without_title(&plain));
     let text = truncate(&text, SLACK_TEXT)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
     json!({ "text": text })
+}
+
+/// The plain text without its title and the line of `=` under it, which Slack would show
+/// as they are, and which the headline in bold already says.
+fn without_title(text: &str) -> &str {
+    let mut lines = text.splitn(3, '\n');
+    match (lines.next(), lines.next(), lines.next()) {
+        (Some(_), Some(rule), Some(rest)) if !rule.is_empty() && rule.chars().all(|c| c == '=') => {
+            rest.trim_start_matches('\n')
+        }
+        _ => text,
+    }
 }
 
 /// The colour of a Discord embed for the incident's severity.
@@ -526,6 +539,17 @@ pub fn destination(spec: &Spec) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn slack_text_leaves_out_the_underlined_title() {
+        assert_eq!(
+            without_title("Coupure\n=======\n\nÉtat : en cours\n"),
+            "État : en cours\n"
+        );
+        assert_eq!(without_title("Coupure\nsuite\n"), "Coupure\nsuite\n");
+        assert_eq!(without_title("seul"), "seul");
+    }
+
     use super::*;
 
     #[test]
