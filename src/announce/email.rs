@@ -178,18 +178,7 @@ fn html(a: &Announcement) -> String {
         escape(&a.title)
     ));
     out.push_str(&format!("<h1>{}</h1>\n<p>\n", escape(&a.title)));
-    let facts: Vec<String> = a
-        .facts
-        .iter()
-        .map(|f| {
-            format!(
-                "<strong>{}</strong> {}",
-                escape(&a.label(f.label)),
-                escape(&f.value)
-            )
-        })
-        .collect();
-    out.push_str(&facts.join("<br>\n"));
+    out.push_str(&a.facts_html("<br>\n"));
     out.push_str("\n</p>\n");
     out.push_str(&format!(
         "<h2>{} — {}</h2>\n",

@@ -185,6 +185,24 @@ pub struct Announcement {
 pub use doc::Doc;
 
 impl Announcement {
+    /// The facts (state, severity, components, times) as HTML: each a label in bold and
+    /// its value, joined by `separator`.
+    pub fn facts_html(&self, separator: &str) -> String {
+        use crate::render::escape::escape;
+        let facts: Vec<String> = self
+            .facts
+            .iter()
+            .map(|f| {
+                format!(
+                    "<strong>{}</strong> {}",
+                    escape(&self.label(f.label)),
+                    escape(&f.value)
+                )
+            })
+            .collect();
+        facts.join(separator)
+    }
+
     /// Post `k` of incident `n` of the model.
     pub fn new(model: &StatusModel, n: usize, k: usize) -> Announcement {
         let site = model.site;

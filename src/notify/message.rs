@@ -109,18 +109,7 @@ impl Message {
     pub fn chat_html(&self) -> String {
         let a = &self.a;
         let mut out = format!("<h4>{}</h4>\n<p>", escape(&self.headline()));
-        let facts: Vec<String> = a
-            .facts
-            .iter()
-            .map(|f| {
-                format!(
-                    "<strong>{}</strong> {}",
-                    escape(&a.label(f.label)),
-                    escape(&f.value)
-                )
-            })
-            .collect();
-        out.push_str(&facts.join("<br>"));
+        out.push_str(&a.facts_html("<br>"));
         out.push_str("</p>\n");
         // The post's HTML was rendered from its Markdown and made safe at load.
         out.push_str(&a.html);

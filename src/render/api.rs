@@ -243,15 +243,7 @@ pub fn page_id(site: &Site) -> String {
 /// The page and incident `n` as the API shows them at the model's `now` (for the
 /// generic webhook of `vigie notify`, whose body has the shape of Statuspage's).
 pub fn page_and_incident(model: &StatusModel, n: usize) -> (PageJson, IncidentJson) {
-    let site = model.site;
-    let cfg = &site.config;
-    let page = PageJson {
-        id: page_id(site),
-        name: cfg.title.clone(),
-        url: cfg.base_url.clone(),
-        time_zone: cfg.tz.name().to_string(),
-        updated_at: iso(last_change(model).unwrap_or_else(epoch)),
-    };
+    let page = page(model);
     let components = components(model, &page.id);
     let incident = incident(model, n, &page.id, &components);
     (page, incident)
@@ -270,16 +262,22 @@ struct Api {
     maintenances: Vec<IncidentJson>,
 }
 
-fn build(model: &StatusModel) -> Api {
+/// The `page` object every response starts with.
+fn page(model: &StatusModel) -> PageJson {
     let site = model.site;
     let cfg = &site.config;
-    let page = PageJson {
+    PageJson {
         id: page_id(site),
         name: cfg.title.clone(),
         url: cfg.base_url.clone(),
         time_zone: cfg.tz.name().to_string(),
         updated_at: iso(last_change(model).unwrap_or_else(epoch)),
-    };
+    }
+}
+
+fn build(model: &StatusModel) -> Api {
+    let site = model.site;
+    let page = page(model);
     let components = components(model, &page.id);
     let mut incidents = Vec::new();
     let mut maintenances = Vec::new();

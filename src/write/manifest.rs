@@ -194,19 +194,34 @@ impl Manifest {
             checked,
             ..Manifest::default()
         };
-        for line in lines {
-            let (meta, path) = line.split_once('\t')?;
-            let mut words = meta.split(' ');
-            let m = Meta::parse(&mut words)?;
-            match path.strip_suffix('/') {
-                Some(dir) => {
-                    words.next().is_none().then_some(())?;
-                    manifest.dirs.insert(dir.to_string(), m);
+        // Lines read in parallel, then put in place.
+        use rayon::prelude::*;
+        let lines: Vec<&str> = lines.collect();
+        let entries: Vec<(String, Meta, Option<u128>)> = lines
+            .par_iter()
+            .with_min_len(1024)
+            .map(|line| {
+                let (meta, path) = line.split_once('\t')?;
+                let mut words = meta.split(' ');
+                let m = Meta::parse(&mut words)?;
+                let entry = match path.strip_suffix('/') {
+                    Some(dir) => (dir.to_string(), m, None),
+                    None => {
+                        let hash = u128::from_str_radix(words.next()?, 16).ok()?;
+                        (path.to_string(), m, Some(hash))
+                    }
+                };
+                words.next().is_none().then_some(entry)
+            })
+            .collect::<Option<_>>()?;
+        manifest.files.reserve(entries.len());
+        for (path, m, hash) in entries {
+            match hash {
+                Some(hash) => {
+                    manifest.files.insert(path, (m, hash));
                 }
                 None => {
-                    let hash = u128::from_str_radix(words.next()?, 16).ok()?;
-                    words.next().is_none().then_some(())?;
-                    manifest.files.insert(path.to_string(), (m, hash));
+                    manifest.dirs.insert(path, m);
                 }
             }
         }
@@ -227,18 +242,36 @@ impl Manifest {
         } else {
             "\nunchecked\n"
         });
+        // Sorted, and written in parallel pieces.
+        use rayon::prelude::*;
         let mut files: Vec<(&String, &(Meta, u128))> = self.files.iter().collect();
-        files.sort_unstable_by_key(|(p, _)| *p);
-        for (path, (meta, hash)) in files {
-            meta.push(&mut text);
-            let _ = writeln!(text, " {hash:032x}\t{path}");
-        }
+        files.par_sort_unstable_by_key(|(p, _)| *p);
+        let pieces: Vec<String> = files
+            .par_chunks(1024)
+            .map(|chunk| {
+                let mut text = String::with_capacity(chunk.len() * 100);
+                for (path, (meta, hash)) in chunk {
+                    meta.push(&mut text);
+                    let _ = writeln!(text, " {hash:032x}\t{path}");
+                }
+                text
+            })
+            .collect();
+        text.extend(pieces);
         let mut dirs: Vec<(&String, &Meta)> = self.dirs.iter().collect();
-        dirs.sort_unstable_by_key(|(p, _)| *p);
-        for (path, meta) in dirs {
-            meta.push(&mut text);
-            let _ = writeln!(text, "\t{path}/");
-        }
+        dirs.par_sort_unstable_by_key(|(p, _)| *p);
+        let pieces: Vec<String> = dirs
+            .par_chunks(1024)
+            .map(|chunk| {
+                let mut text = String::with_capacity(chunk.len() * 80);
+                for (path, meta) in chunk {
+                    meta.push(&mut text);
+                    let _ = writeln!(text, "\t{path}/");
+                }
+                text
+            })
+            .collect();
+        text.extend(pieces);
         text
     }
 

@@ -119,9 +119,18 @@ fn write_with<S: Source>(
     let staging_manifest = staging_manifest_path(&out);
     // Removed before anything changes, written once all is in place: a build killed in
     // between leaves no manifest to trust.
-    let previous = Manifest::read(&out_manifest);
-    manifest::remove(&out_manifest)?;
     let staging = staging_dir(&out);
+    let (previous, staging_known) = rayon::join(
+        || Manifest::read(&out_manifest),
+        || {
+            if staging.is_dir() {
+                Manifest::read(&staging_manifest)
+            } else {
+                None
+            }
+        },
+    );
+    manifest::remove(&out_manifest)?;
     if !out.is_dir() && !staging.is_dir() {
         // A first build: an empty folder that no reader sees, so no comparison and no
         // temporary names; a killed build leaves partial files that the next one's
@@ -145,11 +154,6 @@ fn write_with<S: Source>(
             ..WriteReport::default()
         });
     }
-    let staging_known = if staging.is_dir() {
-        Manifest::read(&staging_manifest)
-    } else {
-        None
-    };
     // What staging will hold before it is brought up to date, as far as known: the files
     // whose hash differs from it will be written, and their bytes are worth keeping.
     let baseline = if staging.is_dir() {
@@ -209,14 +213,21 @@ fn write_with<S: Source>(
     swap(&staging, &out)?;
     manifest.stamp = stamp;
     manifest.checked = true;
-    manifest.save(&out_manifest)?;
     // The old output, now the staging folder, as its manifest said; unchecked, since
     // anyone may have changed it while it was the output.
-    if let Some(mut old) = previous {
-        old.stamp = None;
-        old.checked = false;
-        old.save(&staging_manifest)?;
-    }
+    let (saved, old) = rayon::join(
+        || manifest.save(&out_manifest),
+        || match previous {
+            Some(mut old) => {
+                old.stamp = None;
+                old.checked = false;
+                old.save(&staging_manifest)
+            }
+            None => Ok(()),
+        },
+    );
+    saved?;
+    old?;
     report.unchanged = false;
     Ok(report)
 }
