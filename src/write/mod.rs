@@ -199,11 +199,21 @@ fn write_with<S: Source>(
         // replaced by rename, never written in place, so the live copy is never touched.
         let trusted = previous.clone().filter(|m| m.holds_true(&out));
         let linked = link_tree(&out, &staging)?;
-        trusted.filter(|_| linked).map(|mut m| {
-            // The same files (the same inodes), in new folders.
-            m.dirs.clear();
-            m
-        })
+        match trusted.filter(|_| linked) {
+            // The same files (the same inodes), in new folders of the same names.
+            Some(mut m) => {
+                for (d, meta) in m.dirs.iter_mut() {
+                    let path = if d == "." {
+                        staging.clone()
+                    } else {
+                        staging.join(d)
+                    };
+                    *meta = Meta::read(&path).map_err(|e| Error::io(&path, e))?;
+                }
+                Some(m)
+            }
+            None => None,
+        }
     };
     let live = previous.as_ref().map(|m| (out.as_path(), m));
     let (mut report, mut manifest) = match known {
@@ -977,6 +987,21 @@ mod tests {
             v.sort();
             v
         });
+    }
+
+    #[test]
+    fn a_folder_no_longer_built_is_removed_from_a_mirrored_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write(&out, &site("1", &[])).unwrap();
+        let mut fewer = site("2", &[]);
+        fewer.retain(|f| !f.path.starts_with("p/9/"));
+        // The staging folder is made from the output, with hard links.
+        let r = write(&out, &fewer).unwrap();
+        assert_eq!((r.written, r.removed, r.read_back), (1, 1, 0), "{r:?}");
+        assert!(!out.join("p/9").exists());
+        let r = write(&out, &fewer).unwrap();
+        assert!(r.unchanged, "{r:?}");
     }
 
     #[test]
