@@ -83,6 +83,12 @@ pub fn write_stamped<S: Source>(
 /// Marks the staging folder's manifest as checked, once every entry is found as it says:
 /// for `vigie watch`, in the time between two builds, so that the next build trusts it
 /// without a `stat` per file. Does nothing when there is no such manifest.
+///
+/// What this trusts: that nothing writes into the staging folder until the next build. A
+/// file of the output edited in place (not replaced) shares its storage with the staging
+/// folder's copy when both builds made the same bytes; such an edit, made after this
+/// check, can stay in the output for one more build: the next build finds the output's
+/// manifest untrue and compares every file.
 pub fn check_staging(out: &Path) -> Result<(), Error> {
     let out = resolve(out)?;
     let _lock = OutputLock::take(&out)?;
