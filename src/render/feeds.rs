@@ -44,28 +44,44 @@ impl FeedEntry {
 /// Every public post ([`crate::derive::timeline::public_posts`]) of the incidents for
 /// which `keep` holds, newest first, at most `limit`.
 pub fn entries(model: &StatusModel, keep: impl Fn(usize) -> bool, limit: usize) -> Vec<FeedEntry> {
+    entries_of(model, &newest_first(model), keep, limit)
+}
+
+/// Every public post of the site as (incident, post), newest first; between posts of the
+/// same time, by incident id, then the later post first. A total order (ids are unique):
+/// every feed is the first posts of it that it keeps.
+fn newest_first(model: &StatusModel) -> Vec<(usize, usize)> {
     let site = model.site;
-    let mut posts: Vec<(usize, usize)> = Vec::new();
-    for (n, i) in site.incidents.iter().enumerate() {
-        if keep(n) {
-            posts.extend(public_posts(i, model.now).map(|k| (n, k)));
-        }
-    }
+    let mut posts: Vec<(usize, usize)> = site
+        .incidents
+        .iter()
+        .enumerate()
+        .flat_map(|(n, i)| public_posts(i, model.now).map(move |k| (n, k)))
+        .collect();
     let at = |&(n, k): &(usize, usize)| site.incidents[n].posts[k].at;
-    let order = |a: &(usize, usize), b: &(usize, usize)| {
+    posts.par_sort_unstable_by(|a, b| {
         at(b)
             .cmp(&at(a))
             .then_with(|| site.incidents[a.0].id.cmp(&site.incidents[b.0].id))
             .then_with(|| b.1.cmp(&a.1))
-    };
-    // A total order (ids are unique), so picking the `limit` first before sorting them
-    // gives the same list as sorting every post of a long history.
-    if posts.len() > limit {
-        posts.select_nth_unstable_by(limit, order);
-        posts.truncate(limit);
-    }
-    posts.sort_by(order);
-    posts.into_iter().map(|(n, k)| entry(model, n, k)).collect()
+    });
+    posts
+}
+
+/// The feed entries of the first `limit` posts of `posts` ([`newest_first`]) that `keep`
+/// keeps (by incident).
+fn entries_of(
+    model: &StatusModel,
+    posts: &[(usize, usize)],
+    keep: impl Fn(usize) -> bool,
+    limit: usize,
+) -> Vec<FeedEntry> {
+    posts
+        .iter()
+        .filter(|(n, _)| keep(*n))
+        .take(limit)
+        .map(|&(n, k)| entry(model, n, k))
+        .collect()
 }
 
 fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
@@ -166,7 +182,9 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     let cfg = &site.config;
     let t = cfg.lang.strings();
     let mut files = Vec::new();
-    let items = entries(model, |_| true, cfg.feed_items);
+    // Sorted once for every feed.
+    let posts = newest_first(model);
+    let items = entries_of(model, &posts, |_| true, cfg.feed_items);
     let description = cfg
         .description
         .clone()
@@ -210,8 +228,9 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         .enumerate()
         .map(|(k, c)| {
             let mine = &model.components[k].incidents;
-            let items = entries(
+            let items = entries_of(
                 model,
+                &posts,
                 |n| mine.binary_search_by(|m| m.cmp(&n)).is_ok(),
                 cfg.feed_items,
             );
