@@ -19,6 +19,7 @@ pub mod clock;
 pub mod cmd;
 pub mod derive;
 pub mod error;
+pub mod file_lock;
 pub mod load;
 pub mod memo;
 pub mod model;

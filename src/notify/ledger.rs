@@ -29,6 +29,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::events::{SeenWindows, Window};
 use crate::error::Error;
+use crate::file_lock::FileLock;
 
 const HEADER: &str = "# vigie notify ledger 1";
 
@@ -184,9 +185,8 @@ impl Ledger {
 
 /// Held for a whole run: two runs on the same ledger at once (a CI job and a person, say)
 /// take turns, and the second reads what the first recorded before sending anything.
-/// Released when dropped, or when the process dies (the lock belongs to the open file).
 pub struct LedgerLock {
-    _file: fs::File,
+    _lock: FileLock,
 }
 
 impl LedgerLock {
@@ -194,25 +194,9 @@ impl LedgerLock {
     pub fn take(path: &Path) -> Result<LedgerLock, Error> {
         let mut name = path.file_name().unwrap_or_default().to_os_string();
         name.push(".lock");
-        let lock = path.with_file_name(name);
-        if let Some(parent) = lock.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock)
-            .map_err(|e| Error::io(&lock, e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::io::AsRawFd;
-            // SAFETY: the descriptor is open for as long as `file` lives.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-                return Err(Error::io(&lock, std::io::Error::last_os_error()));
-            }
-        }
-        Ok(LedgerLock { _file: file })
+        Ok(LedgerLock {
+            _lock: FileLock::take(&path.with_file_name(name))?,
+        })
     }
 }
 
