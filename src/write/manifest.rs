@@ -22,7 +22,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{sibling, TMP_SUFFIX};
+use super::sibling;
 use crate::error::Error;
 use crate::render::content_hash;
 
@@ -277,7 +277,7 @@ impl Manifest {
 
     /// Writes the manifest at `path`, replacing any other at once.
     pub(super) fn save(&self, path: &Path) -> Result<(), Error> {
-        let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
+        let tmp = super::tmp_path(path);
         fs::write(&tmp, self.text()).map_err(|e| Error::io(&tmp, e))?;
         fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
     }

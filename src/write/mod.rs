@@ -203,7 +203,7 @@ fn write_with<S: Source>(
         }
         // Share the unchanged files' storage with the live output: files are only ever
         // replaced by rename, never written in place, so the live copy is never touched.
-        let trusted = previous.clone().filter(|m| m.holds_true(&out));
+        let trusted = previous.as_ref().filter(|m| m.holds_true(&out)).cloned();
         let linked = link_tree(&out, &staging)?;
         match trusted.filter(|_| linked) {
             // The same files (the same inodes), in new folders of the same names.
@@ -486,7 +486,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<Meta> {
 /// never rewritten in place: the staging folder shares files with the output); its
 /// metadata.
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<Meta, Error> {
-    let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
+    let tmp = tmp_path(path);
     let meta = write_new(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
     fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
     Ok(meta)
@@ -494,11 +494,16 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<Meta, Error> {
 
 /// Puts a hard link to `from` at `path`, replacing what is there.
 fn link_into_place(from: &Path, path: &Path) -> io::Result<()> {
-    let tmp = PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()));
+    let tmp = tmp_path(path);
     fs::hard_link(from, &tmp)?;
     fs::rename(&tmp, path).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })
+}
+
+/// Where `path` is written before it is renamed into place.
+pub(super) fn tmp_path(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}{TMP_SUFFIX}", path.display()))
 }
 
 /// The folder part of an output path.
