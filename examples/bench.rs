@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 
 const MAX_PAGE: u64 = 512 * 1024;
 
@@ -60,9 +60,12 @@ struct Watch {
     /// One incident edited (median of three edits), and the files written.
     edit: Duration,
     edit_written: usize,
+    /// The stages of the median edit's rebuild.
+    edit_stages: Vec<(&'static str, Duration)>,
     /// `now` moved past the site's next change, and the files written.
     transition: Duration,
     transition_written: usize,
+    transition_stages: Vec<(&'static str, Duration)>,
 }
 
 fn main() -> ExitCode {
@@ -254,6 +257,14 @@ fn bench(vigie: &Path, base: &Path, n: usize) -> Result<Figures, String> {
     })
 }
 
+/// One rebuild: its time, the files it wrote, the site's next change, its stages.
+type Rebuilt = (
+    Duration,
+    usize,
+    Option<DateTime<Utc>>,
+    Vec<(&'static str, Duration)>,
+);
+
 /// The rebuilds of `vigie watch` (`build_with` and the caches it keeps), in this process:
 /// a first build into an empty folder, then three edits of `incident` (timed, median) and
 /// a build past the site's next change. Each must write only the files whose bytes
@@ -273,7 +284,7 @@ fn watch(site: &Path, out: &Path, incident: &str, text: &str) -> Result<Watch, S
         base_url: None,
     };
     let mut caches = vigie::pipeline::Caches::new();
-    let mut rebuild = |options: &BuildOptions| -> Result<(Duration, usize, _), String> {
+    let mut rebuild = |options: &BuildOptions| -> Result<Rebuilt, String> {
         let before = if out.exists() {
             snapshot(out)?
         } else {
@@ -283,7 +294,7 @@ fn watch(site: &Path, out: &Path, incident: &str, text: &str) -> Result<Watch, S
         let report = build_with(options, &mut caches).map_err(|e| format!("{e:?}"))?;
         let took = t.elapsed();
         // What `vigie watch` does between builds.
-        vigie::write::check_staging(out).map_err(|e| format!("{e:?}"))?;
+        vigie::write::check_staging(out, &mut caches.manifests).map_err(|e| format!("{e:?}"))?;
         let after = snapshot(out)?;
         let changed = after
             .iter()
@@ -298,7 +309,12 @@ fn watch(site: &Path, out: &Path, incident: &str, text: &str) -> Result<Watch, S
         if report.write.read_back > 0 {
             return Err(format!("{} files read back", report.write.read_back));
         }
-        Ok((took, report.write.written, report.next_change))
+        Ok((
+            took,
+            report.write.written,
+            report.next_change,
+            report.stages,
+        ))
     };
     rebuild(&options)?;
     let mut edits = Vec::new();
@@ -306,22 +322,26 @@ fn watch(site: &Path, out: &Path, incident: &str, text: &str) -> Result<Watch, S
     for k in 1..=3 {
         fs::write(site.join(incident), format!("{text}\nSuivi ({k}).\n"))
             .map_err(|e| e.to_string())?;
-        let (took, w, _) = rebuild(&options)?;
-        edits.push(took);
+        let (took, w, _, stages) = rebuild(&options)?;
+        edits.push((took, stages));
         written = w;
     }
     fs::write(site.join(incident), text).map_err(|e| e.to_string())?;
-    let (_, _, next) = rebuild(&options)?;
+    let (_, _, next, _) = rebuild(&options)?;
     let next = next.ok_or("the generated site has no next change")?;
     options.now = next + chrono::Duration::seconds(1);
-    let (transition, transition_written, _) = rebuild(&options)?;
+    let (transition, transition_written, _, transition_stages) = rebuild(&options)?;
     remove(out)?;
     remove(&vigie::write::staging_dir(out))?;
+    edits.sort_by_key(|(took, _)| *took);
+    let (edit, edit_stages) = edits.swap_remove(edits.len() / 2);
     Ok(Watch {
-        edit: median(&mut edits),
+        edit,
         edit_written: written,
+        edit_stages,
         transition,
         transition_written,
+        transition_stages,
     })
 }
 
@@ -484,24 +504,28 @@ fn print_figures(f: &Figures) {
         f.largest.0 as f64 / 1024.0,
         f.largest.1
     );
-    let stages: Vec<String> = f
-        .stages
-        .iter()
-        .map(|(name, d)| format!("{name} {:.3}", d.as_secs_f64()))
-        .collect();
-    println!("| stages, in-process (s) | {} |", stages.join(", "));
+    let stages = |stages: &[(&str, Duration)]| -> String {
+        let each: Vec<String> = stages
+            .iter()
+            .map(|(name, d)| format!("{name} {:.3}", d.as_secs_f64()))
+            .collect();
+        each.join(", ")
+    };
+    println!("| stages, in-process (s) | {} |", stages(&f.stages));
     let w = &f.watch;
     println!(
-        "| `vigie watch` rebuild, one incident edited (median of 3) | {} ({:.0} % of full; {} files written) |",
+        "| `vigie watch` rebuild, one incident edited (median of 3) | {} ({:.0} % of full; {} files written; {}) |",
         s(w.edit),
         100.0 * w.edit.as_secs_f64() / f.full.as_secs_f64(),
-        w.edit_written
+        w.edit_written,
+        stages(&w.edit_stages)
     );
     println!(
-        "| `vigie watch` rebuild, past the next change | {} ({:.0} % of full; {} files written) |",
+        "| `vigie watch` rebuild, past the next change | {} ({:.0} % of full; {} files written; {}) |",
         s(w.transition),
         100.0 * w.transition.as_secs_f64() / f.full.as_secs_f64(),
-        w.transition_written
+        w.transition_written,
+        stages(&w.transition_stages)
     );
 }
 

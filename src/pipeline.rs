@@ -13,12 +13,15 @@ use crate::load::{self, config, LoadOptions};
 use crate::model::Site;
 use crate::render::cache::PageCache;
 use crate::render::{self, OutputFile};
+use crate::write::KeptManifests;
 
-/// Both caches of a rebuild.
+/// The caches of a rebuild.
 #[derive(Debug, Default)]
 pub struct Caches {
     pub parse: ParseCache,
     pub pages: PageCache,
+    /// The output's manifests as the last build saved them (`vigie build` only).
+    pub manifests: KeptManifests,
 }
 
 impl Caches {
@@ -27,6 +30,7 @@ impl Caches {
         Caches {
             parse: ParseCache::new(),
             pages: PageCache::new(),
+            manifests: KeptManifests::new(),
         }
     }
 
@@ -35,6 +39,7 @@ impl Caches {
         Caches {
             parse: ParseCache::unused(),
             pages: PageCache::unused(),
+            manifests: KeptManifests::unused(),
         }
     }
 }

@@ -33,6 +33,9 @@ pub struct BuildReport {
     /// The site's warnings at `now`; none when the output was already this build's, since
     /// nothing was read.
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took: `list`, `load`, `derive`, `render`, `write` (for the
+    /// benchmark; empty when the output was already this build's).
+    pub stages: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl BuildReport {
@@ -77,6 +80,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 /// is the same as [`build`]'s.
 pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildReport, Error> {
     check_output_place(&options.root, &options.out)?;
+    let mut clock = StageClock::start();
     // Same inputs, options and program as the build that made the output, and the output
     // untouched since: it is already right, and nothing needs to be parsed or compared.
     // Without such an output, the inputs' metadata is only needed for the next build: it
@@ -105,10 +109,12 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
                     },
                     next_change,
                     warnings: Vec::new(),
+                    stages: Vec::new(),
                 });
             }
         }
     }
+    clock.lap("list");
     let site = load_site(
         &options.root,
         options.drafts,
@@ -116,13 +122,16 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
         &mut caches.parse,
         &mut files,
     )?;
+    clock.lap("load");
     // Of the files as they were read.
     let (key, model) = rayon::join(
         || build_key(options, &files, &others),
         || derive::derive(&site, options.now),
     );
+    clock.lap("derive");
     // The same files as `generate`'s; each incident page is rendered as it is written.
     let files = render::plan_with(&model, &mut caches.pages)?;
+    clock.lap("render");
     let write = match key {
         Some(key) => {
             let stamp = Stamp {
@@ -130,16 +139,18 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
                 incidents: site.incidents.len(),
                 files: files.len(),
             };
-            write::write_stamped(&options.out, &files, &stamp)?
+            write::write_stamped(&options.out, &files, &stamp, &mut caches.manifests)?
         }
         None => write::write(&options.out, &files)?,
     };
+    clock.lap("write");
     let report = BuildReport {
         incidents: site.incidents.len(),
         files: files.len(),
         write,
         next_change: model.next_change(),
         warnings: derive::warnings::warnings(&site, options.now),
+        stages: clock.stages,
     };
     drop(files);
     drop(model);
@@ -147,6 +158,28 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
     // incidents; nothing waits for it.
     std::thread::spawn(move || drop(site));
     Ok(report)
+}
+
+/// The time of each stage of a build, as it goes.
+struct StageClock {
+    last: std::time::Instant,
+    stages: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl StageClock {
+    fn start() -> StageClock {
+        StageClock {
+            last: std::time::Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    /// Ends stage `name`, and starts the next.
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.stages.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// The next change recorded in the output's `api/build.json`; `None` when the file is

@@ -26,8 +26,9 @@ pub fn run(options: &WatchOptions) -> Result<(), Error> {
             ));
         }
     }
-    // Parses and incident pages kept from one build to the next.
-    let mut caches = crate::pipeline::Caches::new();
+    // Parses, incident pages and manifests kept from one build to the next; the build and
+    // the work between builds take turns with them.
+    let caches = std::cell::RefCell::new(crate::pipeline::Caches::new());
     crate::publish::watch(
         options,
         |now| {
@@ -40,7 +41,7 @@ pub fn run(options: &WatchOptions) -> Result<(), Error> {
                     drafts: false,
                     base_url: None,
                 },
-                &mut caches,
+                &mut caches.borrow_mut(),
             )?;
             let w = &report.write;
             Ok(Built {
@@ -48,6 +49,13 @@ pub fn run(options: &WatchOptions) -> Result<(), Error> {
                 next_change: report.next_change,
                 message: report.message(&options.out, started.elapsed()),
             })
+        },
+        || {
+            // While nothing happens: the old output, now the staging folder, checked
+            // against its manifest, so that the next build trusts it as it is. On
+            // failure, that build checks it itself.
+            let manifests = &mut caches.borrow_mut().manifests;
+            let _ = crate::write::check_staging(&options.out, manifests);
         },
         |now| {
             super::notify::run(&super::notify::NotifyOptions {

@@ -60,9 +60,12 @@ pub struct Built {
 /// up to date: after a successful publish (after a build, without a publish command), and
 /// after a build that changed nothing while no publish waits to be retried. `notify`
 /// prints what it did and says what failed; its own record makes a second run send nothing.
+/// After a build that changed the output, once it is published, `settle` does what makes
+/// the next build cheaper while nothing happens.
 pub fn watch(
     options: &WatchOptions,
     build: impl FnMut(DateTime<Utc>) -> Result<Built, Error>,
+    settle: impl FnMut(),
     notify: impl FnMut(DateTime<Utc>) -> Result<(), Error>,
 ) -> Result<(), Error> {
     if !options.root.is_dir() {
@@ -81,6 +84,7 @@ pub fn watch(
         out: &out,
         options,
         build,
+        settle,
         notify,
         digest: SourceDigest::new(),
         last_good: false,
@@ -130,11 +134,12 @@ pub fn watch(
 }
 
 /// The loop's state between two events.
-struct Publisher<'a, B, N> {
+struct Publisher<'a, B, S, N> {
     root: &'a Path,
     out: &'a Path,
     options: &'a WatchOptions,
     build: B,
+    settle: S,
     notify: N,
     /// What the sources held at the last look.
     digest: SourceDigest,
@@ -143,9 +148,10 @@ struct Publisher<'a, B, N> {
     schedule: Schedule,
 }
 
-impl<B, N> Publisher<'_, B, N>
+impl<B, S, N> Publisher<'_, B, S, N>
 where
     B: FnMut(DateTime<Utc>) -> Result<Built, Error>,
+    S: FnMut(),
     N: FnMut(DateTime<Utc>) -> Result<(), Error>,
 {
     /// Builds at the current time, then publishes if that changed files. A build that
@@ -165,10 +171,7 @@ where
                     if self.options.publish.is_none() {
                         self.notify(now);
                     }
-                    // While nothing happens: the old output, now the staging folder,
-                    // checked against its manifest, so that the next build trusts it as
-                    // it is. On failure, that build checks it itself.
-                    let _ = crate::write::check_staging(self.out);
+                    (self.settle)();
                 } else if self.schedule.retry.is_none() {
                     // The published site is this build: what is due (a reminder) goes out.
                     self.notify(now);

@@ -275,11 +275,28 @@ impl Manifest {
         text
     }
 
-    /// Writes the manifest at `path`, replacing any other at once.
-    pub(super) fn save(&self, path: &Path) -> Result<(), Error> {
+    /// Writes the manifest at `path`, replacing any other at once; records the file's
+    /// metadata as written (see [`Manifest::read_kept`]).
+    pub(super) fn save(&mut self, path: &Path) -> Result<(), Error> {
         let tmp = super::tmp_path(path);
-        fs::write(&tmp, self.text()).map_err(|e| Error::io(&tmp, e))?;
-        fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        let saved =
+            super::write_new(&tmp, self.text().as_bytes()).map_err(|e| Error::io(&tmp, e))?;
+        // A rename keeps the file's inode, size and modification time.
+        fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+        self.saved = Some(saved);
+        Ok(())
+    }
+
+    /// The manifest at `path`: `kept`, the one this process last saved or read there,
+    /// when the file is still that one (the same inode, size and modification time), or
+    /// else the file read again.
+    pub(super) fn read_kept(path: &Path, kept: Option<Manifest>) -> Option<Manifest> {
+        if let Some(kept) = kept.filter(|k| k.saved.is_some()) {
+            if Meta::read(path).ok() == kept.saved {
+                return Some(kept);
+            }
+        }
+        Manifest::read(path)
     }
 
     /// Whether `dir` holds exactly what the manifest says: every entry has the recorded
@@ -398,7 +415,7 @@ pub(super) fn remove(path: &Path) -> Result<(), Error> {
 pub fn current_stamp(out: &Path) -> Option<Stamp> {
     let out = fs::canonicalize(out).ok()?;
     let path = manifest_path(&out);
-    let manifest = Manifest::read(&path)?;
+    let mut manifest = Manifest::read(&path)?;
     let stamp = manifest.stamp?;
     if !manifest.holds_true(&out) {
         return None;

@@ -66,18 +66,53 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{what}"))
 }
 
-/// Makes `out` hold exactly `files` (sorted by path), atomically.
-pub fn write<S: Source>(out: &Path, files: &[S]) -> Result<WriteReport, Error> {
-    write_with(out, files, None)
+/// The manifests that the last write of this process left next to the output, kept in
+/// memory for the next one (`vigie watch`), which takes each of them instead of reading
+/// it again only while its file is still the one saved (see [`Manifest::read_kept`]).
+#[derive(Debug, Default)]
+pub struct KeptManifests {
+    keep: bool,
+    out: Option<Manifest>,
+    staging: Option<Manifest>,
 }
 
-/// [`write`], recording `stamp` in the output's manifest for [`current_stamp`].
+impl KeptManifests {
+    /// Manifests kept from one write to the next.
+    pub fn new() -> KeptManifests {
+        KeptManifests {
+            keep: true,
+            ..KeptManifests::default()
+        }
+    }
+
+    /// Nothing kept: each write reads the manifests.
+    pub fn unused() -> KeptManifests {
+        KeptManifests::default()
+    }
+
+    fn keep(&mut self, out: Option<Manifest>, staging: Option<Manifest>) {
+        if self.keep {
+            self.out = out;
+            self.staging = staging;
+        }
+    }
+}
+
+/// Makes `out` hold exactly `files` (sorted by path), atomically.
+pub fn write<S: Source>(out: &Path, files: &[S]) -> Result<WriteReport, Error> {
+    write_with(out, files, None, &mut KeptManifests::unused())
+}
+
+/// [`write`], recording `stamp` in the output's manifest for [`current_stamp`], and taking
+/// the manifests from `kept` (and leaving the new ones there) when their files are still
+/// the ones saved.
 pub fn write_stamped<S: Source>(
     out: &Path,
     files: &[S],
     stamp: &Stamp,
+    kept: &mut KeptManifests,
 ) -> Result<WriteReport, Error> {
-    write_with(out, files, Some(*stamp))
+    write_with(out, files, Some(*stamp), kept)
 }
 
 /// Marks the staging folder's manifest as checked, once every entry is found as it says:
@@ -89,22 +124,23 @@ pub fn write_stamped<S: Source>(
 /// folder's copy when both builds made the same bytes; such an edit, made after this
 /// check, can stay in the output for one more build: the next build finds the output's
 /// manifest untrue and compares every file.
-pub fn check_staging(out: &Path) -> Result<(), Error> {
+pub fn check_staging(out: &Path, kept: &mut KeptManifests) -> Result<(), Error> {
     let out = resolve(out)?;
     let _lock = OutputLock::take(&out)?;
     let path = staging_manifest_path(&out);
-    let Some(mut manifest) = Manifest::read(&path) else {
+    let Some(mut manifest) = Manifest::read_kept(&path, kept.staging.take()) else {
         return Ok(());
     };
-    if manifest.checked {
-        return Ok(());
-    }
-    if manifest.holds_true(&staging_dir(&out)) {
+    if !manifest.checked {
+        if !manifest.holds_true(&staging_dir(&out)) {
+            return manifest::remove(&path);
+        }
         manifest.checked = true;
-        manifest.save(&path)
-    } else {
-        manifest::remove(&path)
+        manifest.save(&path)?;
     }
+    let out_manifest = kept.out.take();
+    kept.keep(out_manifest, Some(manifest));
+    Ok(())
 }
 
 /// The hash of each file, and its bytes when they will be written and are worth keeping.
@@ -117,6 +153,7 @@ fn write_with<S: Source>(
     out: &Path,
     files: &[S],
     stamp: Option<Stamp>,
+    kept: &mut KeptManifests,
 ) -> Result<WriteReport, Error> {
     let out = resolve(out)?;
     let _lock = OutputLock::take(&out)?;
@@ -126,11 +163,12 @@ fn write_with<S: Source>(
     // Removed before anything changes, written once all is in place: a build killed in
     // between leaves no manifest to trust.
     let staging = staging_dir(&out);
+    let (kept_out, kept_staging) = (kept.out.take(), kept.staging.take());
     let (previous, staging_known) = rayon::join(
-        || Manifest::read(&out_manifest),
+        || Manifest::read_kept(&out_manifest, kept_out),
         || {
             if staging.is_dir() {
-                Manifest::read(&staging_manifest)
+                Manifest::read_kept(&staging_manifest, kept_staging)
             } else {
                 None
             }
@@ -155,6 +193,7 @@ fn write_with<S: Source>(
             Meta::read(&out).map_err(|e| Error::io(&out, e))?,
         );
         written.save(&out_manifest)?;
+        kept.keep(Some(written), None);
         return Ok(WriteReport {
             written: files.len(),
             ..WriteReport::default()
@@ -183,11 +222,13 @@ fn write_with<S: Source>(
             None => holds_exactly(&out, files)?,
         };
         if same {
-            if let Some(mut m) = previous {
+            let mut previous = previous;
+            if let Some(m) = &mut previous {
                 m.stamp = stamp;
                 m.checked = true;
                 m.save(&out_manifest)?;
             }
+            kept.keep(previous, staging_known);
             return Ok(WriteReport {
                 unchanged: true,
                 ..WriteReport::default()
@@ -231,10 +272,11 @@ fn write_with<S: Source>(
     manifest.checked = true;
     // The old output, now the staging folder, as its manifest said; unchecked, since
     // anyone may have changed it while it was the output.
-    let (saved, old) = rayon::join(
+    let mut old = previous;
+    let (saved, old_saved) = rayon::join(
         || manifest.save(&out_manifest),
-        || match previous {
-            Some(mut old) => {
+        || match &mut old {
+            Some(old) => {
                 old.stamp = None;
                 old.checked = false;
                 old.save(&staging_manifest)
@@ -243,7 +285,8 @@ fn write_with<S: Source>(
         },
     );
     saved?;
-    old?;
+    old_saved?;
+    kept.keep(Some(manifest), old);
     report.unchanged = false;
     Ok(report)
 }
@@ -879,6 +922,7 @@ mod tests {
                 &out,
                 &files(&[("index.html", "1"), ("a/b.html", "x")]),
                 &stamp(1, 2),
+                &mut KeptManifests::unused(),
             )
             .unwrap()
         };
@@ -897,7 +941,13 @@ mod tests {
         build_k1();
         fs::write(out.join("a/b.html"), "y").unwrap();
         assert_eq!(current_stamp(&out), None, "a rewritten file");
-        write_stamped(&out, &files(&[("index.html", "2")]), &stamp(2, 1)).unwrap();
+        write_stamped(
+            &out,
+            &files(&[("index.html", "2")]),
+            &stamp(2, 1),
+            &mut KeptManifests::unused(),
+        )
+        .unwrap();
         assert_eq!(current_stamp(&out), Some(stamp(2, 1)));
         assert_eq!(tree(&out), [("index.html".into(), "2".into())]);
     }
@@ -984,7 +1034,7 @@ mod tests {
         };
         assert_eq!(tree(&out), expected);
         // Checked between builds, the staging folder is trusted without a `stat` per file.
-        check_staging(&out).unwrap();
+        check_staging(&out, &mut KeptManifests::unused()).unwrap();
         assert!(fs::read_to_string(staging_manifest_path(&out))
             .unwrap()
             .contains("\nchecked\n"));
@@ -1017,41 +1067,84 @@ mod tests {
 
     #[test]
     fn a_file_changed_by_hand_anywhere_is_never_trusted() {
+        changed_by_hand(&mut KeptManifests::unused());
+    }
+
+    /// As `vigie watch` writes: the manifests kept in memory from one write to the next,
+    /// and also changed by hand.
+    #[test]
+    fn kept_manifests_are_trusted_no_more_than_their_files() {
+        changed_by_hand(&mut KeptManifests::new());
+        // A manifest replaced by hand (by another build, say) is read again, and one
+        // removed is not used.
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let expect = |files: &[OutputFile]| {
-            let mut v: Vec<(String, String)> = files
-                .iter()
-                .map(|f| (f.path.clone(), String::from_utf8(f.bytes.clone()).unwrap()))
-                .collect();
-            v.sort();
-            v
+        let mut kept = KeptManifests::new();
+        let stamp = Stamp {
+            key: 1,
+            incidents: 1,
+            files: 11,
         };
-        write(&out, &site("1", &[])).unwrap();
-        write(&out, &site("2", &[3])).unwrap();
+        write_stamped(&out, &site("1", &[]), &stamp, &mut kept).unwrap();
+        write_stamped(&out, &site("2", &[3]), &stamp, &mut kept).unwrap();
+        check_staging(&out, &mut kept).unwrap();
+        assert!(kept.staging.as_ref().is_some_and(|m| m.checked));
+        // The staging folder changed, and its manifest with it, by someone else.
+        fs::write(staging_dir(&out).join("p/4/index.html"), "PAGE 4 0").unwrap();
+        manifest::remove(&staging_manifest_path(&out)).unwrap();
+        let r = write_stamped(&out, &site("3", &[3]), &stamp, &mut kept).unwrap();
+        assert!(r.read_back > 0, "{r:?}");
+        assert_eq!(tree(&out), expect(&site("3", &[3])));
+        // The output's manifest rewritten (here: as an unchecked copy of itself).
+        let path = manifest_path(&out);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::remove_file(&path).unwrap();
+        fs::write(&path, text.replace("\nchecked\n", "\nunchecked\n")).unwrap();
+        let read = Manifest::read_kept(&path, kept.out.take()).unwrap();
+        assert!(!read.checked, "read again, not taken from memory");
+    }
+
+    /// The whole site's files, as `tree` gives them.
+    fn expect(files: &[OutputFile]) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = files
+            .iter()
+            .map(|f| (f.path.clone(), String::from_utf8(f.bytes.clone()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn changed_by_hand(kept: &mut KeptManifests) {
+        let write = |out: &Path, files: &[OutputFile], kept: &mut KeptManifests| {
+            write_with(out, files, None, kept)
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write(&out, &site("1", &[]), kept).unwrap();
+        write(&out, &site("2", &[3]), kept).unwrap();
         // In place, same size: the output's copy shares its storage with the staging
         // folder's, so both change.
         fs::write(out.join("p/5/index.html"), "PAGE 5 0").unwrap();
-        let r = write(&out, &site("3", &[3])).unwrap();
+        let r = write(&out, &site("3", &[3]), kept).unwrap();
         assert!(r.read_back > 0, "{r:?}");
         assert_eq!(tree(&out), expect(&site("3", &[3])));
         // The staging folder changed by hand: compared, not trusted.
         fs::write(staging_dir(&out).join("p/6/index.html"), "PAGE 6 0").unwrap();
         fs::write(staging_dir(&out).join("p/stray.html"), "x").unwrap();
-        let r = write(&out, &site("4", &[3])).unwrap();
+        let r = write(&out, &site("4", &[3]), kept).unwrap();
         assert!(r.read_back > 0, "{r:?}");
         assert_eq!(tree(&out), expect(&site("4", &[3])));
         // An unchanged build finds the output changed by hand, and mends it.
         fs::write(out.join("p/7/index.html"), "PAGE 7 0").unwrap();
-        let r = write(&out, &site("4", &[3])).unwrap();
+        let r = write(&out, &site("4", &[3]), kept).unwrap();
         assert!(!r.unchanged);
         assert_eq!(tree(&out), expect(&site("4", &[3])));
         // A staging manifest checked, then the folder changed: `check_staging` drops it.
-        write(&out, &site("5", &[3])).unwrap();
+        write(&out, &site("5", &[3]), kept).unwrap();
         fs::write(staging_dir(&out).join("p/8/index.html"), "PAGE 8 0").unwrap();
-        check_staging(&out).unwrap();
+        check_staging(&out, kept).unwrap();
         assert!(!staging_manifest_path(&out).exists());
-        write(&out, &site("6", &[3])).unwrap();
+        write(&out, &site("6", &[3]), kept).unwrap();
         assert_eq!(tree(&out), expect(&site("6", &[3])));
     }
 

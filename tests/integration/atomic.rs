@@ -114,7 +114,7 @@ fn rebuilds_write_only_what_changed_read_nothing_back_and_equal_a_clean_build() 
         site.write(incident, &format!("{text}\nSuivi n° {k}.\n"));
         let before = snapshot_tree(&site.path("public"));
         let report = build_with(&options(&site, "public", now), &mut caches).unwrap();
-        vigie::write::check_staging(&site.path("public")).unwrap();
+        vigie::write::check_staging(&site.path("public"), &mut caches.manifests).unwrap();
         let after = snapshot_tree(&site.path("public"));
         // A clean build of the same site at the same moment, into a folder of its own.
         build(&options(&site, &format!("clean-{}", built.len()), now)).unwrap();
