@@ -1,9 +1,10 @@
 //! [`PageCache`]: each rendered incident page (`incidents/<id>/index.html`), keyed by the
 //! incident, its state at `now` (phase, status, duration unless still running), which of
 //! its posts are already published at `now`, its own next changes, and the whole
-//! configuration. Used by [`crate::render::site_with`];
-//! see [`crate::memo`]. The aggregate pages (front page, history, components, feeds, API,
-//! calendar, badges, sitemap) depend on every incident and are always rendered again.
+//! configuration; and each incident's summary as the history lists it, under the same
+//! rule. Used by [`crate::render::site_with`];
+//! see [`crate::memo`]. The other aggregate pages (front page, components, feeds, API,
+//! calendar, badges, sitemap) are always rendered again.
 
 use std::sync::Arc;
 
@@ -26,6 +27,8 @@ pub struct PageKey {
     pub state: IncidentState,
     pub published: usize,
     pub coming: Vec<DateTime<Utc>>,
+    /// The moment it was rendered at.
+    pub at: DateTime<Utc>,
 }
 
 impl PageKey {
@@ -37,6 +40,9 @@ impl PageKey {
         config: &Config,
         now: DateTime<Utc>,
     ) -> bool {
+        if Arc::ptr_eq(&self.incident, i) && unchanged_since(self.at, &self.coming, now) {
+            return true;
+        }
         self.published == published_posts(i, now)
             && shown_state(&self.state) == shown_state(st)
             // The same parse (a file remembered by the parse cache), or an equal one.
@@ -55,7 +61,47 @@ impl PageKey {
             state: st.clone(),
             published: published_posts(i, now),
             coming: incident_instants(i, config, now),
+            at: now,
         }
+    }
+}
+
+/// Whether an incident seen at `at`, whose own coming instants were then `coming` (see
+/// [`incident_instants`]), is in the same state at `now`: its state (phase, status, the
+/// posts already public) changes only at those instants, and none lies between.
+fn unchanged_since(at: DateTime<Utc>, coming: &[DateTime<Utc>], now: DateTime<Utc>) -> bool {
+    at <= now && coming.first().is_none_or(|next| now < *next)
+}
+
+/// The summaries of one incident that the history lists, rendered at `at` (at most one
+/// for each depth of page, which its links start from), right until its next instant.
+#[derive(Debug, Clone)]
+pub struct Summaries {
+    incident: Arc<Incident>,
+    at: DateTime<Utc>,
+    next: Option<DateTime<Utc>>,
+    /// By the number of `../` of the page's root, from 1.
+    pub(crate) html: [Option<Arc<str>>; SUMMARY_DEPTHS],
+}
+
+/// How deep the pages that list summaries go: `history/` to `history/<y>/<m>/<page>/`.
+pub(crate) const SUMMARY_DEPTHS: usize = 4;
+
+impl Summaries {
+    /// None yet, for incident `i` at `now`.
+    pub(crate) fn new(i: &Arc<Incident>, config: &Config, now: DateTime<Utc>) -> Summaries {
+        Summaries {
+            incident: Arc::clone(i),
+            at: now,
+            next: incident_instants(i, config, now).first().copied(),
+            html: Default::default(),
+        }
+    }
+
+    /// Whether these summaries are right for incident `i` at `now` (under the same
+    /// configuration, which the memo's scope holds).
+    pub(crate) fn hold(&self, i: &Arc<Incident>, now: DateTime<Utc>) -> bool {
+        Arc::ptr_eq(&self.incident, i) && unchanged_since(self.at, self.next.as_slice(), now)
     }
 }
 
@@ -80,13 +126,42 @@ pub struct Page {
     pub hash: u128,
 }
 
-/// Rendered incident pages, by incident id, under one configuration (its `Debug` text,
-/// which shows every field, as every page shows some of it). See the module documentation.
-pub type PageCache = Memo<String, Page, String>;
+/// Rendered incident pages, and the history's summaries, by incident id, under one
+/// configuration (its `Debug` text, which shows every field, as every page shows some of
+/// it). See the module documentation.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    pub(crate) pages: PageMemo,
+    pub(crate) summaries: SummaryMemo,
+}
+
+/// The incident pages of a [`PageCache`].
+pub(crate) type PageMemo = Memo<String, Page, String>;
+
+/// The history's summaries of a [`PageCache`].
+pub(crate) type SummaryMemo = Memo<String, Summaries, String>;
 
 impl PageCache {
+    /// A cache that remembers pages from one render to the next.
+    pub fn new() -> PageCache {
+        PageCache {
+            pages: Memo::new(),
+            summaries: Memo::new(),
+        }
+    }
+
+    /// A cache that remembers nothing.
+    pub fn unused() -> PageCache {
+        PageCache::default()
+    }
+
+    /// Whether pages are remembered.
+    pub(crate) fn keeps(&self) -> bool {
+        self.pages.keeps()
+    }
+
     /// How many incident pages the last render rendered; the others came from the cache.
     pub fn last_rendered(&self) -> usize {
-        self.computed()
+        self.pages.computed()
     }
 }

@@ -1,13 +1,19 @@
 //! The archive: `history/index.html` (the latest year), `history/<year>/index.html`, and
 //! for a year of more than [`YEAR_FULL`] incidents `history/<year>/<month>/index.html`
 //! (then `…/<month>/<page>/index.html` beyond [`MONTH_PAGE`] incidents).
+//!
+//! Each incident's summary is rendered once for each depth of page that lists it, and
+//! kept from one build to the next while the incident stays as it was (see
+//! [`super::cache::Summaries`]).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use askama::Template;
 use chrono::Datelike;
 use rayon::prelude::*;
 
+use super::cache::{Summaries, SummaryMemo, SUMMARY_DEPTHS};
 use super::chrome::chrome;
 use super::views::{incident_summary, Chrome, IncidentSummary, LinkView};
 use super::{page, root_of, OutputFile};
@@ -31,11 +37,32 @@ struct YearLink {
     current: bool,
 }
 
-struct MonthView {
+/// A month as a page lists it: its incidents (indices in the site), newest first.
+struct MonthPlan {
     heading: String,
-    entries: Vec<IncidentSummary>,
+    entries: Vec<usize>,
     /// On a split year's page: the month's own page, when it lists more than is shown here.
     more: Option<LinkView>,
+}
+
+struct MonthView {
+    heading: String,
+    /// Each incident's summary, rendered (`_summary.html`).
+    entries: Vec<Arc<str>>,
+    more: Option<LinkView>,
+}
+
+/// One incident's summary as a list shows it (`_summary.html`).
+#[derive(Template)]
+#[template(path = "_summary_item.html")]
+struct SummaryItem {
+    s: IncidentSummary,
+    c: Words,
+}
+
+/// The words `_summary.html` takes from the page's chrome.
+struct Words {
+    t: &'static crate::render::i18n::Strings,
 }
 
 /// A link in the month or page navigation of the history.
@@ -76,6 +103,17 @@ struct ArchivePage {
     body: Option<Body>,
 }
 
+/// What one page of the archive shows, but its summaries.
+struct PagePlan {
+    path: String,
+    root: String,
+    heading: String,
+    years: Vec<YearLink>,
+    month_links: Vec<NavLink>,
+    months: Vec<MonthPlan>,
+    pages: Vec<NavLink>,
+}
+
 /// The incidents by local year and month, newest first within each month.
 struct Archive<'m> {
     model: &'m StatusModel<'m>,
@@ -83,15 +121,88 @@ struct Archive<'m> {
     by_year: BTreeMap<i32, BTreeMap<u32, Vec<usize>>>,
 }
 
-/// Every page of the archive.
-pub fn history(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
+/// Every page of the archive; the summaries from `memo` when still right.
+pub fn history(model: &StatusModel, memo: &mut SummaryMemo) -> Result<Vec<OutputFile>, Error> {
     let archive = Archive::of(model);
-    archive
+    let plans: Vec<PagePlan> = archive
         .pages()
+        .into_iter()
+        .map(|p| archive.plan(p))
+        .collect();
+    // Which depths of page list each incident: one bit per depth.
+    let mut wanted: BTreeMap<usize, u8> = BTreeMap::new();
+    for p in &plans {
+        let depth = depth(&p.root);
+        for n in p.months.iter().flat_map(|m| &m.entries) {
+            *wanted.entry(*n).or_default() |= 1 << depth;
+        }
+    }
+    let summaries = summaries(model, memo, wanted)?;
+    plans
         .into_par_iter()
         .with_max_len(1)
-        .map(|p| archive.render(p))
+        .map(|p| archive.render(p, &summaries))
         .collect()
+}
+
+/// Where a page's links start from: the number of `../` of its root, from 1.
+fn depth(root: &str) -> usize {
+    (root.len() / 3).clamp(1, SUMMARY_DEPTHS) - 1
+}
+
+/// The summaries of the incidents in `wanted` (with the depths of the pages that list
+/// them), by incident: those of `memo` while they hold, the others rendered; `memo` then
+/// keeps exactly these.
+fn summaries(
+    model: &StatusModel,
+    memo: &mut SummaryMemo,
+    wanted: BTreeMap<usize, u8>,
+) -> Result<Vec<Option<Summaries>>, Error> {
+    let site = model.site;
+    let old = memo.start(|| format!("{:?}", site.config));
+    memo.begin();
+    let t = site.config.lang.strings();
+    let wanted: Vec<(usize, u8)> = wanted.into_iter().collect();
+    let made: Vec<(usize, Summaries, usize)> = wanted
+        .into_par_iter()
+        .with_max_len(crate::parallel::SMALL_TASKS)
+        .map(|(n, depths)| {
+            let i = &site.incidents[n];
+            let mut summaries = match old.get(&i.id).filter(|s| s.hold(i, model.now)) {
+                Some(seen) => seen.clone(),
+                None => Summaries::new(i, &site.config, model.now),
+            };
+            let mut rendered = 0;
+            for d in (0..SUMMARY_DEPTHS).filter(|d| depths & (1 << d) != 0) {
+                if summaries.html[d].is_some() {
+                    continue;
+                }
+                let item = SummaryItem {
+                    s: incident_summary(model, n, &"../".repeat(d + 1)),
+                    c: Words { t },
+                };
+                let html = item
+                    .render()
+                    .map_err(|e| Error::Render(format!("history: {e}")))?;
+                summaries.html[d] = Some(html.into());
+                rendered += 1;
+            }
+            Ok((n, summaries, rendered))
+        })
+        .collect::<Result<_, Error>>()?;
+    drop(old);
+    let mut by_incident = vec![None; site.incidents.len()];
+    let mut entries = std::collections::HashMap::new();
+    let mut rendered = 0;
+    for (n, summaries, r) in made {
+        rendered += r;
+        if memo.keeps() {
+            entries.insert(site.incidents[n].id.clone(), summaries.clone());
+        }
+        by_incident[n] = Some(summaries);
+    }
+    memo.finish(entries, rendered);
+    Ok(by_incident)
 }
 
 impl<'m> Archive<'m> {
@@ -167,7 +278,8 @@ impl<'m> Archive<'m> {
         pages
     }
 
-    fn render(&self, p: ArchivePage) -> Result<OutputFile, Error> {
+    /// What page `p` shows.
+    fn plan(&self, p: ArchivePage) -> PagePlan {
         let root = root_of(&p.path);
         let (month_links, months, pages) = match p.body {
             None => (Vec::new(), Vec::new(), Vec::new()),
@@ -178,19 +290,46 @@ impl<'m> Archive<'m> {
             ),
             Some(Body::Month(y, m, k)) => (
                 self.month_links(y, &root, Some(m)),
-                vec![self.month_page(y, m, k, &root)],
+                vec![self.month_page(y, m, k)],
                 self.page_links(y, m, k, &root),
             ),
         };
+        PagePlan {
+            years: self.years(&root, p.year),
+            path: p.path,
+            root,
+            heading: p.heading,
+            month_links,
+            months,
+            pages,
+        }
+    }
+
+    /// Page `p`, with the rendered summaries of its incidents.
+    fn render(&self, p: PagePlan, summaries: &[Option<Summaries>]) -> Result<OutputFile, Error> {
+        let d = depth(&p.root);
+        let months = p
+            .months
+            .into_iter()
+            .map(|m| MonthView {
+                heading: m.heading,
+                entries: m
+                    .entries
+                    .iter()
+                    .filter_map(|&n| summaries[n].as_ref()?.html[d].clone())
+                    .collect(),
+                more: m.more,
+            })
+            .collect();
         page(
             &p.path,
             HistoryPage {
                 c: chrome(self.model, &p.path, false),
                 heading: p.heading,
-                years: self.years(&root, p.year),
-                month_links,
+                years: p.years,
+                month_links: p.month_links,
                 months,
-                pages,
+                pages: p.pages,
             },
         )
     }
@@ -228,7 +367,7 @@ impl<'m> Archive<'m> {
 
     /// The months a year's page shows: every month in full, or for a split year the most
     /// recent months up to [`YEAR_RECENT`] incidents, each linking to its own page.
-    fn year(&self, year: i32, root: &str) -> Vec<MonthView> {
+    fn year(&self, year: i32, root: &str) -> Vec<MonthPlan> {
         let Some(months) = self.by_year.get(&year) else {
             return Vec::new();
         };
@@ -246,9 +385,9 @@ impl<'m> Archive<'m> {
                 ns.len()
             };
             shown += take;
-            views.push(MonthView {
+            views.push(MonthPlan {
                 heading: self.lang.month_heading(year, m),
-                entries: self.summaries(&ns[..take], root),
+                entries: ns[..take].to_vec(),
                 more: (split && take < ns.len()).then(|| LinkView {
                     label: format!("{} ({})", t.all_of_month, ns.len()),
                     href: month_href(root, year, m, 0),
@@ -259,11 +398,11 @@ impl<'m> Archive<'m> {
     }
 
     /// Page `k` of a month of a split year.
-    fn month_page(&self, year: i32, month: u32, k: usize, root: &str) -> MonthView {
+    fn month_page(&self, year: i32, month: u32, k: usize) -> MonthPlan {
         let chunk = self.month(year, month).chunks(MONTH_PAGE).nth(k);
-        MonthView {
+        MonthPlan {
             heading: self.lang.month_heading(year, month),
-            entries: self.summaries(chunk.unwrap_or(&[]), root),
+            entries: chunk.unwrap_or(&[]).to_vec(),
             more: None,
         }
     }
@@ -290,12 +429,6 @@ impl<'m> Archive<'m> {
             .get(&year)
             .and_then(|months| months.get(&month))
             .map_or(&[][..], Vec::as_slice)
-    }
-
-    fn summaries(&self, ns: &[usize], root: &str) -> Vec<IncidentSummary> {
-        ns.iter()
-            .map(|&n| incident_summary(self.model, n, root))
-            .collect()
     }
 }
 

@@ -31,8 +31,9 @@ use rayon::prelude::*;
 use crate::derive::timeline::is_announced;
 use crate::derive::StatusModel;
 use crate::error::Error;
+use crate::memo::Memo;
 use crate::model::Site;
-use cache::{PageCache, PageKey};
+use cache::{PageCache, PageKey, PageMemo, SummaryMemo};
 use chrome::incident_parts;
 use history::history;
 use pages::{component, incident, index, not_found};
@@ -61,7 +62,8 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
 /// rendered them, and leaving in it exactly the incident pages of this render. The files
 /// are the same as [`site`]'s.
 pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
-    let planned = assemble(model, || incident_pages(model, cache))?;
+    let (pages, summaries) = (&mut cache.pages, &mut cache.summaries);
+    let planned = assemble(model, summaries, || incident_pages(model, pages))?;
     planned.into_iter().map(Planned::into_file).collect()
 }
 
@@ -76,14 +78,15 @@ pub fn plan_with<'m>(
     if !cache.keeps() {
         return plan(model);
     }
-    assemble(model, || incident_pages(model, cache))
+    let (pages, summaries) = (&mut cache.pages, &mut cache.summaries);
+    assemble(model, summaries, || incident_pages(model, pages))
 }
 
 /// Every file of the site, sorted by path, as [`site`] renders them, except that the
 /// incident pages are left to render when their bytes are asked for.
 pub fn plan<'m>(model: &'m StatusModel<'m>) -> Result<Vec<Planned<'m>>, Error> {
     let parts = incident_parts(model)?;
-    assemble(model, || {
+    assemble(model, &mut Memo::unused(), || {
         Ok(model
             .site
             .incidents
@@ -102,6 +105,7 @@ pub fn plan<'m>(model: &'m StatusModel<'m>) -> Result<Vec<Planned<'m>>, Error> {
 /// gives.
 fn assemble<'m>(
     model: &'m StatusModel<'m>,
+    summaries: &mut SummaryMemo,
     incident_pages: impl FnOnce() -> Result<Vec<Planned<'m>>, Error> + Send,
 ) -> Result<Vec<Planned<'m>>, Error> {
     let site = model.site;
@@ -118,7 +122,7 @@ fn assemble<'m>(
                     page("index.html", index(model, &later)?)?,
                     page("404.html", not_found(model))?,
                 ];
-                files.extend(history(model)?);
+                files.extend(history(model, summaries)?);
                 files.extend(ongoing::all(model)?);
                 for k in 0..site.config.components.len() {
                     let id = &site.config.components[k].id;
@@ -176,7 +180,7 @@ fn assemble<'m>(
 /// their hash.
 fn incident_pages<'m>(
     model: &StatusModel,
-    cache: &mut PageCache,
+    cache: &mut PageMemo,
 ) -> Result<Vec<Planned<'m>>, Error> {
     let site = model.site;
     let mut old = cache.start(|| format!("{:?}", site.config));
