@@ -23,7 +23,7 @@ use brand::{RawBrand, BRAND_KEYS};
 use notify::notify;
 
 /// The keys `site.yaml` accepts, for did-you-mean hints.
-const SITE_KEYS: &[&str] = &[
+pub const SITE_KEYS: &[&str] = &[
     "title",
     "description",
     "base_url",
