@@ -272,3 +272,98 @@ fn actionlint_finds_nothing_wrong_with_the_github_workflow() {
         .collect();
     assert!(real.is_empty(), "{real:#?}");
 }
+
+/// The binary alone, copied out of the build tree and run from a folder outside the
+/// repository, makes a site and builds it whole: the theme is compiled in.
+#[test]
+fn the_binary_alone_makes_and_builds_a_site() {
+    let place = Site::empty();
+    let bin = place.path("bin/vigie");
+    fs::create_dir_all(bin.parent().unwrap()).unwrap();
+    fs::copy(env!("CARGO_BIN_EXE_vigie"), &bin).unwrap();
+    let work = place.path("work");
+    fs::create_dir_all(&work).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(&bin)
+            .args(args)
+            .current_dir(&work)
+            .env("NO_COLOR", "1")
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap();
+        Run::from(out)
+    };
+    run(&[
+        "init",
+        "site",
+        "--language",
+        "en",
+        "--timezone",
+        "UTC",
+        "--now",
+        NOW,
+    ])
+    .success();
+    run(&["build", "--root", "site", "--now", NOW]).success();
+    let out = work.join("site/public");
+    assert_eq!(
+        fs::read(out.join("assets/style.css")).unwrap(),
+        fs::read(repo().join("themes/default/static/style.css")).unwrap()
+    );
+    for page in [
+        "index.html",
+        "history/index.html",
+        "components/web/index.html",
+        "404.html",
+    ] {
+        assert!(out.join(page).is_file(), "{page}");
+    }
+}
+
+/// What `cargo package` ships: the code, the theme and the starter files; not the example
+/// site, the tests, the benchmarks or the documentation's screenshots.
+#[test]
+fn the_published_crate_holds_the_code_and_the_theme_only() {
+    let out = Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--quiet"])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    for wanted in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "askama.toml",
+        "README.md",
+        "src/main.rs",
+        "src/cmd/init/site.en.yaml",
+        "src/cmd/init/status.yml",
+        "themes/default/static/style.css",
+        "themes/default/templates/layout.html",
+    ] {
+        assert!(files.iter().any(|f| f == wanted), "{wanted} is not shipped");
+    }
+    for f in &files {
+        assert!(
+            ["src/", "themes/default/"].iter().any(|p| f.starts_with(p))
+                || [
+                    "Cargo.toml",
+                    "Cargo.toml.orig",
+                    "Cargo.lock",
+                    "askama.toml",
+                    "README.md",
+                    ".cargo_vcs_info.json"
+                ]
+                .contains(&f.as_str()),
+            "{f} is shipped"
+        );
+    }
+}
