@@ -14,6 +14,7 @@ mod atomic;
 mod branding;
 mod build;
 mod cli;
+mod deploy;
 mod errors;
 mod example_snapshots;
 mod feeds;
