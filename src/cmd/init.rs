@@ -194,10 +194,13 @@ pub fn init(options: &InitOptions) -> Result<Created, Error> {
     Ok(created)
 }
 
-/// `dir` may take a new site: missing, empty, or anything with `force`.
+/// `dir` may take a new site: missing, empty (but for a `.git` folder: a new repository),
+/// or anything with `force`.
 fn check_folder(dir: &Path, force: bool) -> Result<(), Error> {
     match fs::read_dir(dir) {
-        Ok(mut entries) => {
+        Ok(entries) => {
+            let mut entries =
+                entries.filter(|e| e.as_ref().map_or(true, |e| e.file_name() != ".git"));
             if !force && entries.next().is_some() {
                 return Err(Error::Refused(format!(
                     "`{}` is not empty; vigie init makes a site in a new or empty folder (with --force it adds the files that are missing, and never replaces one)",

@@ -105,6 +105,15 @@ fn a_new_site_checks_and_builds_at_once() {
 }
 
 #[test]
+fn a_new_git_repository_counts_as_empty() {
+    let site = Site::empty();
+    site.write(".git/HEAD", "ref: refs/heads/main\n");
+    init(site.root(), &["--language", "en"]).success();
+    assert!(site.path("site.yaml").is_file());
+    assert_eq!(site.read(".git/HEAD"), "ref: refs/heads/main\n");
+}
+
+#[test]
 fn english_is_the_default_and_the_time_zone_comes_from_tz() {
     let site = Site::empty();
     let dir = site.path("s");
