@@ -44,6 +44,30 @@ pub enum CliCommand {
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
     },
+    /// Create a new site: site.yaml, an example incident, static/, and the CI files that
+    /// publish it on GitHub Pages and GitLab Pages.
+    Init {
+        /// The folder of the new site, created when missing [default: the current folder].
+        dir: Option<PathBuf>,
+        /// The site's title [default: "Service status", or "État des services" in French].
+        #[arg(long, value_name = "T")]
+        title: Option<String>,
+        /// The language of the pages, fr or en [default: the system's when French, else en].
+        #[arg(long, value_name = "fr|en")]
+        language: Option<String>,
+        /// The site's IANA time zone, e.g. Europe/Paris [default: the system's, from TZ,
+        /// /etc/timezone or /etc/localtime, else UTC].
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
+        /// Write into a folder that is not empty, adding the files that are missing; an
+        /// existing file is never replaced.
+        #[arg(long)]
+        force: bool,
+        /// The current time, RFC 3339: the example incident happened the day before
+        /// [default: the clock].
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
     /// Create incidents/YYYY-MM-DD-<slug>.md, starting now or at --start.
     New {
         /// The incident's title.

@@ -59,6 +59,21 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             root: root_or_cwd(root),
             now: resolve_now(now.as_deref())?,
         }),
+        CliCommand::Init {
+            dir,
+            title,
+            language,
+            timezone,
+            force,
+            now,
+        } => cmd::init::run(&cmd::init::InitOptions {
+            dir: root_or_cwd(dir),
+            title,
+            language,
+            timezone,
+            force,
+            now: resolve_now(now.as_deref())?,
+        }),
         CliCommand::New {
             title,
             severity,

@@ -155,7 +155,7 @@ fn time_option(flag: &str, text: &str, tz: Tz) -> Result<DateTime<Utc>, Error> {
 /// words that YAML cannot take for anything else, or else in double quotes, where `\`, `"`
 /// and the characters YAML does not take as they are (controls, line and paragraph
 /// separators, the byte order mark, noncharacters) are escaped.
-fn yaml_scalar(text: &str) -> String {
+pub(crate) fn yaml_scalar(text: &str) -> String {
     if is_plain_words(text) {
         return text.to_string();
     }

@@ -5,6 +5,8 @@
 //!   before its announcement ([`super::timeline::is_announced`]).
 //! - A forgotten `end`: an incident ongoing for longer than `ongoing_warning_days`, or a
 //!   maintenance past its window.
+//! - An accent colour for the dark colour scheme that vigie chose: `brand.accent` has too
+//!   little contrast there and `brand.accent_dark` is not given.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -30,7 +32,35 @@ pub fn warnings(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
         })
         .collect();
     found.sort_by(|a, b| a.0.source.cmp(&b.0.source));
-    found.into_iter().flat_map(|(_, w)| w).flatten().collect()
+    let incidents = found.into_iter().flat_map(|(_, w)| w).flatten();
+    derived_accent(site).into_iter().chain(incidents).collect()
+}
+
+/// The shade of `brand.accent` vigie uses in the dark colour scheme, when it chose one.
+fn derived_accent(site: &Site) -> Option<Diagnostic> {
+    use crate::load::config::brand::{contrast_against, ratio_text, DARK_BACKGROUNDS};
+    let accent = site.config.brand.accent.as_ref()?;
+    let place = accent.derived_at.as_ref()?;
+    let (given, against) = contrast_against(accent.light, &DARK_BACKGROUNDS);
+    let (derived, _) = contrast_against(accent.dark, &DARK_BACKGROUNDS);
+    let mut d = Diagnostic::file(
+        "site.yaml",
+        format!(
+            "`brand.accent` {} has a contrast of {}:1 against the theme's dark background {}: the dark colour scheme uses {} instead ({}:1)",
+            accent.light.hex(),
+            ratio_text(given),
+            against.hex(),
+            accent.dark.hex(),
+            ratio_text(derived)
+        ),
+    )
+    .with_help(format!(
+        "a lighter shade of `accent`, which vigie chose; to choose it yourself, write `accent_dark: \"{}\"` (or another colour with at least 4.5:1) under `brand`",
+        accent.dark.hex()
+    ));
+    d.span = place.span;
+    d.source_line = Some(place.line.clone());
+    Some(d)
 }
 
 /// A maintenance window still to come that no output shows yet.

@@ -16,12 +16,14 @@ use crate::load::yaml::{self, At, Names, Source};
 use crate::model::config::{Author, Component, Config, Contact};
 use crate::model::lang::Lang;
 
+pub mod brand;
 pub mod notify;
 
+use brand::{RawBrand, BRAND_KEYS};
 use notify::notify;
 
 /// The keys `site.yaml` accepts, for did-you-mean hints.
-const SITE_KEYS: &[&str] = &[
+pub const SITE_KEYS: &[&str] = &[
     "title",
     "description",
     "base_url",
@@ -39,6 +41,8 @@ const SITE_KEYS: &[&str] = &[
     "ongoing_warning_days",
     "list_unsubscribe",
     "notify",
+    "brand",
+    "notice",
 ];
 
 /// The keys of `notify`.
@@ -83,6 +87,7 @@ const NAMES: Names = Names {
         (NOTIFY_KEYS, "`notify`"),
         (EMAIL_KEYS, "`notify.email`"),
         (WEBHOOK_KEYS, "a webhook of `notify.webhooks`"),
+        (BRAND_KEYS, "`brand`"),
     ],
 };
 
@@ -121,6 +126,10 @@ struct RawConfig {
     list_unsubscribe: Vec<At<String>>,
     #[serde(default)]
     notify: Option<At<RawNotify>>,
+    #[serde(default)]
+    brand: Option<RawBrand>,
+    #[serde(default)]
+    notice: Option<At<String>>,
 }
 
 /// `notify` as written.
@@ -218,8 +227,14 @@ struct RawAuthor {
     role: Option<At<String>>,
 }
 
-/// Parses and validates `site.yaml` given as `text`; `path` is used in diagnostics.
+/// Parses and validates `site.yaml` given as `text`; `path` is used in diagnostics. The
+/// files `brand` names are not looked for ([`parse_in`] does).
 pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+    parse_in(None, path, text)
+}
+
+/// [`parse`], checking that the files `brand` names are in the site's folder `root`.
+pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let src = Source {
         path,
         text,
@@ -245,6 +260,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let notify = raw
         .notify
         .map(|n| notify(&src, n, &components, &mut errors));
+    let brand = raw
+        .brand
+        .map(|b| brand::brand(&src, b, root, &mut errors))
+        .unwrap_or_default();
+    let notice_html = raw
+        .notice
+        .and_then(|n| brand::notice(&src, &n, &mut errors));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -266,6 +288,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         ongoing_warning_days: raw.ongoing_warning_days.unwrap_or(7),
         list_unsubscribe: raw.list_unsubscribe.into_iter().map(|u| u.value).collect(),
         notify,
+        brand,
+        notice_html,
     })
 }
 

@@ -106,12 +106,18 @@ pub fn load_listed(
     }
     sort_incidents(&mut incidents);
     let files = static_files(root, &config.theme)?;
+    let mut config = config;
+    config.brand.custom_css = files.iter().any(|(path, _)| path == CUSTOM_CSS);
     Ok(Site {
         config,
         incidents,
         files,
     })
 }
+
+/// The output path of the site's own style sheet (`static/custom.css`), linked after the
+/// theme's on every page when it is there.
+pub const CUSTOM_CSS: &str = "custom.css";
 
 /// How one incident file's parse was had.
 enum Outcome {
@@ -279,7 +285,7 @@ fn read_config(root: &Path) -> Result<(Vec<u8>, Config), Error> {
         }
     };
     let text = decode(&shown, bytes.clone()).map_err(|d| Error::Content(vec![d]))?;
-    let config = config::parse(&shown, &text).map_err(Error::Content)?;
+    let config = config::parse_in(Some(root), &shown, &text).map_err(Error::Content)?;
     Ok((bytes, config))
 }
 

@@ -76,6 +76,53 @@ pub struct Config {
     pub list_unsubscribe: Vec<String>,
     /// Where `vigie notify` delivers new posts; `None` when site.yaml has no `notify`.
     pub notify: Option<Notify>,
+    /// The hoster's own identity on every page (`brand`); all empty when not given.
+    pub brand: Brand,
+    /// A site-wide notice shown at the top of every page (`notice`), as safe HTML.
+    pub notice_html: Option<String>,
+}
+
+/// A colour written `#rrggbb` (or `#rgb`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// `#rrggbb`, in lower case.
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+}
+
+/// The accent colour of each colour scheme, checked against the theme's backgrounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accent {
+    /// `brand.accent`: links and the header in the light scheme.
+    pub light: Rgb,
+    /// `brand.accent_dark`, or a lighter shade of `light` that vigie derived.
+    pub dark: Rgb,
+    /// When `dark` was derived: where `accent` is written (a warning points there).
+    pub derived_at: Option<super::Written>,
+}
+
+/// `brand` in site.yaml. Paths are those of the output (a file's path under `static/`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Brand {
+    /// The logo (`brand.logo`), shown in the header.
+    pub logo: Option<String>,
+    /// The logo for the dark colour scheme (`brand.logo_dark`).
+    pub logo_dark: Option<String>,
+    /// The logo's text alternative; always given with a logo.
+    pub logo_alt: Option<String>,
+    /// The company's own site, which the logo links to.
+    pub url: Option<String>,
+    pub accent: Option<Accent>,
+    /// The favicon, in place of the theme's.
+    pub favicon: Option<String>,
+    /// The footer text, as safe HTML.
+    pub footer_html: Option<String>,
+    /// Whether the site has a `static/custom.css`, linked after the theme's style sheet
+    /// (set by the load, which lists `static/`).
+    pub custom_css: bool,
 }
 
 /// `notify` in site.yaml: the channels that receive every new post, and when reminders go.

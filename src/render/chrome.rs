@@ -3,6 +3,7 @@
 
 use askama::Template;
 
+use super::brand::BrandView;
 use super::views::{Chrome, ChromeParts, LinkView, TimeView};
 use super::{absolute, root_of};
 use crate::derive::StatusModel;
@@ -42,6 +43,7 @@ pub(super) fn chrome_sharing<'a>(
         contact: Vec::new(),
         extra_feed: None,
         live: true,
+        brand: BrandView::of(cfg),
         parts: std::cell::OnceCell::new(),
     };
     if let Some(parts) = parts {

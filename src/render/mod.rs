@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod badge;
+pub mod brand;
 pub mod build_info;
 pub mod cache;
 mod chrome;
@@ -157,6 +158,7 @@ fn assemble<'m>(
     for (path, bytes) in THEME_ASSETS {
         files.push(OutputFile::new(*path, *bytes));
     }
+    files.extend(brand::stylesheet(&site.config));
     let mut files: Vec<Planned> = files.into_iter().map(Planned::file).collect();
     files.extend(incidents?);
     // Site files last: they replace theme files of the same path.

@@ -30,6 +30,8 @@ pub struct Chrome<'a> {
     /// Whether the page loads the theme's script (`assets/live.js`), which keeps running
     /// durations, the page's age and the coming states current (see [`crate::render::live`]).
     pub live: bool,
+    /// The site's logo, link, favicon, footer text and notice, and its style sheets.
+    pub brand: crate::render::brand::BrandView<'a>,
     /// The parts of the layout made of the fields above only, rendered on first use, or
     /// given ready: every incident page shows the same.
     pub parts: std::cell::OnceCell<std::sync::Arc<ChromeParts>>,

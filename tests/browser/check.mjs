@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser checks of the built site, in the tools a customer's browser and an auditor use.
 //
-// Builds the example site (the repository root), the `ongoing` fixture and the `hostile`
+// Builds the example site (the repository root), the `ongoing` fixture, the `branded`
+// fixture (logo, accent colour, favicon, footer text, notice, custom.css) and the `hostile`
 // fixture (incidents whose Markdown carries scripts, broken markup, dangerous links…) with
 // a fixed `--now`, then:
 //   1. the Nu HTML Checker on every page (and SVG) of the three builds;
@@ -12,7 +13,7 @@
 //   4. the front page without JavaScript, the weight of its CSS, no web font, no script;
 //   5. the uptime bars: text alternatives, keyboard access, never colour alone;
 //   6. the "last built" line and the ongoing incident right after the banner;
-//   7. screenshots in docs/screenshots/ (written only with --screenshots or
+//   7. screenshots in docs/screenshots/, of the example and of the branded site (written only with --screenshots or
 //      VIGIE_SCREENSHOTS=1; their presence is always checked);
 //   8. between builds: the `window` fixture built at 00:30 UTC and read at 01:05 UTC, with
 //      and without JavaScript, against a build at 01:05; the check of api/build.json.
@@ -125,12 +126,13 @@ const SITES = {
   example: { root: REPO, out: path.join(tmp, 'example') },
   ongoing: { root: path.join(REPO, 'tests', 'fixtures', 'ongoing'), out: path.join(tmp, 'ongoing') },
   hostile: { root: path.join(REPO, 'tests', 'fixtures', 'hostile'), out: path.join(tmp, 'hostile') },
+  branded: { root: path.join(REPO, 'tests', 'fixtures', 'branded'), out: path.join(tmp, 'branded') },
   // A maintenance from 02:00 to 03:00 in Paris on 1 December, built before it and during it.
   window: { root: path.join(REPO, 'tests', 'fixtures', 'window'), out: path.join(tmp, 'window'), now: '2026-12-01T00:30:00Z' },
   'window-during': { root: path.join(REPO, 'tests', 'fixtures', 'window'), out: path.join(tmp, 'window-during'), now: '2026-12-01T01:05:00Z' },
 };
 for (const s of Object.values(SITES)) s.now ??= NOW;
-const built = await check(`build: example, ongoing and hostile sites with --now ${NOW}; window at 00:30 and 01:05 UTC`, () => {
+const built = await check(`build: example, ongoing, branded and hostile sites with --now ${NOW}; window at 00:30 and 01:05 UTC`, () => {
   const cargo = spawnSync('cargo', ['build', '--quiet'], { cwd: REPO, encoding: 'utf8' });
   if (cargo.status !== 0) return [`cargo build failed:\n${cargo.stderr}`];
   // Cargo's own answer, which follows CARGO_TARGET_DIR and .cargo/config.toml.
@@ -181,6 +183,8 @@ const FRONT = { site: 'example', path: 'index.html', name: 'example front page' 
 const INCIDENT_2017 = { site: 'example', path: findDir('example', 'incidents', '2017-10-28-'), name: 'example 2017 incident' };
 const ONGOING_INCIDENT = { site: 'ongoing', path: findDir('ongoing', 'incidents', '2026-11-25-'), name: 'ongoing incident' };
 const ONGOING_FRONT = { site: 'ongoing', path: 'index.html', name: 'ongoing front page' };
+const BRANDED_FRONT = { site: 'branded', path: 'index.html', name: 'branded front page' };
+const BRANDED_INCIDENT = { site: 'branded', path: findDir('branded', 'incidents', '2026-11-25-'), name: 'branded ongoing incident' };
 const PAGES = [
   FRONT,
   INCIDENT_2017,
@@ -189,6 +193,8 @@ const PAGES = [
   { site: 'example', path: 'history/2017/index.html', name: 'example archive 2017' },
   { site: 'example', path: 'components/web/index.html', name: 'example component page' },
   ONGOING_FRONT,
+  BRANDED_FRONT,
+  BRANDED_INCIDENT,
 ];
 // The hostile fixture's incident pages, where its posts are: checked by axe only (their
 // layout is not the point).
@@ -207,7 +213,7 @@ function vnu(dirs) {
   return out.length ? out : [`vnu exited ${r.status}`];
 }
 const pagesOf = (site) => htmlFiles.filter((f) => f.startsWith(SITES[site].out + path.sep)).length;
-const CHECKED = ['example', 'ongoing', 'window', 'window-during'];
+const CHECKED = ['example', 'ongoing', 'branded', 'window', 'window-during'];
 await check(`Nu HTML Checker: ${CHECKED.map(pagesOf).reduce((a, b) => a + b)} pages and the SVG files of the ${CHECKED.join(', ')} builds, no error`,
   () => vnu(CHECKED.map((s) => SITES[s].out)));
 await check(`Nu HTML Checker: ${pagesOf('hostile')} pages built from hostile Markdown (tests/fixtures/hostile), no error`, () => {
@@ -336,6 +342,42 @@ for (const scheme of ['light', 'dark']) {
     return v.checked === 0 && v.violations.length === 0 ? ['axe could not check the tooltip (not rendered?)'] : v.violations;
   });
   await context.close();
+}
+
+// The brand in the browser: the accent colour reaches links and the header in each
+// scheme, the site's custom.css comes last and wins, the logo loads (its dark version in
+// the dark scheme) and carries its text alternative.
+for (const scheme of ['light', 'dark']) {
+  await check(`branded front page, ${scheme}: accent colour on links and the header, custom.css last, the logo shown with its alt text`, async () => {
+    const context = await browser.newContext({ colorScheme: scheme, ...DESKTOP });
+    const page = await open(context, BRANDED_FRONT);
+    const r = await page.evaluate(() => {
+      const css = getComputedStyle(document.documentElement);
+      const img = document.querySelector('.site-header .brand-logo img');
+      const sheets = [...document.styleSheets].map((s) => new URL(s.href).pathname.split('/').pop());
+      return {
+        link: css.getPropertyValue('--link').trim(), accent: css.getPropertyValue('--accent').trim(),
+        linkColour: getComputedStyle(document.querySelector('.site-footer .contact a')).color,
+        band: getComputedStyle(document.querySelector('.site-header')).boxShadow,
+        sheets, alt: img?.alt, loaded: img ? img.complete && img.naturalWidth > 0 : false,
+        src: img?.currentSrc.split('/').pop(),
+        noticeWeight: getComputedStyle(document.querySelector('.site-notice')).fontWeight,
+        logoLink: img?.closest('a')?.getAttribute('href'),
+      };
+    });
+    await page.close();
+    await context.close();
+    const want = scheme === 'light' ? { hex: '#0b5cad', rgb: 'rgb(11, 92, 173)', logo: 'logo.svg' } : { hex: '#7fb4ff', rgb: 'rgb(127, 180, 255)', logo: 'logo-dark.svg' };
+    const problems = [];
+    if (r.link !== want.hex || r.accent !== want.hex) problems.push(`--link ${r.link}, --accent ${r.accent}, expected ${want.hex}`);
+    if (r.linkColour !== want.rgb) problems.push(`a contact link is ${r.linkColour}`);
+    if (!r.band.includes(want.rgb)) problems.push(`the header's band is ${r.band}`);
+    if (JSON.stringify(r.sheets) !== JSON.stringify(['style.css', 'brand.css', 'custom.css'])) problems.push(`style sheets ${JSON.stringify(r.sheets)}`);
+    if (r.noticeWeight !== '600') problems.push(`custom.css did not apply: the notice's weight is ${r.noticeWeight}`);
+    if (r.alt !== 'FranceServ' || !r.loaded || r.src !== want.logo) problems.push(`logo: alt “${r.alt}”, loaded ${r.loaded}, ${r.src}`);
+    if (r.logoLink !== 'https://www.example.fr/') problems.push(`the logo links to ${r.logoLink}`);
+    return problems;
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -771,24 +813,28 @@ await withoutJs.close();
 // ---------------------------------------------------------------------------------------
 // 7. Screenshots
 
+const phoneDark = await browser.newContext({ ...PHONE, colorScheme: 'dark' });
 const SHOTS_WANTED = [
   ['front-phone.png', FRONT, phone, 780],
   ['front-desktop.png', FRONT, desktop, 1280],
   ['incident-phone.png', INCIDENT_2017, phone, 780],
   ['incident-desktop.png', INCIDENT_2017, desktop, 1280],
+  // The brand shows at the top of the page: the first screen only, which keeps them small.
+  ['branded-desktop.png', BRANDED_FRONT, desktop, 1280, false],
+  ['branded-phone-dark.png', BRANDED_FRONT, phoneDark, 780, false],
 ];
 if (SHOTS) {
   await check(`screenshots written to ${path.relative(REPO, SHOT_DIR)}/`, async () => {
     fs.mkdirSync(SHOT_DIR, { recursive: true });
-    for (const [file, p, context] of SHOTS_WANTED) {
+    for (const [file, p, context, , fullPage = true] of SHOTS_WANTED) {
       const page = await open(context, p);
-      await page.screenshot({ path: path.join(SHOT_DIR, file), fullPage: true });
+      await page.screenshot({ path: path.join(SHOT_DIR, file), fullPage });
       await page.close();
     }
     return [];
   });
 }
-await check('screenshots committed: docs/screenshots/{front,incident}-{phone,desktop}.png, referenced by README.md', () => {
+await check('screenshots committed: docs/screenshots/{front,incident}-{phone,desktop}.png and branded-{desktop,phone-dark}.png, referenced by README.md', () => {
   const problems = [];
   const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
   for (const [file, , , width] of SHOTS_WANTED) {
@@ -803,6 +849,7 @@ await check('screenshots committed: docs/screenshots/{front,incident}-{phone,des
 });
 
 await phone.close();
+await phoneDark.close();
 await desktop.close();
 await browser.close();
 server.close();
