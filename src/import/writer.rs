@@ -1,0 +1,461 @@
+//! The import's files: `site.yaml` and one incident file per imported incident, written
+//! as YAML by serde-saphyr's serializer (which quotes whatever YAML would misread), each
+//! read back by the loader before anything is written. A file already there with the same
+//! bytes is left alone; one that differs is kept unless `--force`; a new file is written
+//! under a temporary name, then linked into place (which fails rather than replace a file
+//! that appeared meanwhile); a replaced one is renamed over the old.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Tz;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use super::report::FileState;
+use super::{Affects, Draft, IncidentDraft, Read, Report};
+use crate::error::{Diagnostic, Error};
+use crate::load;
+use crate::model::time::as_written;
+use crate::model::Config;
+
+/// Where and how to write.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site's folder: `site.yaml` and `incidents/` go there.
+    pub into: PathBuf,
+    /// Say what would be written; write nothing.
+    pub dry_run: bool,
+    /// Replace files that exist and differ.
+    pub force: bool,
+}
+
+/// What the import did: its report, and the problems to report as errors (files that could
+/// not be read, files kept because they differ).
+#[derive(Debug)]
+pub struct Outcome {
+    pub report: Report,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// `site.yaml` as written.
+#[derive(Serialize)]
+struct SiteYaml<'a> {
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    base_url: &'a str,
+    language: &'a str,
+    timezone: &'a str,
+    components: Vec<ComponentYaml<'a>>,
+}
+
+#[derive(Serialize)]
+struct ComponentYaml<'a> {
+    id: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+}
+
+/// An incident's front matter as written.
+#[derive(Serialize)]
+struct FrontYaml<'a> {
+    title: &'a str,
+    start: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<String>,
+    severity: &'static str,
+    components: ComponentsYaml<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    updates: Vec<UpdateYaml<'a>>,
+}
+
+#[derive(Serialize)]
+struct UpdateYaml<'a> {
+    at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    body: &'a str,
+}
+
+/// `components:` on one line: `[web, mail]` or `{web: partial-outage, mail: degraded}`.
+enum ComponentsYaml<'a> {
+    List(serde_saphyr::FlowSeq<Vec<&'a str>>),
+    Map(serde_saphyr::FlowMap<Pairs<'a>>),
+}
+
+/// A mapping in the order given.
+struct Pairs<'a>(Vec<(&'a str, &'static str)>);
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for ComponentsYaml<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ComponentsYaml::List(l) => l.serialize(s),
+            ComponentsYaml::Map(m) => m.serialize(s),
+        }
+    }
+}
+
+/// `value` as YAML, by serde-saphyr.
+fn yaml(value: &impl Serialize) -> Result<String, Error> {
+    let options = serde_saphyr::ser_options! {
+        compact_list_indent: false,
+    };
+    serde_saphyr::to_string_with_options(value, options)
+        .map_err(|e| Error::Refused(format!("the import could not write YAML: {e}")))
+}
+
+/// The text of `site.yaml` for `draft`.
+pub fn site_yaml(draft: &Draft) -> Result<String, Error> {
+    let s = &draft.site;
+    let body = yaml(&SiteYaml {
+        title: &s.title,
+        description: s.description.as_deref(),
+        base_url: &s.base_url,
+        language: &s.language,
+        timezone: s.timezone.name(),
+        components: s
+            .components
+            .iter()
+            .map(|c| ComponentYaml {
+                id: &c.id,
+                name: &c.name,
+                group: c.group.as_deref(),
+                description: c.description.as_deref(),
+            })
+            .collect(),
+    })?;
+    Ok(format!(
+        "# Written by `vigie import` from {}; check base_url and the components.\n{body}",
+        s.source
+    ))
+}
+
+/// The text of the incident file for `i`, its times written in `tz`, its components
+/// renamed by `rename`.
+pub fn incident_text(
+    i: &IncidentDraft,
+    tz: Tz,
+    rename: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, Error> {
+    let t = |t: DateTime<Utc>| as_written(t, tz);
+    let renamed: Vec<(String, Option<&'static str>)> = match &i.affects {
+        Affects::List(ids) => ids
+            .iter()
+            .filter_map(|id| rename(id).map(|id| (id, None)))
+            .collect(),
+        Affects::Map(pairs) => pairs
+            .iter()
+            .filter_map(|(id, sev)| rename(id).map(|id| (id, Some(sev.keyword()))))
+            .collect(),
+    };
+    let components = match &i.affects {
+        Affects::List(_) => ComponentsYaml::List(serde_saphyr::FlowSeq(
+            renamed.iter().map(|(id, _)| id.as_str()).collect(),
+        )),
+        Affects::Map(_) => ComponentsYaml::Map(serde_saphyr::FlowMap(Pairs(
+            renamed
+                .iter()
+                .map(|(id, sev)| (id.as_str(), sev.unwrap_or("notice")))
+                .collect(),
+        ))),
+    };
+    let front = yaml(&FrontYaml {
+        title: &i.title,
+        start: t(i.start),
+        end: i.end.map(t),
+        severity: i.severity.keyword(),
+        components,
+        published: i.published.map(t),
+        draft: i.draft,
+        updates: i
+            .updates
+            .iter()
+            .map(|u| UpdateYaml {
+                at: t(u.at),
+                status: u.status.map(|s| s.keyword()),
+                body: u.body.trim(),
+            })
+            .collect(),
+    })?;
+    let body = i.body.trim();
+    Ok(if body.is_empty() {
+        format!("---\n{front}---\n")
+    } else {
+        format!("---\n{front}---\n{body}\n")
+    })
+}
+
+/// The path of an incident file: `incidents/<year>/<stem>.md`, the year of its start in
+/// `tz`.
+fn incident_path(i: &IncidentDraft, stem: &str, tz: Tz) -> String {
+    format!("incidents/{}/{stem}.md", i.start.with_timezone(&tz).year())
+}
+
+/// How the draft's component ids map onto the target's: the same id, else the same name,
+/// else a name that makes the id.
+fn component_map(draft: &Draft, target: &Config) -> HashMap<String, Option<String>> {
+    draft
+        .site
+        .components
+        .iter()
+        .map(|c| {
+            let found = target
+                .components
+                .iter()
+                .find(|t| t.id == c.id)
+                .or_else(|| {
+                    target
+                        .components
+                        .iter()
+                        .find(|t| t.name.trim().to_lowercase() == c.name.trim().to_lowercase())
+                })
+                .or_else(|| {
+                    target
+                        .components
+                        .iter()
+                        .find(|t| t.id == load::incident_id(&c.name))
+                });
+            (c.id.clone(), found.map(|t| t.id.clone()))
+        })
+        .collect()
+}
+
+/// Writes what `read` found into `options.into` (nothing with `dry_run`), and completes its
+/// report with each file's fate.
+pub fn write(read: Read, options: &Options) -> Result<Outcome, Error> {
+    let Read {
+        draft,
+        mut report,
+        mut errors,
+    } = read;
+    let into = &options.into;
+    let site_text = site_yaml(&draft)?;
+    let generated = load::config::parse(Path::new("site.yaml"), &site_text)
+        .map_err(|d| written_wrong("site.yaml", d))?;
+    let site_path = into.join("site.yaml");
+    let existing = read_existing(&site_path)?;
+    let (site_state, config) = match existing {
+        None => (FileState::Written, generated),
+        Some(bytes) if bytes == site_text.as_bytes() => (FileState::Identical, generated),
+        Some(_) if options.force => (FileState::Replaced, generated),
+        Some(_) => (FileState::Kept, load::load_config(into)?),
+    };
+    report.map(
+        "site.yaml",
+        format!(
+            "{}: {} component{}{}",
+            draft.site.source,
+            draft.site.components.len(),
+            if draft.site.components.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            groups(&draft)
+        ),
+    );
+    let mut files: Vec<(FileState, String, PathBuf, String)> = Vec::new();
+    files.push((site_state, "site.yaml".into(), site_path, site_text));
+
+    // Components named by incidents, as the site's `site.yaml` names them.
+    let map = if site_state == FileState::Kept {
+        let map = component_map(&draft, &config);
+        let mut missing: Vec<&str> = map
+            .iter()
+            .filter(|(_, to)| to.is_none())
+            .map(|(from, _)| from.as_str())
+            .collect();
+        missing.sort_unstable();
+        report.notes.push(format!(
+            "site.yaml is already there and differs: it is kept, and the source's components are matched with its own (by id, then by name){}",
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("; not found there, and left out of the incidents: {}", missing.join(", "))
+            }
+        ));
+        Some(map)
+    } else {
+        None
+    };
+    let rename = |id: &str| -> Option<String> {
+        match &map {
+            Some(map) => map.get(id).cloned().flatten(),
+            None => Some(id.to_string()),
+        }
+    };
+
+    let mut stems = Vec::new();
+    for i in &draft.incidents {
+        let stem = super::unique(i.stem.clone(), &mut stems);
+        let rel = incident_path(i, &stem, config.tz);
+        let text = incident_text(i, config.tz, &rename)?;
+        if let Err(d) = load::incident::parse(Path::new(&rel), &stem, &text, &config) {
+            errors.push(
+                Diagnostic::file(
+                    &i.source,
+                    format!(
+                        "the incident read from here would make `{rel}` that vigie refuses: {}",
+                        d.first().map_or("", |d| d.message.as_str())
+                    ),
+                )
+                .with_help("it is not written; fix the source and import again"),
+            );
+            continue;
+        }
+        let posts = 1 + i.updates.len();
+        report.map(
+            &rel,
+            format!(
+                "{}: {}",
+                i.source,
+                match posts {
+                    1 => "the announcement".to_string(),
+                    2 => "the announcement and 1 update".to_string(),
+                    n => format!("the announcement and {} updates", n - 1),
+                }
+            ),
+        );
+        let path = into.join(&rel);
+        let state = match read_existing(&path)? {
+            None => FileState::Written,
+            Some(bytes) if bytes == text.as_bytes() => FileState::Identical,
+            Some(_) if options.force => FileState::Replaced,
+            Some(_) => FileState::Kept,
+        };
+        files.push((state, rel, path, text));
+    }
+
+    for (state, rel, path, text) in files {
+        if state == FileState::Kept && rel != "site.yaml" {
+            errors.push(
+                Diagnostic::file(
+                    &rel,
+                    "already exists and differs from what the import gives; not replaced",
+                )
+                .with_help("compare the two, then remove the file or import again with --force"),
+            );
+        }
+        if !options.dry_run {
+            match state {
+                FileState::Written => create(&path, text.as_bytes())?,
+                FileState::Replaced => replace(&path, text.as_bytes())?,
+                FileState::Identical | FileState::Kept => {}
+            }
+        }
+        report.files.push((state, rel));
+    }
+    Ok(Outcome { report, errors })
+}
+
+/// ", in 2 groups" when the draft has groups.
+fn groups(draft: &Draft) -> String {
+    let mut names: Vec<&str> = draft
+        .site
+        .components
+        .iter()
+        .filter_map(|c| c.group.as_deref())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.len() {
+        0 => String::new(),
+        1 => ", in 1 group".to_string(),
+        n => format!(", in {n} groups"),
+    }
+}
+
+/// The error for a file the import made and the loader refuses: a bug of the import, said
+/// with the loader's own words.
+fn written_wrong(rel: &str, diagnostics: Vec<Diagnostic>) -> Error {
+    Error::Content(
+        diagnostics
+            .into_iter()
+            .map(|mut d| {
+                d.message = format!(
+                    "the import would write a `{rel}` vigie refuses: {}",
+                    d.message
+                );
+                d
+            })
+            .collect(),
+    )
+}
+
+/// The bytes of `path`, or `None` when there is no such file.
+fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, Error> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// A temporary file beside `path`, holding `bytes`, synced.
+fn temporary(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.vigie-import-{}", std::process::id()));
+    let mut file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            Error::io(&tmp, e)
+        })?;
+    Ok(tmp)
+}
+
+/// Creates `path` holding `bytes`, all at once, failing if it exists.
+fn create(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let tmp = temporary(path, bytes)?;
+    let appeared = || {
+        Error::Refused(format!(
+            "`{}` appeared while the import ran; not replaced",
+            path.display()
+        ))
+    };
+    let linked = match fs::hard_link(&tmp, path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(appeared()),
+        // A file system without hard links: a rename, once the name is seen free.
+        Err(_) if !path.exists() => fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
+        Err(e) => Err(Error::io(path, e)),
+        Ok(()) => Ok(()),
+    };
+    let _ = fs::remove_file(&tmp);
+    linked
+}
+
+/// Replaces `path` with `bytes`, all at once.
+fn replace(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let tmp = temporary(path, bytes)?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
