@@ -13,7 +13,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc,
+};
 use chrono_tz::Tz;
 use serde_json::Value;
 
@@ -287,7 +289,7 @@ fn site(
     // The newer cState keeps them under `params`; older sites at the top.
     let pick = |key: &str| get(params, key).or_else(|| get(config, key));
     let title = text_of(get(config, "title")).unwrap_or_else(|| {
-        report.approximate(name, "no `title`: the site is called \"Status\"");
+        report.approximate_site(name, "no `title`: the site is called \"Status\"");
         "Status".to_string()
     });
     let description =
@@ -297,7 +299,7 @@ fn site(
     {
         Some(u) => u,
         None => {
-            report.approximate(
+            report.approximate_site(
                 name,
                 "no absolute `baseURL`: base_url is https://status.example.com/ — write your page's address in site.yaml",
             );
@@ -312,7 +314,7 @@ fn site(
         "fr"
     } else {
         if !code.is_empty() && !code.starts_with("en") {
-            report.approximate(
+            report.approximate_site(
                 name,
                 format!("language `{code}` is neither French nor English: the site is in English"),
             );
@@ -330,7 +332,7 @@ fn site(
             };
             let untitled = flag(get(c, "untitled")).unwrap_or(false);
             if untitled {
-                report.approximate(
+                report.approximate_site(
                     name,
                     format!("category `{cname}` is untitled: its systems are in no group"),
                 );
@@ -757,6 +759,16 @@ fn text_key(front: &Value, key: &str) -> Option<String> {
 /// A cState date: RFC 3339, Hugo's `2018-06-13 14:14:00 +0200`, or a date and time without
 /// zone (read in `tz`), or a date alone (its midnight).
 fn time(text: &str, tz: Tz, about: &str, report: &mut Report) -> Result<DateTime<Utc>, String> {
+    // To the second, as vigie writes times.
+    exact_time(text, tz, about, report).map(|t| t.with_nanosecond(0).unwrap_or(t))
+}
+
+fn exact_time(
+    text: &str,
+    tz: Tz,
+    about: &str,
+    report: &mut Report,
+) -> Result<DateTime<Utc>, String> {
     let t = text.trim();
     if let Ok(spec) = TimeSpec::parse(t) {
         return match spec {

@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 pub struct Entry {
     pub about: String,
     pub text: String,
+    /// About a value of the `site.yaml` the import makes: moot when the site's own is kept.
+    pub site: bool,
 }
 
 /// What became of one file of the output.
@@ -68,6 +70,16 @@ impl Report {
         self.approximated.push(Entry {
             about: about.into(),
             text: text.into(),
+            site: false,
+        });
+    }
+
+    /// An approximation in the `site.yaml` the import makes.
+    pub fn approximate_site(&mut self, about: impl Into<String>, text: impl Into<String>) {
+        self.approximated.push(Entry {
+            about: about.into(),
+            text: text.into(),
+            site: true,
         });
     }
 
@@ -75,6 +87,7 @@ impl Report {
         self.dropped.push(Entry {
             about: about.into(),
             text: text.into(),
+            site: false,
         });
     }
 
@@ -82,6 +95,7 @@ impl Report {
         self.mapped.push(Entry {
             about: about.into(),
             text: text.into(),
+            site: false,
         });
     }
 

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::Value;
@@ -326,11 +326,11 @@ fn entry_error(shown: &str, what: &str, n: usize, v: &Value, e: &serde_json::Err
         .with_help("it is left out; the others are imported")
 }
 
-/// A time of the API, in UTC.
+/// A time of the API, in UTC, to the second (as vigie writes them).
 fn time(text: Option<&str>) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text?.trim())
         .ok()
-        .map(|t| t.with_timezone(&Utc))
+        .and_then(|t| t.with_timezone(&Utc).with_nanosecond(0))
 }
 
 /// The severity a component status gives; `None` for `operational` and unknown words.
@@ -422,7 +422,7 @@ fn draft(found: Found, report: &mut Report, errors: &mut Vec<Diagnostic>) -> Dra
         Some(name) => match name.parse::<Tz>() {
             Ok(tz) => tz,
             Err(_) => {
-                report.approximate(
+                report.approximate_site(
                     &page_source,
                     format!("time zone `{name}` is not an IANA name: the site's time zone is UTC"),
                 );
@@ -436,19 +436,19 @@ fn draft(found: Found, report: &mut Report, errors: &mut Vec<Diagnostic>) -> Dra
         .clone()
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| {
-            report.approximate(&page_source, "no page name: the site is called \"Status\"");
+            report.approximate_site(&page_source, "no page name: the site is called \"Status\"");
             "Status".to_string()
         });
     let base_url = base_url.unwrap_or_else(|| {
-        report.approximate(
+        report.approximate_site(
             &page_source,
             "no page address: base_url is https://status.example.com/ — write your page's address in site.yaml",
         );
         "https://status.example.com/".to_string()
     });
-    report.notes.push(
-        "the site is in English (`language: en`); write `language: fr` in site.yaml for French pages"
-            .to_string(),
+    report.approximate_site(
+        "site.yaml",
+        "the API does not say the page's language: `language: en`; write `fr` for French pages",
     );
 
     // Components: those of components.json (groups as group names), then those the
@@ -507,7 +507,7 @@ fn draft(found: Found, report: &mut Report, errors: &mut Vec<Diagnostic>) -> Dra
         }
     }
     if groupless {
-        report.approximate(
+        report.approximate_site(
             "components",
             "the incidents name components of groups, without components.json: they are in no group",
         );

@@ -118,8 +118,11 @@ impl Serialize for ComponentsYaml<'_> {
 
 /// `value` as YAML, by serde-saphyr.
 fn yaml(value: &impl Serialize) -> Result<String, Error> {
+    // YAML 1.2's rules, as vigie reads them: times stay unquoted.
     let options = serde_saphyr::ser_options! {
         compact_list_indent: false,
+        yaml_12: true,
+        no_lang_directive: true,
     };
     serde_saphyr::to_string_with_options(value, options)
         .map_err(|e| Error::Refused(format!("the import could not write YAML: {e}")))
@@ -261,20 +264,20 @@ pub fn write(read: Read, options: &Options) -> Result<Outcome, Error> {
         Some(_) if options.force => (FileState::Replaced, generated),
         Some(_) => (FileState::Kept, load::load_config(into)?),
     };
-    report.map(
-        "site.yaml",
-        format!(
-            "{}: {} component{}{}",
-            draft.site.source,
-            draft.site.components.len(),
-            if draft.site.components.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            groups(&draft)
-        ),
-    );
+    if site_state == FileState::Kept {
+        report.approximated.retain(|e| !e.site);
+    } else {
+        let n = draft.site.components.len();
+        report.map(
+            "site.yaml",
+            format!(
+                "{}: {n} component{}{}",
+                draft.site.source,
+                if n == 1 { "" } else { "s" },
+                groups(&draft)
+            ),
+        );
+    }
     let mut files: Vec<(FileState, String, PathBuf, String)> = Vec::new();
     files.push((site_state, "site.yaml".into(), site_path, site_text));
 
@@ -458,4 +461,199 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         let _ = fs::remove_file(&tmp);
         Error::io(path, e)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use proptest::prelude::*;
+
+    use crate::import::{ComponentDraft, SiteDraft, UpdateDraft};
+    use crate::load::text::{self, Lines};
+    use crate::model::{Severity, UpdateStatus};
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn draft(title: &str, names: [&str; 2], description: &str) -> Draft {
+        Draft {
+            site: SiteDraft {
+                source: "config.yml".into(),
+                title: title.into(),
+                description: Some(description.into()),
+                base_url: "https://status.example.fr/".into(),
+                language: "fr".into(),
+                timezone: chrono_tz::Europe::Paris,
+                components: vec![
+                    ComponentDraft {
+                        id: "web".into(),
+                        name: names[0].into(),
+                        group: Some(names[1].into()),
+                        description: Some(description.into()),
+                    },
+                    ComponentDraft {
+                        id: "mail".into(),
+                        name: names[1].into(),
+                        group: None,
+                        description: None,
+                    },
+                ],
+            },
+            incidents: Vec::new(),
+        }
+    }
+
+    fn incident(title: &str, body: &str, update: &str, affects: Affects) -> IncidentDraft {
+        IncidentDraft {
+            source: "x".into(),
+            stem: "2020-01-01-x".into(),
+            title: title.into(),
+            start: t("2020-01-01T10:00:00Z"),
+            end: Some(t("2020-01-01T11:00:07Z")),
+            severity: Severity::PartialOutage,
+            affects,
+            published: Some(t("2020-01-01T10:05:00Z")),
+            draft: true,
+            body: body.into(),
+            updates: vec![
+                UpdateDraft {
+                    at: t("2020-01-01T10:30:00Z"),
+                    status: Some(UpdateStatus::Identified),
+                    body: update.into(),
+                },
+                UpdateDraft {
+                    at: t("2020-01-01T10:40:00Z"),
+                    status: None,
+                    body: "no".into(),
+                },
+            ],
+        }
+    }
+
+    /// The incident file for `i`, as the loader reads it under `draft`'s `site.yaml`.
+    fn read_back(d: &Draft, i: &IncidentDraft) -> crate::model::Incident {
+        let config = load::config::parse(Path::new("site.yaml"), &site_yaml(d).unwrap()).unwrap();
+        let text = incident_text(i, config.tz, &|id| Some(id.to_string())).unwrap();
+        load::incident::parse(Path::new("incidents/x.md"), "x", &text, &config)
+            .unwrap_or_else(|e| panic!("{text}\n{e:?}"))
+    }
+
+    #[test]
+    fn an_incident_file_holds_what_yaml_would_misread_and_reads_back() {
+        let d = draft(
+            "Statut : « tout va bien » #1",
+            ["Web: PHP", "- mail"],
+            "yes",
+        );
+        let i = incident(
+            "Titre: avec « guillemets » et #dièse",
+            "- a list\n- of two",
+            "Line one: yes\n\n    indented code\nlast # x",
+            Affects::Map(vec![
+                ("web".into(), Severity::PartialOutage),
+                ("mail".into(), Severity::Degraded),
+            ]),
+        );
+        let text = incident_text(&i, chrono_tz::Europe::Paris, &|id| Some(id.to_string())).unwrap();
+        assert!(
+            text.starts_with("---\ntitle: \"Titre: avec « guillemets » et #dièse\"\nstart: 2020-01-01 11:00\nend: 2020-01-01 12:00:07\nseverity: partial-outage\ncomponents: {web: partial-outage, mail: degraded}\npublished: 2020-01-01 11:05\ndraft: true\n"),
+            "{text}"
+        );
+        let read = read_back(&d, &i);
+        assert_eq!(read.title, i.title);
+        assert_eq!((read.start, read.end), (i.start, i.end));
+        assert_eq!(read.published, t("2020-01-01T10:05:00Z"));
+        assert!(read.draft);
+        assert_eq!(read.posts.len(), 3);
+        assert_eq!(read.posts[0].markdown.trim(), "- a list\n- of two");
+        assert_eq!(read.posts[1].markdown, i.updates[0].body);
+        assert_eq!(read.posts[1].status, Some(UpdateStatus::Identified));
+        assert_eq!(read.posts[2].markdown, "no");
+        assert_eq!(read.posts[2].status, Some(UpdateStatus::Update));
+        assert_eq!(read.impacts.len(), 2);
+        assert_eq!(read.impacts[1].severity, Severity::Degraded);
+    }
+
+    #[test]
+    fn an_empty_list_affects_no_component() {
+        let d = draft("T", ["Web", "Mail"], "d");
+        let i = incident("t", "", "u", Affects::List(Vec::new()));
+        assert!(read_back(&d, &i).impacts.is_empty());
+    }
+
+    /// Any text, or one made of what YAML reads as syntax.
+    fn text_strategy() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[a-zA-Zé0-9 :#'\"\\\\\\-?!.,&*|>%@`\\[\\]{}~\n\t]{0,24}",
+            prop::sample::select(vec![
+                "null",
+                "No",
+                "TRUE",
+                "off",
+                "y",
+                "~",
+                "1e3",
+                "0x1F",
+                "- a",
+                "---",
+                "...",
+                "2020-01-01",
+                "12:30",
+                "|",
+                ">",
+                "  lead",
+                "trail  ",
+                "a: b",
+                "#c",
+            ])
+            .prop_map(str::to_string),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_title_and_bodies_read_back(
+            title in text_strategy(),
+            body in text_strategy(),
+            update in text_strategy(),
+        ) {
+            let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assume!(!title.is_empty() && text::problem(&title, Lines::One).is_none());
+            prop_assume!(text::problem(&body, Lines::Many).is_none());
+            prop_assume!(text::problem(&update, Lines::Many).is_none());
+            let d = draft("T", ["Web", "Mail"], "d");
+            let i = incident(&title, &body, &update, Affects::List(vec!["mail".into()]));
+            let read = read_back(&d, &i);
+            prop_assert_eq!(read.title, title);
+            prop_assert_eq!(read.posts[0].markdown.trim(), body.trim());
+            prop_assert_eq!(&read.posts[1].markdown, update.trim());
+        }
+
+        #[test]
+        fn any_site_texts_read_back(
+            title in text_strategy(),
+            a in text_strategy(),
+            b in text_strategy(),
+            description in text_strategy(),
+        ) {
+            let one = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+            let (title, a, b) = (one(&title), one(&a), one(&b));
+            for s in [&title, &a, &b] {
+                prop_assume!(!s.is_empty() && text::problem(s, Lines::One).is_none());
+            }
+            prop_assume!(!description.trim().is_empty());
+            prop_assume!(text::problem(&description, Lines::Many).is_none());
+            let d = draft(&title, [&a, &b], &description);
+            let config = load::config::parse(Path::new("site.yaml"), &site_yaml(&d).unwrap())
+                .unwrap_or_else(|e| panic!("{}\n{e:?}", site_yaml(&d).unwrap()));
+            prop_assert_eq!(config.title, title);
+            prop_assert_eq!(&config.components[0].name, &a);
+            prop_assert_eq!(config.components[0].group.as_deref(), Some(b.as_str()));
+            prop_assert_eq!(config.components[1].name.as_str(), b.as_str());
+            prop_assert_eq!(config.components[0].description.as_deref(), Some(description.as_str()));
+        }
+    }
 }
