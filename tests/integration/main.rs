@@ -17,6 +17,7 @@ mod errors;
 mod example_snapshots;
 mod feeds;
 mod hostile;
+mod import;
 mod layers;
 mod live;
 mod next_change;
