@@ -134,7 +134,14 @@ pub fn read(src: &Path, tz: Tz) -> Result<Read, Error> {
                 continue;
             }
         };
-        match issue(&shown, &text, tz, &mut systems, &mut report) {
+        // What the report says of an issue, kept only if it is imported.
+        let mut said = Report::default();
+        let result = issue(&shown, &text, tz, &mut systems, &mut said);
+        if result.is_ok() {
+            report.approximated.append(&mut said.approximated);
+            report.dropped.append(&mut said.dropped);
+        }
+        match result {
             Ok(Some(mut incident)) => {
                 incident.stem = unique(incident.stem, &mut taken);
                 report.incidents += 1;
@@ -482,23 +489,13 @@ fn issue(
         }
     }
     let at_key = |key: &str, message: String, help: &str| -> Diagnostic {
-        let line = text
-            .lines()
-            .position(|l| l.trim_start().to_lowercase().starts_with(key))
-            .map_or(0, |n| n + 1);
-        let d = if line == 0 {
-            Diagnostic::at(shown, text, Span::new(1, 1, 3), message)
-        } else {
-            let l = text.lines().nth(line - 1).unwrap_or("");
-            let col = l.len() - l.trim_start().len() + 1;
-            Diagnostic::at(
-                shown,
-                text,
-                Span::new(line, col, l.trim().chars().count()),
-                message,
-            )
-        };
-        d.with_help(help.to_string())
+        at_line(
+            shown,
+            text,
+            |l| l.trim_start().to_lowercase().starts_with(key),
+            message,
+            help,
+        )
     };
     let Some(title) = text_key(&front, "title") else {
         return Err(at_key(
@@ -586,12 +583,13 @@ fn issue(
                 let at = match time(&when, tz, &about, report) {
                     Ok(at) => at,
                     Err(m) => {
-                        return Err(at_key(
-                            "{{<",
+                        return Err(at_line(
+                            shown,
+                            text,
+                            |l| l.contains("track") && l.contains(when.as_str()),
                             format!("the `track` shortcode's time: {m}"),
                             date_help,
-                        )
-                        .with_help(format!("find `{when}` in the body; {date_help}")))
+                        ))
                     }
                 };
                 let (status, text) = status_prefix(&p.text);
@@ -745,6 +743,31 @@ fn issue(
         body,
         updates,
     }))
+}
+
+/// A diagnostic at the first line of `text` (the file `shown`) that `find` accepts,
+/// underlining it; at the opening fence when there is none.
+fn at_line(
+    shown: &Path,
+    text: &str,
+    find: impl Fn(&str) -> bool,
+    message: String,
+    help: &str,
+) -> Diagnostic {
+    let d = match text.lines().position(find) {
+        Some(n) => {
+            let l = text.lines().nth(n).unwrap_or("");
+            let column = l.len() - l.trim_start().len() + 1;
+            Diagnostic::at(
+                shown,
+                text,
+                Span::new(n + 1, column, l.trim().chars().count()),
+                message,
+            )
+        }
+        None => Diagnostic::at(shown, text, Span::new(1, 1, 3), message),
+    };
+    d.with_help(help.to_string())
 }
 
 /// Whether `id` starts with `YYYY-MM-DD`.

@@ -124,8 +124,16 @@ struct Found {
 pub fn read(sources: &[String]) -> Result<Read, Error> {
     let mut errors = Vec::new();
     let mut found = Found::default();
+    // A file given twice (by name, and in its folder) is read once.
+    let mut seen: Vec<String> = Vec::new();
     for source in sources {
         for (shown, text) in documents(source, &mut errors) {
+            let key = std::fs::canonicalize(&shown)
+                .map_or_else(|_| shown.clone(), |p| p.display().to_string());
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
             take(&shown, &text, &mut found, &mut errors);
         }
     }
@@ -261,11 +269,16 @@ fn take(shown: &str, text: &str, found: &mut Found, errors: &mut Vec<Diagnostic>
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
+            let message = e.to_string();
+            let place = format!(" at line {} column {}", e.line(), e.column());
             errors.push(Diagnostic::at(
                 shown,
                 text,
                 Span::new(e.line(), e.column(), 1),
-                format!("not valid JSON: {e}"),
+                format!(
+                    "not valid JSON: {}",
+                    message.strip_suffix(&place).unwrap_or(&message)
+                ),
             ));
             return;
         }
@@ -304,7 +317,14 @@ fn take(shown: &str, text: &str, found: &mut Found, errors: &mut Vec<Diagnostic>
                         found.incidents.push((shown.to_string(), i, maintenance));
                     }
                 }
-                Err(e) => errors.push(entry_error(shown, key, n, i, &e)),
+                Err(e) => {
+                    let what = if maintenance {
+                        "maintenance"
+                    } else {
+                        "incident"
+                    };
+                    errors.push(entry_error(shown, what, n, i, &e));
+                }
             }
         }
     }
@@ -406,7 +426,10 @@ fn announcement_word(
 
 /// The site and its incidents from what was found.
 fn draft(found: Found, report: &mut Report, errors: &mut Vec<Diagnostic>) -> Draft {
-    let (page_source, page) = found.page.clone().unwrap_or_default();
+    let (page_source, page) = found
+        .page
+        .clone()
+        .unwrap_or_else(|| ("the API files".to_string(), Page::default()));
     let base_url = page
         .url
         .as_deref()
@@ -569,10 +592,10 @@ fn draft(found: Found, report: &mut Report, errors: &mut Vec<Diagnostic>) -> Dra
     );
     Draft {
         site: SiteDraft {
-            source: if page_source.is_empty() {
-                "the Statuspage API".to_string()
-            } else {
+            source: if found.page.is_some() {
                 format!("the Statuspage API (`{page_source}`)")
+            } else {
+                "the Statuspage API".to_string()
             },
             title,
             description: None,

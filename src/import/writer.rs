@@ -248,10 +248,23 @@ fn component_map(draft: &Draft, target: &Config) -> HashMap<String, Option<Strin
 /// report with each file's fate.
 pub fn write(read: Read, options: &Options) -> Result<Outcome, Error> {
     let Read {
-        draft,
+        mut draft,
         mut report,
         mut errors,
     } = read;
+    if draft.site.components.is_empty() {
+        // site.yaml needs one; nothing names it, so no incident touches it.
+        draft.site.components.push(super::ComponentDraft {
+            id: "services".to_string(),
+            name: "Services".to_string(),
+            group: None,
+            description: None,
+        });
+        report.approximate_site(
+            "site.yaml",
+            "the source names no component: one called `services`, to rename or replace",
+        );
+    }
     let into = &options.into;
     let site_text = site_yaml(&draft)?;
     let generated = load::config::parse(Path::new("site.yaml"), &site_text)
