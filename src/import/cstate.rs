@@ -497,7 +497,10 @@ fn issue(
             help,
         )
     };
-    let Some(title) = text_key(&front, "title") else {
+    // A title is one line.
+    let title =
+        text_key(&front, "title").map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+    let Some(title) = title else {
         return Err(at_key(
             "title",
             "the issue has no `title`".into(),

@@ -323,9 +323,15 @@ pub fn write(read: Read, options: &Options) -> Result<Outcome, Error> {
     };
 
     let mut stems = Vec::new();
+    let placed = existing_incidents(into);
     for i in &draft.incidents {
         let stem = super::unique(i.stem.clone(), &mut stems);
-        let rel = incident_path(i, &stem, config.tz);
+        // A file of the same id already in the site, wherever it was moved, is the one
+        // compared (two files giving one id would not build).
+        let rel = placed.iter().find(|(id, _)| *id == stem).map_or_else(
+            || incident_path(i, &stem, config.tz),
+            |(_, rel)| rel.clone(),
+        );
         let text = incident_text(i, config.tz, &rename)?;
         if let Err(d) = load::incident::parse(Path::new(&rel), &stem, &text, &config) {
             errors.push(
@@ -383,6 +389,30 @@ pub fn write(read: Read, options: &Options) -> Result<Outcome, Error> {
         report.files.push((state, rel));
     }
     Ok(Outcome { report, errors })
+}
+
+/// The incident files already under `into/incidents/`: each id (as the loader makes it
+/// from the file's name) and the file's path from `into`, `/`-separated.
+fn existing_incidents(into: &Path) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(into.join("incidents"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?;
+            let stem = name.strip_suffix(".md")?;
+            if name.starts_with('_') || name.starts_with('.') {
+                return None;
+            }
+            let rel = e.path().strip_prefix(into).ok()?;
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            Some((load::incident_id(stem), rel.join("/")))
+        })
+        .collect()
 }
 
 /// ", in 2 groups" when the draft has groups.

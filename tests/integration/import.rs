@@ -241,6 +241,27 @@ fn importing_twice_changes_nothing() {
 }
 
 #[test]
+fn a_file_moved_in_the_site_is_the_one_compared() {
+    let out = Site::empty();
+    let into = out.root().display().to_string();
+    let src = fixture("cstate");
+    import(&["cstate", &src, "--into", &into]).success();
+    // Moved under another folder, with its name: the same id.
+    fs::create_dir_all(out.path("incidents/archives")).unwrap();
+    fs::rename(
+        out.path("incidents/2018/2018-06-13-api-lente.md"),
+        out.path("incidents/archives/2018-06-13-API-lente.md"),
+    )
+    .unwrap();
+    let run = import(&["cstate", &src, "--into", &into]);
+    run.success();
+    assert!(run
+        .stdout
+        .contains("  identical  incidents/archives/2018-06-13-API-lente.md\n"));
+    assert!(!out.path("incidents/2018/2018-06-13-api-lente.md").exists());
+}
+
+#[test]
 fn a_dry_run_writes_nothing() {
     let out = Site::empty();
     let into = out.root().join("new").display().to_string();
