@@ -1109,6 +1109,43 @@ mod tests {
         assert!(time("soon", paris, "x", &mut r).is_err());
     }
 
+    fn site_of(yaml_text: &str) -> (SiteDraft, Vec<ComponentDraft>, Report) {
+        let config = document(Path::new("config.yml"), yaml_text, 0, false).unwrap();
+        let mut systems = Systems::default();
+        let mut report = Report::default();
+        let site = site(&config, "config.yml", Tz::UTC, &mut systems, &mut report);
+        (site, systems.components, report)
+    }
+
+    #[test]
+    fn older_forms_of_systems_and_categories_are_read() {
+        // Systems by name at the top level; a category listing its systems.
+        let (site, components, _) = site_of(
+            "title: S\nbaseURL: https://s.example.org\nsystems: [Gateway, Site web, Site-web]\ncategories:\n  - name: Edge\n    systems: [Gateway]\n",
+        );
+        assert_eq!(site.base_url, "https://s.example.org/");
+        assert_eq!(site.language, "en");
+        let ids: Vec<&str> = components.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["gateway", "site-web", "site-web-2"], "unique ids");
+        assert_eq!(components[0].group.as_deref(), Some("Edge"));
+        assert_eq!(components[1].group, None);
+    }
+
+    #[test]
+    fn a_site_without_address_or_systems_is_said_to_be_approximated() {
+        let (site, components, report) = site_of("languageCode: de\n");
+        assert_eq!(site.title, "Status");
+        assert_eq!(site.base_url, "https://status.example.com/");
+        assert!(components.is_empty());
+        let said: Vec<&str> = report
+            .approximated
+            .iter()
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(said.len(), 4, "{said:?}");
+        assert!(said[2].starts_with("language `de`"));
+    }
+
     #[test]
     fn toml_and_yaml_front_matter_are_split() {
         let (front, toml, body) = split("+++\ntitle = \"a\"\n+++\nbody\n").unwrap();

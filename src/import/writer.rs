@@ -162,16 +162,22 @@ pub fn incident_text(
     rename: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, Error> {
     let t = |t: DateTime<Utc>| as_written(t, tz);
-    let renamed: Vec<(String, Option<&'static str>)> = match &i.affects {
-        Affects::List(ids) => ids
-            .iter()
-            .filter_map(|id| rename(id).map(|id| (id, None)))
-            .collect(),
+    // Two of the source's components may be one of the site's: named once, at the worst.
+    let mut renamed: Vec<(String, Option<crate::model::Severity>)> = Vec::new();
+    let pairs: Vec<(&str, Option<crate::model::Severity>)> = match &i.affects {
+        Affects::List(ids) => ids.iter().map(|id| (id.as_str(), None)).collect(),
         Affects::Map(pairs) => pairs
             .iter()
-            .filter_map(|(id, sev)| rename(id).map(|id| (id, Some(sev.keyword()))))
+            .map(|(id, s)| (id.as_str(), Some(*s)))
             .collect(),
     };
+    for (id, sev) in pairs {
+        let Some(id) = rename(id) else { continue };
+        match renamed.iter_mut().find(|(k, _)| *k == id) {
+            Some((_, s)) => *s = (*s).max(sev),
+            None => renamed.push((id, sev)),
+        }
+    }
     let components = match &i.affects {
         Affects::List(_) => ComponentsYaml::List(serde_saphyr::FlowSeq(
             renamed.iter().map(|(id, _)| id.as_str()).collect(),
@@ -179,7 +185,7 @@ pub fn incident_text(
         Affects::Map(_) => ComponentsYaml::Map(serde_saphyr::FlowMap(Pairs(
             renamed
                 .iter()
-                .map(|(id, sev)| (id.as_str(), sev.unwrap_or("notice")))
+                .map(|(id, sev)| (id.as_str(), sev.map_or("notice", |s| s.keyword())))
                 .collect(),
         ))),
     };
@@ -624,6 +630,29 @@ mod tests {
         let d = draft("T", ["Web", "Mail"], "d");
         let i = incident("t", "", "u", Affects::List(Vec::new()));
         assert!(read_back(&d, &i).impacts.is_empty());
+    }
+
+    #[test]
+    fn two_components_renamed_to_one_are_named_once_at_the_worst() {
+        let i = incident(
+            "t",
+            "b",
+            "u",
+            Affects::Map(vec![
+                ("a".into(), Severity::Degraded),
+                ("b".into(), Severity::MajorOutage),
+                ("c".into(), Severity::Degraded),
+            ]),
+        );
+        let rename = |id: &str| match id {
+            "a" | "b" => Some("web".to_string()),
+            _ => None,
+        };
+        let text = incident_text(&i, chrono_tz::UTC, &rename).unwrap();
+        assert!(
+            text.contains("\ncomponents: {web: major-outage}\n"),
+            "{text}"
+        );
     }
 
     /// Any text, or one made of what YAML reads as syntax.

@@ -499,6 +499,36 @@ fn statuspage_files_import_into_a_site_vigie_checks() {
         .contains("yv1q8sbmz4kq: its post-mortem is an update"));
 }
 
+#[test]
+fn into_a_site_of_its_own_components_are_matched_by_id_then_name() {
+    let out = Site::empty();
+    let own = "title: Atlas\nbase_url: https://status.atlas.example/\ncomponents:\n  - {id: api, name: Public API}\n  - {id: site, name: WEBSITE}\n";
+    out.write("site.yaml", own);
+    let into = out.root().display().to_string();
+    let run = import(&["statuspage", &fixture("statuspage"), "--into", &into]);
+    run.success();
+    assert_eq!(out.read("site.yaml"), own, "kept");
+    assert!(
+        run.stdout.contains(
+            "site.yaml is already there and differs: it is kept, and the source's components are matched with its own (by id, then by name); not found there, and left out of the incidents: email-smtp-imap"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("language"), "site.yaml is not written");
+    out.vigie(&["check", "--now", NOW]).success();
+    let site = loaded(out.root());
+    let by_id = |id: &str| site.incidents.iter().find(|i| i.id == id).unwrap();
+    let api = by_id("2024-03-05-elevated-api-error-rates");
+    let ids: Vec<&str> = api.impacts.iter().map(|i| i.component.as_str()).collect();
+    assert_eq!(ids, ["api", "site"]);
+    assert!(
+        by_id("2024-06-01-email-delivery-outage-connection-refused-mail")
+            .impacts
+            .is_empty()
+    );
+}
+
 /// A page's API served on loopback: `/api/v2/<file>` from `dir`, 404 for the rest.
 fn serve(dir: String) -> String {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
