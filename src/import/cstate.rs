@@ -37,7 +37,9 @@ const CONFIG_FILES: [&str; 6] = [
 ];
 
 /// The front matter keys of a cState issue that the import reads.
-const ISSUE_KEYS: [&str; 8] = [
+const ISSUE_KEYS: [&str; 10] = [
+    "draft",
+    "slug",
     "title",
     "date",
     "resolved",
@@ -48,8 +50,8 @@ const ISSUE_KEYS: [&str; 8] = [
     "informational",
 ];
 
-/// Keys Hugo adds to every page, that mean nothing for an incident: dropped silently.
-const HUGO_KEYS: [&str; 4] = ["draft", "lastmod", "slug", "type"];
+/// Keys Hugo gives pages that mean nothing for an incident: dropped without a word.
+const HUGO_KEYS: [&str; 2] = ["lastmod", "type"];
 
 /// Reads the cState site at `src`; dates without a zone are read in `tz`.
 pub fn read(src: &Path, tz: Tz) -> Result<Read, Error> {
@@ -717,7 +719,10 @@ fn issue(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let file = if file == "index" {
+        // Hugo publishes the page at its `slug` when it has one.
+        let file = if let Some(slug) = text_key(&front, "slug") {
+            slug
+        } else if file == "index" {
             shown
                 .parent()
                 .and_then(|p| p.file_name())

@@ -187,7 +187,7 @@ fn a_cstate_site_in_toml_imports_into_a_site_vigie_checks() {
     let gateway = site
         .incidents
         .iter()
-        .find(|i| i.id == "2023-04-01-gateway-down")
+        .find(|i| i.id == "2023-04-01-gateway-outage")
         .unwrap();
     assert_eq!(
         vigie::model::time::iso(gateway.start),
