@@ -205,7 +205,7 @@ fn document(shown: &Path, text: &str, line0: usize, toml: bool) -> Result<Value,
         let table: toml::Table = toml::from_str(text).map_err(|e| {
             let mut d = Diagnostic::file(shown, format!("not valid TOML: {}", e.message()));
             if let Some(span) = e.span() {
-                let before = &text[..span.start.min(text.len())];
+                let before = text.get(..span.start).unwrap_or(text);
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
                 let full: String = format!("{}{text}", "\n".repeat(line0));
@@ -1149,6 +1149,30 @@ mod tests {
             .collect();
         assert_eq!(said.len(), 4, "{said:?}");
         assert!(said[2].starts_with("language `de`"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_issue_text_gives_an_incident_or_an_error_never_a_panic(
+            text in "(---\n|\\+\\+\\+\n)?([a-z]{0,6}[:=] ?[\"a-z0-9 :*_{}<>%-]{0,12}\n){0,4}(---\n|\\+\\+\\+\n)?([*_]{0,2}[A-Za-zé ]{0,8}[*_]{0,2} ?[-—:]? ?[a-z ]{0,6}(\\{\\{[<%] ?[a-z]{0,5} ?\"?[0-9: -]{0,19}\"? ?[>%]\\}\\})?\n{0,2}){0,5}"
+        ) {
+            let mut systems = Systems::default();
+            let mut report = Report::default();
+            let _ = issue(Path::new("x.md"), &text, Tz::UTC, &mut systems, &mut report);
+            let _ = paragraphs(&text);
+            let _ = status_prefix(&text);
+        }
+
+        #[test]
+        fn any_text_after_a_fence_never_panics(body in proptest::prelude::any::<String>()) {
+            let mut systems = Systems::default();
+            let mut report = Report::default();
+            for fence in ["---\n", "+++\n", ""] {
+                let text = format!("{fence}{body}");
+                let _ = issue(Path::new("x.md"), &text, Tz::UTC, &mut systems, &mut report);
+            }
+            let _ = time(&body, Tz::UTC, "x", &mut report);
+        }
     }
 
     #[test]

@@ -886,6 +886,42 @@ mod tests {
     use super::*;
     use crate::render::api;
 
+    proptest::proptest! {
+        #[test]
+        fn any_incident_json_gives_a_draft_or_errors_never_a_panic(
+            status in "(investigating|identified|monitoring|resolved|postmortem|scheduled|in_progress|verifying|completed|x)",
+            impact in "(none|minor|major|critical|maintenance|)",
+            times in proptest::collection::vec("(2024-0[1-3]-0[1-9]T1[0-2]:00:00(\\.5)?(Z|\\+02:00)|null|\"no\")", 6),
+            words in proptest::collection::vec("(investigating|resolved|monitoring|completed|postmortem)", 0..4),
+        ) {
+            let t = |k: usize| if times[k] == "null" || times[k].starts_with('"') { times[k].clone() } else { format!("\"{}\"", times[k]) };
+            let updates: Vec<String> = words.iter().enumerate().map(|(n, w)| format!(
+                r#"{{"status": "{w}", "body": "b{n}", "display_at": {}, "affected_components": [{{"code": "c{n}", "new_status": "major_outage"}}]}}"#,
+                t(n % 6)
+            )).collect();
+            let json = format!(
+                r#"{{"page": {{"name": "P", "url": "https://s.example.com"}}, "incidents": [{{"id": "i", "name": "N", "status": "{status}", "impact": "{impact}", "created_at": {}, "started_at": {}, "resolved_at": {}, "scheduled_for": {}, "scheduled_until": {}, "incident_updates": [{}], "components": [{{"id": "c0", "name": "C"}}], "postmortem_body": "pm", "postmortem_published_at": {}}}]}}"#,
+                t(0), t(1), t(2), t(3), t(4), updates.join(","), t(5)
+            );
+            let mut found = Found::default();
+            let mut errors = Vec::new();
+            take("x.json", &json, &mut found, &mut errors);
+            let mut report = Report::default();
+            let d = draft(found, &mut report, &mut errors);
+            // What is drafted, the loader takes.
+            let config = crate::load::config::parse(
+                Path::new("site.yaml"),
+                &crate::import::writer::site_yaml(&d).unwrap(),
+            )
+            .unwrap();
+            for i in &d.incidents {
+                let text = crate::import::writer::incident_text(i, config.tz, &|id| Some(id.to_string())).unwrap();
+                let parsed = crate::load::incident::parse(Path::new("x.md"), "x", &text, &config);
+                proptest::prop_assert!(parsed.is_ok(), "{}\n{:?}", text, parsed.err());
+            }
+        }
+    }
+
     #[test]
     fn words_map_back_to_what_vigie_writes() {
         for s in Severity::ALL {
