@@ -29,6 +29,9 @@ const FILES: [(&str, bool); 3] = [
     ("components.json", false),
 ];
 
+/// The most incidents (and maintenances) the public API lists.
+const PUBLIC_LIMIT: usize = 50;
+
 /// How long a fetch may take.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -117,6 +120,8 @@ struct Found {
     components: Vec<Component>,
     /// Each with the file it comes from and whether it was listed as a maintenance.
     incidents: Vec<(String, Incident, bool)>,
+    /// A list held as many entries as the public API gives at most.
+    full: bool,
 }
 
 /// Reads the pages and files `sources` name: `http(s)://` addresses of pages (or of one
@@ -307,6 +312,7 @@ fn take(shown: &str, text: &str, found: &mut Found, errors: &mut Vec<Diagnostic>
             continue;
         };
         known = true;
+        found.full |= list.len() >= PUBLIC_LIMIT;
         for (n, i) in list.iter().enumerate() {
             match Incident::deserialize(i) {
                 Ok(i) => {
@@ -535,7 +541,7 @@ fn draft(found: Found, report: &mut Report, errors: &mut Vec<Diagnostic>) -> Dra
             "the incidents name components of groups, without components.json: they are in no group",
         );
     }
-    if found.incidents.len() == 50 {
+    if found.full {
         report.notes.push(
             "a list holds 50 entries, the most the public API gives: older incidents are not in it"
                 .to_string(),
