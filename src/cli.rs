@@ -164,6 +164,13 @@ pub enum CliCommand {
         #[arg(long, value_name = "FILE")]
         ledger: Option<PathBuf>,
     },
+    /// Write a vigie site from a cState site or a Statuspage page: site.yaml and one
+    /// incident file per incident, then a report of what was mapped, approximated and
+    /// dropped. Never replaces a file without --force.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Print one post of an incident, ready for a forum, a mail or a chat.
     Announce {
         /// The incident's id (its file name without .md).
@@ -182,6 +189,45 @@ pub enum CliCommand {
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
     },
+}
+
+/// Where `vigie import` reads from.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// A cState site (the Hugo theme): its config.yml or config.toml, and content/issues/.
+    Cstate {
+        /// The cState site's folder.
+        #[arg(value_name = "SRC")]
+        src: PathBuf,
+        #[command(flatten)]
+        target: ImportTarget,
+        /// The time zone of dates written without one (an IANA name, e.g. Europe/Paris);
+        /// also the new site's time zone.
+        #[arg(long, default_value = "UTC", value_name = "ZONE")]
+        timezone: String,
+    },
+    /// A Statuspage page: its address (https://status.example.com), or its API files
+    /// (incidents.json, scheduled-maintenances.json, components.json) or a folder of them.
+    Statuspage {
+        #[arg(required = true, value_name = "URL|FILE")]
+        sources: Vec<String>,
+        #[command(flatten)]
+        target: ImportTarget,
+    },
+}
+
+/// Where and how `vigie import` writes.
+#[derive(Debug, clap::Args)]
+pub struct ImportTarget {
+    /// The vigie site's folder, created if needed [default: the current folder].
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Print the report; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace files that exist and differ from what the import gives.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The site root: `--root` or the current directory.

@@ -20,6 +20,7 @@ pub mod cmd;
 pub mod derive;
 pub mod error;
 pub mod file_lock;
+pub mod import;
 pub mod load;
 pub mod memo;
 pub mod model;
@@ -32,7 +33,7 @@ pub mod serve;
 pub mod watch;
 pub mod write;
 
-use cli::{root_or_cwd, Cli, CliCommand};
+use cli::{root_or_cwd, Cli, CliCommand, ImportFrom};
 use clock::resolve_now;
 use error::Error;
 
@@ -163,6 +164,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 notify,
             })
         }
+        CliCommand::Import { from } => cmd::import::run(&import_options(from)?),
         CliCommand::Serve {
             root,
             port,
@@ -177,4 +179,38 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             poll,
         }),
     }
+}
+
+/// `vigie import`'s options, its time zone checked.
+fn import_options(from: ImportFrom) -> Result<cmd::import::ImportOptions, Error> {
+    let (source, target) = match from {
+        ImportFrom::Cstate {
+            src,
+            target,
+            timezone,
+        } => {
+            let tz = timezone.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+                let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
+                let hint = error::did_you_mean(timezone.trim(), names)
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                Error::Usage(format!(
+                    "--timezone `{timezone}` is not a time zone; {hint}write an IANA name such as Europe/Paris or UTC"
+                ))
+            })?;
+            (
+                cmd::import::ImportSource::Cstate { src, timezone: tz },
+                target,
+            )
+        }
+        ImportFrom::Statuspage { sources, target } => {
+            (cmd::import::ImportSource::Statuspage { sources }, target)
+        }
+    };
+    Ok(cmd::import::ImportOptions {
+        source,
+        into: root_or_cwd(target.into),
+        dry_run: target.dry_run,
+        force: target.force,
+    })
 }

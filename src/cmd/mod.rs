@@ -4,6 +4,7 @@
 pub mod announce;
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod notify;

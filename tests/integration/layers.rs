@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["write"],
     &["pipeline"],
     &["watch"],
-    &["announce", "publish", "serve"],
+    &["announce", "import", "publish", "serve"],
     &["notify"],
     &["cmd"],
     &["cli"],

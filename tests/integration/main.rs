@@ -19,6 +19,7 @@ mod errors;
 mod example_snapshots;
 mod feeds;
 mod hostile;
+mod import;
 mod init;
 mod layers;
 mod live;
