@@ -37,13 +37,20 @@ struct Monitor {
 
 /// Reads an Uptime Kuma webhook body: an alert, or why there is none.
 pub fn parse(body: &[u8], config: &Config) -> Result<Result<Alert, String>, Malformed> {
-    let p: Payload = serde_json::from_slice(body).map_err(|e| {
+    let not_kuma = |e: &dyn std::fmt::Display| {
         Malformed(format!(
             "the body is not an Uptime Kuma webhook notification: {e}"
         ))
-    })?;
+    };
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| not_kuma(&e))?;
+    if !value.is_object() {
+        return Err(not_kuma(&"it is not a JSON object"));
+    }
+    let p: Payload = serde_json::from_value(value).map_err(|e| not_kuma(&e))?;
     let (Some(beat), Some(monitor)) = (p.heartbeat, p.monitor) else {
-        let msg = p.msg.unwrap_or_default();
+        let Some(msg) = p.msg else {
+            return Err(not_kuma(&"it has no `heartbeat`, `monitor` or `msg`"));
+        };
         return Ok(Err(format!(
             "a message without a heartbeat or a monitor (Uptime Kuma's test?): {}",
             super::one_line(&msg, 100)

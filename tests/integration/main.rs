@@ -20,6 +20,7 @@ mod example_snapshots;
 mod feeds;
 mod hostile;
 mod import;
+mod ingest;
 mod init;
 mod layers;
 mod live;
