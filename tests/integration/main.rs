@@ -26,6 +26,7 @@ mod layers;
 mod live;
 mod next_change;
 mod notify;
+mod receive;
 mod scale;
 mod serve;
 mod serve_cache;
