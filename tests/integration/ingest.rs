@@ -44,10 +44,13 @@ pub fn inputs(site: &Site) -> (Vec<(String, Vec<u8>)>, String) {
     )
 }
 
-/// The incident files ingest created (those carrying its marker), with their text.
+/// The incident files ingest created (those carrying its marker), with their text; not
+/// the temporary file of one being written (its name starts with `.`, which the loader
+/// skips too).
 pub fn created(root: &Path) -> Vec<(String, String)> {
     snapshot_tree(&root.join("incidents"))
         .into_iter()
+        .filter(|(p, _)| !p.rsplit('/').next().unwrap_or_default().starts_with('.'))
         .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
         .filter(|(_, t)| t.contains("\n# vigie-ingest: "))
         .collect()

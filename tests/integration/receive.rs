@@ -340,7 +340,11 @@ fn a_real_alertmanager_opens_one_draft_then_closes_it() {
     // The same alert again: Alertmanager merges it, nothing changes.
     amtool(&url, &alert);
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(created(site.root()), files);
+    assert_eq!(
+        created(site.root()),
+        files,
+        "the same alert again changed the files"
+    );
 
     // Resolved: an end in the past.
     let end = (chrono::Utc::now() - chrono::Duration::seconds(1))
