@@ -137,14 +137,17 @@ impl Parts {
     /// Whether the request carries `Bearer <token>`, compared in constant time (digests of
     /// equal length, every byte looked at).
     fn authorized(&self, token: &str) -> bool {
+        // The scheme's name is case-insensitive (RFC 9110).
         let given = self
             .authorization
             .as_deref()
-            .and_then(|a| a.strip_prefix("Bearer "))
+            .and_then(|a| a.trim().split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .unwrap_or_default();
         let (a, b) = (Sha256::digest(given.trim()), Sha256::digest(token));
         let diff = a.iter().zip(b.iter()).fold(0u8, |d, (x, y)| d | (x ^ y));
-        self.authorization.is_some() && diff == 0
+        !given.is_empty() && diff == 0
     }
 }
 
@@ -184,4 +187,34 @@ fn read_parts(request: &mut Request, token: &str) -> Parts {
         }
     };
     parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(authorization: Option<&str>) -> Parts {
+        Parts {
+            method: Method::Post,
+            path: "/json".into(),
+            authorization: authorization.map(str::to_string),
+            body: Body::Read(Vec::new()),
+        }
+    }
+
+    #[test]
+    fn only_the_bearer_token_itself_is_let_in() {
+        assert!(parts(Some("Bearer t0ken")).authorized("t0ken"));
+        assert!(parts(Some("bearer  t0ken ")).authorized("t0ken"));
+        for refused in [
+            None,
+            Some("t0ken"),
+            Some("Basic t0ken"),
+            Some("Bearer t0ke"),
+            Some("Bearer "),
+            Some("Bearer t0kenx"),
+        ] {
+            assert!(!parts(refused).authorized("t0ken"), "{refused:?}");
+        }
+    }
 }
