@@ -122,8 +122,8 @@ pub const CUSTOM_CSS: &str = "custom.css";
 /// How one incident file's parse was had.
 enum Outcome {
     /// From the cache: the same bytes under the same `site.yaml`; with the file's settled
-    /// metadata now, to remember.
-    Remembered(Parsed, Option<Stamp>),
+    /// metadata now, to remember, when it is not what the cache has.
+    Remembered(Parsed, Option<Option<Stamp>>),
     /// Parsed now; with the bytes (and the settled metadata) when the cache keeps them.
     Parsed(Option<(Vec<u8>, Option<Stamp>)>, Parsed),
 }
@@ -155,7 +155,7 @@ fn parse_all(
             // Listed with the settled metadata it had when it was read: the same bytes.
             if let Some(stamp) = listed(n) {
                 if let Some(seen) = seen.filter(|seen| seen.stamp == Some(stamp)) {
-                    let outcome = Outcome::Remembered(seen.result.clone(), Some(stamp));
+                    let outcome = Outcome::Remembered(seen.result.clone(), None);
                     return (outcome, Some(stamp));
                 }
             }
@@ -165,7 +165,8 @@ fn parse_all(
             };
             let settled = digest::settled(&stamp, looked_at).then_some(stamp);
             if let Some(seen) = seen.filter(|seen| seen.bytes == bytes) {
-                let outcome = Outcome::Remembered(seen.result.clone(), settled);
+                let changed = (seen.stamp != settled).then_some(settled);
+                let outcome = Outcome::Remembered(seen.result.clone(), changed);
                 return (outcome, Some(stamp));
             }
             if keep {
@@ -178,34 +179,46 @@ fn parse_all(
         })
         .collect();
     files.stamps.clear();
-    let mut entries = HashMap::with_capacity(if keep { outcomes.len() } else { 0 });
+    // The files remembered stay where they are; the new parses take their place.
     let mut parsed = 0;
     let mut results = Vec::with_capacity(outcomes.len());
     for (path, (outcome, stamp)) in files.paths.iter().zip(outcomes) {
         files.stamps.push(stamp);
         results.push(match outcome {
             Outcome::Remembered(result, settled) => {
-                if let Some(mut seen) = old.remove(path) {
-                    seen.stamp = settled;
-                    entries.insert(path.clone(), seen);
+                if let Some(settled) = settled {
+                    if let Some(seen) = old.get_mut(path) {
+                        seen.stamp = settled;
+                    }
                 }
                 result
             }
             Outcome::Parsed(bytes, result) => {
                 parsed += 1;
-                if let Some((bytes, stamp)) = bytes {
-                    let file = ParsedFile {
-                        bytes,
-                        stamp,
-                        result: result.clone(),
-                    };
-                    entries.insert(path.clone(), file);
+                match bytes {
+                    Some((bytes, stamp)) => {
+                        let file = ParsedFile {
+                            bytes,
+                            stamp,
+                            result: result.clone(),
+                        };
+                        old.insert(path.clone(), file);
+                    }
+                    // Unreadable now: nothing to remember of it.
+                    None => {
+                        old.remove(path);
+                    }
                 }
                 result
             }
         });
     }
-    cache.finish(entries, parsed);
+    // Every file listed now is in `old`, or was not kept: anything more is of a file gone.
+    if old.len() > files.paths.len() {
+        let listed: std::collections::HashSet<&PathBuf> = files.paths.iter().collect();
+        old.retain(|path, _| listed.contains(path));
+    }
+    cache.finish(if keep { old } else { HashMap::new() }, parsed);
     results
 }
 
