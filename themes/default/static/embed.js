@@ -90,13 +90,14 @@
         box.style.left = box.style.right = box.style.bottom = '0';
         box.style.boxShadow = '0 -2px 8px rgba(0,0,0,.3)';
       }
-      var h = el('h2', { font: 'bold 1em/1.5 inherit', margin: '0', color: ink },
+      var h = el('h2', { fontSize: '1em', fontWeight: 'bold', lineHeight: '1.5', fontFamily: 'inherit', margin: '0', color: ink },
         w.heading + w.colon + ' ' + w[worst]);
       h.id = 'vigie-embed-heading';
       box.appendChild(h);
       var list = el('ul', { margin: '0', padding: '0', listStyle: 'none' });
       var date = window.Intl && new Intl.DateTimeFormat(lang, {
-        timeZone: summary.page.time_zone || undefined, weekday: 'long', hour: '2-digit', minute: '2-digit'
+        timeZone: summary.page.time_zone || undefined, weekday: 'long', hour: '2-digit', minute: '2-digit',
+        timeZoneName: 'short'
       });
       shown.forEach(function (x) {
         var li = el('li', { margin: '0' });
