@@ -151,8 +151,11 @@ mod tests {
         let model = crate::derive::derive(&site, crate::load::testing::t("2026-11-25T10:00:00Z"));
         let js = String::from_utf8(script(&model).unwrap().bytes).unwrap();
         assert!(!js.contains(WORDS_LINE));
-        assert!(js.contains(r#"var DATA = {"lang":"fr","words":{"en":{"heading":"Service status""#));
-        assert!(js.contains(r#""fr":{"heading":"État des services","colon":" :""#));
+        let lang = site.config.lang.code();
+        assert!(js.contains(&format!(
+            r#"var DATA = {{"lang":"{lang}","words":{{"en":{{"heading":"Service status""#
+        )));
+        assert!(js.contains("\"fr\":{\"heading\":\"État des services\",\"colon\":\"\u{a0}:\""));
         assert!(js.contains(r#""critical":"Panne majeure""#));
     }
 }
