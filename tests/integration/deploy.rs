@@ -149,8 +149,22 @@ fn the_nginx_recipe_serves_the_site_and_its_api_with_the_documented_headers() {
     assert!(status.ends_with("200 OK"), "{status}");
     assert_eq!(header(&h, "content-type"), Some("text/html; charset=utf-8"));
     assert_eq!(header(&h, "cache-control"), Some("public, max-age=60"));
-    assert!(header(&h, "content-security-policy").is_some_and(|v| v.contains("default-src 'self'")));
+    // The policy of the pages' <meta> and of `_headers`, with no framing by other sites.
+    let framed_by_none = vigie::render::headers::framed_by_none();
+    assert_eq!(
+        header(&h, "content-security-policy"),
+        Some(framed_by_none.as_str())
+    );
     assert!(body.contains("<!DOCTYPE html>"));
+
+    // What other sites embed: the banner script from any origin, the iframe page framed.
+    let (status, h, _) = request(port, "GET", "/embed.js");
+    assert!(status.ends_with("200 OK"), "{status}");
+    assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
+    let (status, h, _) = request(port, "GET", "/embed/");
+    assert!(status.ends_with("200 OK"), "{status}");
+    let framed = format!("{}; frame-ancestors *", vigie::render::headers::META_POLICY);
+    assert_eq!(header(&h, "content-security-policy"), Some(framed.as_str()));
 
     let (_, h, _) = request(port, "GET", "/feed.xml");
     assert_eq!(
