@@ -346,3 +346,65 @@ fn a_sites_own_headers_file_is_kept() {
     site.build().success();
     assert_eq!(site.read("public/_headers"), "/*\n  X-Mine: yes\n");
 }
+
+/// The ```nginx block of docs/embed.md.
+fn embed_nginx_lines() -> String {
+    let doc = std::fs::read_to_string(repo().join("docs/embed.md")).unwrap();
+    let start = doc
+        .find("```nginx\n")
+        .expect("no nginx block in docs/embed.md")
+        + 9;
+    let end = start + doc[start..].find("```").unwrap();
+    doc[start..end].to_string()
+}
+
+#[test]
+fn the_nginx_lines_of_the_embed_page_send_the_headers_of_headers_file() {
+    use crate::deploy::{header, request, run_nginx};
+    let site = built("ongoing");
+    let (_server, port) = run_nginx(&site, |port, public| {
+        format!(
+            "server {{\n    listen 127.0.0.1:{port};\n    root {};\n    index index.html;\n{}\n}}",
+            public.display(),
+            embed_nginx_lines()
+        )
+    });
+    let rules = site.read("public/_headers");
+    // What `_headers` sends for a path, one header.
+    let expected = |rule: &str, name: &str| -> String {
+        let at = rules.find(&format!("\n{rule}\n")).unwrap() + rule.len() + 2;
+        rules[at..]
+            .lines()
+            .take_while(|l| l.starts_with("  "))
+            .find_map(|l| l.trim().strip_prefix(&format!("{name}: ")))
+            .unwrap()
+            .to_string()
+    };
+    let csp = "content-security-policy";
+    let (status, h, _) = request(port, "GET", "/");
+    assert!(status.ends_with("200 OK"), "{status}");
+    let policy = expected("/", "Content-Security-Policy");
+    assert_eq!(header(&h, csp), Some(policy.as_str()));
+    assert_eq!(header(&h, "x-frame-options"), Some("DENY"));
+    let (_, h, _) = request(port, "GET", "/incidents/2026-11-25-api-errors/");
+    assert_eq!(header(&h, csp), Some(policy.as_str()));
+    let (status, h, _) = request(port, "GET", "/embed/");
+    assert!(status.ends_with("200 OK"), "{status}");
+    let framed = expected("/embed/*", "Content-Security-Policy");
+    assert_eq!(header(&h, csp), Some(framed.as_str()));
+    assert_eq!(header(&h, "x-frame-options"), None);
+    for path in ["/embed.js", "/api/v2/summary.json", "/api/shields.json"] {
+        let (status, h, _) = request(port, "GET", path);
+        assert!(status.ends_with("200 OK"), "{path}: {status}");
+        assert_eq!(
+            header(&h, "access-control-allow-origin"),
+            Some("*"),
+            "{path}"
+        );
+        assert_eq!(
+            header(&h, "x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+}
