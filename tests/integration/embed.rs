@@ -408,3 +408,130 @@ fn the_nginx_lines_of_the_embed_page_send_the_headers_of_headers_file() {
         );
     }
 }
+
+/// Apache's binary, where Debian puts it.
+fn apache() -> std::path::PathBuf {
+    let path = std::path::PathBuf::from("/usr/sbin/apache2");
+    assert!(
+        path.is_file(),
+        "Apache is needed for this test: `apt-get install apache2-bin` (tests/run installs it)"
+    );
+    path
+}
+
+/// The ```apache block of docs/embed.md.
+fn embed_apache_lines() -> String {
+    let doc = std::fs::read_to_string(repo().join("docs/embed.md")).unwrap();
+    let start = doc
+        .find("```apache\n")
+        .expect("no apache block in docs/embed.md")
+        + 10;
+    let end = start + doc[start..].find("```").unwrap();
+    doc[start..end].to_string()
+}
+
+/// Apache running in the foreground; stopped when dropped, by SIGTERM, on which it stops
+/// its workers too (a SIGKILL would leave them running).
+struct Apache(std::process::Child);
+
+impl Drop for Apache {
+    fn drop(&mut self) {
+        let pid = self.0.id() as libc::pid_t;
+        // SAFETY: `pid` is this test's own child, not yet waited for.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_apache_lines_of_the_embed_page_send_the_headers_of_headers_file() {
+    use crate::deploy::{header, request};
+    use std::os::unix::fs::PermissionsExt;
+    let apache = apache();
+    let site = built("ongoing");
+    // Apache's workers run as another user: they must reach the build.
+    std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let public = site.path("public");
+    let run = site.path("apache");
+    std::fs::create_dir_all(&run).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let modules = "/usr/lib/apache2/modules";
+    let conf = format!(
+        "ServerRoot {run}\nListen 127.0.0.1:{port}\nServerName 127.0.0.1\nPidFile {run}/httpd.pid\n\
+         ErrorLog {run}/error.log\nLogLevel warn\n\
+         LoadModule mpm_event_module {modules}/mod_mpm_event.so\n\
+         LoadModule authz_core_module {modules}/mod_authz_core.so\n\
+         LoadModule mime_module {modules}/mod_mime.so\n\
+         LoadModule dir_module {modules}/mod_dir.so\n\
+         LoadModule headers_module {modules}/mod_headers.so\n\
+         TypesConfig /etc/mime.types\nDirectoryIndex index.html\nDocumentRoot {public}\n\
+         <Directory {public}>\n    Require all granted\n</Directory>\n{}\n",
+        embed_apache_lines(),
+        run = run.display(),
+        public = public.display(),
+    );
+    let conf_path = run.join("httpd.conf");
+    std::fs::write(&conf_path, &conf).unwrap();
+    let test = std::process::Command::new(&apache)
+        .arg("-t")
+        .arg("-f")
+        .arg(&conf_path)
+        .output()
+        .unwrap();
+    assert!(
+        test.status.success(),
+        "apache2 -t refuses the lines:\n{}\n{conf}",
+        String::from_utf8_lossy(&test.stderr)
+    );
+    let _server = Apache(
+        std::process::Command::new(&apache)
+            .args(["-DFOREGROUND", "-f"])
+            .arg(&conf_path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "apache did not start: {}",
+            std::fs::read_to_string(run.join("error.log")).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    let policy = vigie::render::headers::framed_by_none();
+    let framed = format!("{}; frame-ancestors *", vigie::render::headers::META_POLICY);
+    let csp = "content-security-policy";
+    for path in ["/", "/incidents/2026-11-25-api-errors/", "/history/"] {
+        let (status, h, _) = request(port, "GET", path);
+        assert!(status.ends_with("200 OK"), "{path}: {status}");
+        assert_eq!(header(&h, csp), Some(policy.as_str()), "{path}");
+        assert_eq!(header(&h, "x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(header(&h, "access-control-allow-origin"), None, "{path}");
+    }
+    let (status, h, _) = request(port, "GET", "/embed/");
+    assert!(status.ends_with("200 OK"), "{status}");
+    assert_eq!(header(&h, csp), Some(framed.as_str()));
+    assert_eq!(header(&h, "x-frame-options"), None);
+    for path in ["/embed.js", "/api/v2/summary.json", "/api/shields/api.json"] {
+        let (status, h, _) = request(port, "GET", path);
+        assert!(status.ends_with("200 OK"), "{path}: {status}");
+        assert_eq!(
+            header(&h, "access-control-allow-origin"),
+            Some("*"),
+            "{path}"
+        );
+        assert_eq!(
+            header(&h, "x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+}
