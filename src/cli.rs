@@ -171,6 +171,36 @@ pub enum CliCommand {
         #[command(subcommand)]
         from: ImportFrom,
     },
+    /// Read one monitoring webhook body on standard input and open, or close, the incident
+    /// it speaks of (a draft unless `ingest.publish`); say why when it changes nothing.
+    Ingest {
+        /// The sender's format.
+        #[arg(value_enum)]
+        format: crate::ingest::Format,
+        /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The moment the alert is received, RFC 3339 [default: the clock].
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// Serve `vigie ingest` as a webhook endpoint: POST /alertmanager, /uptime-kuma and
+    /// /json, with a bearer token, one request at a time.
+    Receive {
+        /// The address and port to listen on; keep it on loopback behind a proxy.
+        #[arg(long, default_value = "127.0.0.1:9095", value_name = "ADDR:PORT")]
+        listen: String,
+        /// The environment variable holding the bearer token requests must carry.
+        #[arg(long, value_name = "NAME")]
+        token_env: String,
+        /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// A shell command run after each change, in the site's folder, with the changed
+        /// file in $VIGIE_CHANGED and $1 (e.g. 'git add -A && git commit -m "$1" && git push').
+        #[arg(long, value_name = "CMD")]
+        then: Option<String>,
+    },
     /// Print one post of an incident, ready for a forum, a mail or a chat.
     Announce {
         /// The incident's id (its file name without .md).

@@ -21,6 +21,7 @@ pub mod derive;
 pub mod error;
 pub mod file_lock;
 pub mod import;
+pub mod ingest;
 pub mod load;
 pub mod memo;
 pub mod model;
@@ -164,6 +165,26 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 notify,
             })
         }
+        CliCommand::Ingest { format, root, now } => cmd::ingest::run(&cmd::ingest::IngestOptions {
+            root: root_or_cwd(root),
+            format,
+            now: resolve_now(now.as_deref())?,
+        }),
+        CliCommand::Receive {
+            listen,
+            token_env,
+            root,
+            then,
+        } => cmd::receive::run(&cmd::receive::ReceiveOptions {
+            root: root_or_cwd(root),
+            listen: listen.parse().map_err(|_| {
+                Error::Usage(format!(
+                    "--listen `{listen}` is not an address and port, e.g. 127.0.0.1:9095"
+                ))
+            })?,
+            token: cmd::receive::token_from_env(&token_env)?,
+            then,
+        }),
         CliCommand::Import { from } => cmd::import::run(&import_options(from)?),
         CliCommand::Serve {
             root,

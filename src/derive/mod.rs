@@ -30,6 +30,8 @@ pub struct StatusModel<'a> {
     pub incidents: Vec<IncidentState>,
     /// [`next_change::next_change`] at `now`, once asked.
     next: std::sync::OnceLock<Option<DateTime<Utc>>>,
+    /// [`StatusModel::last_changes`], once asked.
+    last_changes: std::sync::OnceLock<Vec<Option<DateTime<Utc>>>>,
 }
 
 impl StatusModel<'_> {
@@ -39,6 +41,22 @@ impl StatusModel<'_> {
         *self
             .next
             .get_or_init(|| next_change::next_change(self.site, self.now))
+    }
+
+    /// For each incident (parallel to `site.incidents`), the latest moment at or before
+    /// `now` at which it changed something a reader sees ([`timeline::changes`]), computed
+    /// once for every output that tells it.
+    pub fn last_changes(&self) -> &[Option<DateTime<Utc>>] {
+        use rayon::prelude::*;
+        self.last_changes.get_or_init(|| {
+            let config = &self.site.config;
+            self.site
+                .incidents
+                .par_iter()
+                .with_max_len(crate::parallel::SMALL_TASKS)
+                .map(|i| timeline::changes(i, config, self.now).max())
+                .collect()
+        })
     }
 }
 
@@ -93,11 +111,13 @@ pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
         .map(|i| incident_state(i, &site.config, now))
         .collect();
     let today = local_date(site.config.tz, now);
+    let touched = incidents_by_component(site, now);
     let components: Vec<ComponentState> = site
         .config
         .components
         .par_iter()
-        .map(|c| component_state(site, &incidents, &c.id, today, now))
+        .zip(touched)
+        .map(|(c, mine)| component_state(site, &incidents, &c.id, mine, today, now))
         .collect();
     let overall = overall_status(components.iter().map(|c| c.status));
     StatusModel {
@@ -107,6 +127,7 @@ pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
         components,
         incidents,
         next: std::sync::OnceLock::new(),
+        last_changes: std::sync::OnceLock::new(),
     }
 }
 
@@ -223,21 +244,41 @@ pub fn component_status<'a>(
         .map_or(Status::Operational, Status::Affected)
 }
 
+/// For each component (in `site.yaml` order), the announced incidents that name it, in
+/// the incidents' order: what is not announced yet has no effect on anything shown.
+fn incidents_by_component(site: &Site, now: DateTime<Utc>) -> Vec<Vec<usize>> {
+    let components = &site.config.components;
+    let index: std::collections::HashMap<&str, usize> = components
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (c.id.as_str(), k))
+        .collect();
+    let mut mine = vec![Vec::new(); components.len()];
+    for (n, i) in site.incidents.iter().enumerate() {
+        if !is_announced(i, now) {
+            continue;
+        }
+        for impact in &i.impacts {
+            if let Some(&k) = index.get(impact.component.as_str()) {
+                let list: &mut Vec<usize> = &mut mine[k];
+                if list.last() != Some(&n) {
+                    list.push(n);
+                }
+            }
+        }
+    }
+    mine
+}
+
+/// Component `component`'s state, from `mine`, the announced incidents that name it.
 fn component_state(
     site: &Site,
     states: &[IncidentState],
     component: &str,
+    mine: Vec<usize>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> ComponentState {
-    // What is not announced yet has no effect on anything shown.
-    let mine: Vec<usize> = site
-        .incidents
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.severity_on(component).is_some() && is_announced(i, now))
-        .map(|(n, _)| n)
-        .collect();
     let status = component_status(
         mine.iter().map(|&n| (&*site.incidents[n], states[n].phase)),
         component,

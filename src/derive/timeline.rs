@@ -98,13 +98,7 @@ pub fn changes<'a>(
 /// The latest moment at or before `now` at which anything on the page changed, or `None`
 /// when nothing ever did. Not `now`: an unchanged site keeps the same `updated_at`.
 pub fn last_change(model: &StatusModel) -> Option<DateTime<Utc>> {
-    let config = &model.site.config;
-    model
-        .site
-        .incidents
-        .iter()
-        .flat_map(|i| changes(i, config, model.now))
-        .max()
+    model.last_changes().iter().flatten().max().copied()
 }
 
 #[cfg(test)]

@@ -17,9 +17,11 @@ use crate::model::config::{Author, Component, Config, Contact};
 use crate::model::lang::Lang;
 
 pub mod brand;
+pub mod ingest;
 pub mod notify;
 
 use brand::{RawBrand, BRAND_KEYS};
+use ingest::{RawIngest, INGEST_KEYS};
 use notify::notify;
 
 /// The keys `site.yaml` accepts, for did-you-mean hints.
@@ -43,6 +45,7 @@ pub const SITE_KEYS: &[&str] = &[
     "notify",
     "brand",
     "notice",
+    "ingest",
 ];
 
 /// The keys of `notify`.
@@ -88,6 +91,7 @@ const NAMES: Names = Names {
         (EMAIL_KEYS, "`notify.email`"),
         (WEBHOOK_KEYS, "a webhook of `notify.webhooks`"),
         (BRAND_KEYS, "`brand`"),
+        (INGEST_KEYS, "`ingest`"),
     ],
 };
 
@@ -130,6 +134,8 @@ struct RawConfig {
     brand: Option<RawBrand>,
     #[serde(default)]
     notice: Option<At<String>>,
+    #[serde(default)]
+    ingest: Option<At<RawIngest>>,
 }
 
 /// `notify` as written.
@@ -267,6 +273,10 @@ pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, 
     let notice_html = raw
         .notice
         .and_then(|n| brand::notice(&src, &n, &mut errors));
+    let ingest = raw
+        .ingest
+        .map(|i| ingest::ingest(&src, i, &components, lang, &mut errors))
+        .unwrap_or_default();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -290,6 +300,7 @@ pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, 
         notify,
         brand,
         notice_html,
+        ingest,
     })
 }
 

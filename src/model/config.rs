@@ -80,6 +80,37 @@ pub struct Config {
     pub brand: Brand,
     /// A site-wide notice shown at the top of every page (`notice`), as safe HTML.
     pub notice_html: Option<String>,
+    /// How `vigie ingest` and `vigie receive` turn alerts into incidents (`ingest`); the
+    /// defaults when site.yaml has no `ingest`.
+    pub ingest: Ingest,
+}
+
+/// `ingest` in site.yaml: how monitoring alerts map to components, severities and titles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ingest {
+    /// The Alertmanager label holding a component id (default `component`).
+    pub component_label: String,
+    /// Uptime Kuma monitor names to component ids.
+    pub monitors: BTreeMap<String, String>,
+    /// Values of the alert's `severity` label to vigie severities.
+    pub severities: BTreeMap<String, super::Severity>,
+    /// Whether new incidents are published at once rather than written as drafts.
+    pub publish: bool,
+    /// The title of a new incident by language, with `{summary}` standing for the alert's
+    /// summary; the site's language is taken, else `{summary}` alone.
+    pub title: Vec<(Lang, String)>,
+}
+
+impl Default for Ingest {
+    fn default() -> Ingest {
+        Ingest {
+            component_label: "component".to_string(),
+            monitors: BTreeMap::new(),
+            severities: BTreeMap::new(),
+            publish: false,
+            title: Vec::new(),
+        }
+    }
 }
 
 /// A colour written `#rrggbb` (or `#rgb`).

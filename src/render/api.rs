@@ -323,10 +323,11 @@ fn components(model: &StatusModel, page_id: &str) -> Vec<ComponentJson> {
     let component_json = |k: usize, group_id: Option<String>| -> ComponentJson {
         let c = &cfg.components[k];
         let state = &model.components[k];
+        let last = model.last_changes();
         let updated = state
             .incidents
             .iter()
-            .flat_map(|&n| changes(&site.incidents[n], cfg, model.now))
+            .filter_map(|&n| last[n])
             .max()
             .unwrap_or(created);
         ComponentJson {

@@ -157,18 +157,28 @@ fn summaries(
     model: &StatusModel,
     memo: &mut SummaryMemo,
     wanted: BTreeMap<usize, u8>,
-) -> Result<Vec<Option<Summaries>>, Error> {
+) -> Result<Vec<Option<Html>>, Error> {
     let site = model.site;
-    let old = memo.start(|| format!("{:?}", site.config));
+    let mut old = memo.start(|| format!("{:?}", site.config));
     memo.begin();
+    let keep = memo.keeps();
     let t = site.config.lang.strings();
     let wanted: Vec<(usize, u8)> = wanted.into_iter().collect();
-    let made: Vec<(usize, Summaries, usize)> = wanted
-        .into_par_iter()
+    let needs = |depths: u8, html: &Html| {
+        (0..SUMMARY_DEPTHS).any(|d| depths & (1 << d) != 0 && html[d].is_none())
+    };
+    // Each incident's summaries, with what the memo keeps of them when some were
+    // rendered now.
+    let made: Vec<(usize, Html, Option<Summaries>, usize)> = wanted
+        .par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
-        .map(|(n, depths)| {
+        .map(|&(n, depths)| {
             let i = &site.incidents[n];
-            let mut summaries = match old.get(&i.id).filter(|s| s.hold(i, model.now)) {
+            let seen = old.get(&i.id).filter(|s| s.hold(i, model.now));
+            if let Some(seen) = seen.filter(|s| !needs(depths, &s.html)) {
+                return Ok((n, seen.html.clone(), None, 0));
+            }
+            let mut summaries = match seen {
                 Some(seen) => seen.clone(),
                 None => Summaries::new(i, &site.config, model.now),
             };
@@ -187,23 +197,34 @@ fn summaries(
                 summaries.html[d] = Some(html.into());
                 rendered += 1;
             }
-            Ok((n, summaries, rendered))
+            Ok((n, summaries.html.clone(), Some(summaries), rendered))
         })
         .collect::<Result<_, Error>>()?;
-    drop(old);
+    // The summaries still right stay where they are; the new ones take their place.
     let mut by_incident = vec![None; site.incidents.len()];
-    let mut entries = std::collections::HashMap::new();
     let mut rendered = 0;
-    for (n, summaries, r) in made {
+    for (n, html, summaries, r) in made {
         rendered += r;
-        if memo.keeps() {
-            entries.insert(site.incidents[n].id.clone(), summaries.clone());
+        if let Some(summaries) = summaries.filter(|_| keep) {
+            old.insert(site.incidents[n].id.clone(), summaries);
         }
-        by_incident[n] = Some(summaries);
+        by_incident[n] = Some(html);
     }
-    memo.finish(entries, rendered);
+    // Every listed incident has its summaries in `old`: anything more is of an incident
+    // gone or no longer listed.
+    if old.len() > wanted.len() {
+        let ids: std::collections::HashSet<&str> = wanted
+            .iter()
+            .map(|&(n, _)| site.incidents[n].id.as_str())
+            .collect();
+        old.retain(|id, _| ids.contains(id.as_str()));
+    }
+    memo.finish(if keep { old } else { Default::default() }, rendered);
     Ok(by_incident)
 }
+
+/// An incident's summaries by depth of page (see [`Summaries`]).
+type Html = [Option<Arc<str>>; SUMMARY_DEPTHS];
 
 impl<'m> Archive<'m> {
     fn of(model: &'m StatusModel<'m>) -> Archive<'m> {
@@ -306,7 +327,7 @@ impl<'m> Archive<'m> {
     }
 
     /// Page `p`, with the rendered summaries of its incidents.
-    fn render(&self, p: PagePlan, summaries: &[Option<Summaries>]) -> Result<OutputFile, Error> {
+    fn render(&self, p: PagePlan, summaries: &[Option<Html>]) -> Result<OutputFile, Error> {
         let d = depth(&p.root);
         let months = p
             .months
@@ -316,7 +337,7 @@ impl<'m> Archive<'m> {
                 entries: m
                     .entries
                     .iter()
-                    .filter_map(|&n| summaries[n].as_ref()?.html[d].clone())
+                    .filter_map(|&n| summaries[n].as_ref()?[d].clone())
                     .collect(),
                 more: m.more,
             })

@@ -28,6 +28,7 @@ pub mod views;
 pub use file::{content_hash, Body, OutputFile, Planned, Source};
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use askama::Template;
 use rayon::prelude::*;
@@ -203,10 +204,12 @@ fn incident_pages<'m>(
     let announced: Vec<usize> = (0..site.incidents.len())
         .filter(|&n| is_announced(&site.incidents[n], model.now))
         .collect();
-    let pages: Vec<(usize, Planned, bool)> = announced
-        .into_par_iter()
+    // Each page, whether it was rendered now, and what the cache keeps of it then.
+    type Made<'m> = (usize, Planned<'m>, bool, Option<cache::Page>);
+    let pages: Vec<Made> = announced
+        .par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
-        .map(|n| {
+        .map(|&n| {
             let (i, st) = (&site.incidents[n], &model.incidents[n]);
             let path = format!("incidents/{}/index.html", i.id);
             if let Some(seen) = old
@@ -214,41 +217,44 @@ fn incident_pages<'m>(
                 .filter(|p| p.key.matches(i, st, &site.config, model.now))
             {
                 let body = Body::Shared(seen.bytes.clone(), seen.hash);
-                return Ok((n, Planned { path, body }, true));
+                return Ok((n, Planned { path, body }, false, None));
             }
             let file = incident_page(&path, model, n, &parts)?;
-            let body = if keep {
-                let hash = content_hash(&file.bytes);
-                Body::Shared(file.bytes.into(), hash)
-            } else {
-                Body::Bytes(file.bytes)
+            if !keep {
+                let body = Body::Bytes(file.bytes);
+                return Ok((n, Planned { path, body }, true, None));
+            }
+            let hash = content_hash(&file.bytes);
+            let bytes: Arc<[u8]> = file.bytes.into();
+            let seen = cache::Page {
+                key: PageKey::of(i, st, &site.config, model.now),
+                bytes: Arc::clone(&bytes),
+                hash,
             };
-            Ok((n, Planned { path, body }, false))
+            let body = Body::Shared(bytes, hash);
+            Ok((n, Planned { path, body }, true, Some(seen)))
         })
         .collect::<Result<_, Error>>()?;
-    let mut entries = HashMap::with_capacity(if keep { pages.len() } else { 0 });
+    // The remembered pages stay where they are; the new ones take their place.
     let mut rendered = 0;
     let mut files = Vec::with_capacity(pages.len());
-    for (n, file, remembered) in pages {
-        let (i, st) = (&site.incidents[n], &model.incidents[n]);
-        if remembered {
-            if let Some(seen) = old.remove(&i.id) {
-                entries.insert(i.id.clone(), seen);
-            }
-        } else {
-            rendered += 1;
-            if let Body::Shared(bytes, hash) = &file.body {
-                let seen = cache::Page {
-                    key: PageKey::of(i, st, &site.config, model.now),
-                    bytes: bytes.clone(),
-                    hash: *hash,
-                };
-                entries.insert(i.id.clone(), seen);
-            }
+    for (n, file, now_rendered, seen) in pages {
+        if let Some(seen) = seen {
+            old.insert(site.incidents[n].id.clone(), seen);
         }
+        rendered += usize::from(now_rendered);
         files.push(file);
     }
-    cache.finish(entries, rendered);
+    // Every announced incident has its page in `old`: anything more is of an incident
+    // gone or no longer announced.
+    if old.len() > announced.len() {
+        let ids: std::collections::HashSet<&str> = announced
+            .iter()
+            .map(|&n| site.incidents[n].id.as_str())
+            .collect();
+        old.retain(|id, _| ids.contains(id.as_str()));
+    }
+    cache.finish(if keep { old } else { HashMap::new() }, rendered);
     Ok(files)
 }
 

@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["write"],
     &["pipeline"],
     &["watch"],
-    &["announce", "import", "publish", "serve"],
+    &["announce", "import", "ingest", "publish", "serve"],
     &["notify"],
     &["cmd"],
     &["cli"],
