@@ -10,15 +10,18 @@ pub mod build_info;
 pub mod cache;
 mod chrome;
 pub mod dates;
+pub mod embed;
 pub mod escape;
 pub mod feeds;
 pub mod file;
+pub mod headers;
 mod history;
 pub mod i18n;
 pub mod ics;
 pub mod live;
 mod ongoing;
 mod pages;
+pub mod shields;
 pub mod sitemap;
 pub mod views;
 
@@ -156,6 +159,9 @@ fn assemble<'m>(
     files.push(ics);
     files.push(build_info::file(model)?);
     files.extend(crate::render::badge::all(model));
+    files.extend(shields::all(model)?);
+    files.push(embed::script(model)?);
+    files.extend(embed::page_files(model)?);
     for (path, bytes) in THEME_ASSETS {
         files.push(OutputFile::new(*path, *bytes));
     }
@@ -173,6 +179,11 @@ fn assemble<'m>(
         if !files.iter().any(|g| g.path == f.path) {
             files.push(Planned::file(f));
         }
+    }
+    // The headers of every page it lists, unless the site brings a `_headers` of its own.
+    if !files.iter().any(|f| f.path == headers::PATH) {
+        let rules = headers::file(files.iter().map(|f| f.path.as_str()));
+        files.push(Planned::file(rules));
     }
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -1,6 +1,7 @@
 //! `sitemap.xml` (the sitemaps.org protocol) and `robots.txt`, for search engines.
 //!
-//! The sitemap lists the absolute URL of every HTML page of the output but the 404 page,
+//! The sitemap lists the absolute URL of every HTML page of the output but the 404 page
+//! and the iframe page `embed/index.html` (a piece of other sites, not a page to find),
 //! in the folder form pages use for their canonical link (`incidents/x/`, not
 //! `incidents/x/index.html`).
 
@@ -14,7 +15,7 @@ pub fn all<'p>(site: &Site, paths: impl Iterator<Item = &'p str>) -> Vec<OutputF
     let base = &site.config.base_url;
     // Pages in the folder form of their URL (`incidents/x/`), sorted as the URLs are.
     let mut folders: Vec<&str> = paths
-        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .filter(|p| p.ends_with(".html") && *p != "404.html" && *p != "embed/index.html")
         .map(|p| p.strip_suffix("index.html").unwrap_or(p))
         .collect();
     folders.sort_unstable();

@@ -16,7 +16,9 @@
 //   7. screenshots in docs/screenshots/, of the example and of the branded site (written only with --screenshots or
 //      VIGIE_SCREENSHOTS=1; their presence is always checked);
 //   8. between builds: the `window` fixture built at 00:30 UTC and read at 01:05 UTC, with
-//      and without JavaScript, against a build at 01:05; the check of api/build.json.
+//      and without JavaScript, against a build at 01:05; the check of api/build.json;
+//   9. what other sites embed (embed.mjs): embed.js on a host page of another port, the
+//      iframe page embed/, and every page under its Content-Security-Policy.
 //
 // Pages are read with the browser's clock set to their build time (the theme's script
 // shows the states the build prepared for later times), except where a check sets another.
@@ -31,6 +33,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { embedChecks } from './embed.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -310,8 +314,10 @@ async function open(context, p, at = SITES[p.site].now) {
 // ---------------------------------------------------------------------------------------
 // 2. axe-core, light and dark
 
+// axe is added to the page as a script of its own, which the pages' policy (script-src
+// 'self') refuses: these contexts bypass it; section 9 checks the pages under it.
 for (const scheme of ['light', 'dark']) {
-  const context = await browser.newContext({ colorScheme: scheme, ...DESKTOP });
+  const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true, ...DESKTOP });
   for (const p of [...PAGES, ...HOSTILE_PAGES]) {
     await check(`axe WCAG 2 A/AA, ${scheme}: ${p.name}, no serious or critical violation`, async () => {
       const page = await open(context, p);
@@ -743,7 +749,7 @@ await check('window maintenance page read at 01:05 with JavaScript: in progress 
 // (the one script it has), which leaves it as a browser without JavaScript shows it (the
 // checks above read that state in a context with JavaScript disabled).
 for (const scheme of ['light', 'dark']) {
-  const context = await browser.newContext({ colorScheme: scheme, ...DESKTOP });
+  const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true, ...DESKTOP });
   for (const js of [true, false]) {
     for (const p of WINDOW_PAGES) {
       await check(`axe WCAG 2 A/AA, ${scheme}, ${js ? 'with the script' : 'without the script'}: ${p.name} built at 00:30 read at 01:05, no serious or critical violation`, async () => {
@@ -847,6 +853,11 @@ await check('screenshots committed: docs/screenshots/{front,incident}-{phone,des
   }
   return problems;
 });
+
+// ---------------------------------------------------------------------------------------
+// 9. What other sites embed
+
+await embedChecks({ browser, check, SITES, axeProblems, DESKTOP, SHOTS, SHOT_DIR, PAGES, HOSTILE_PAGES, urlOf });
 
 await phone.close();
 await phoneDark.close();

@@ -1,6 +1,7 @@
 //! docs/deploy.md's nginx recipe, run: its server block, taken from the page as written
 //! (only the TLS lines, the port and the folder changed), serves a built site on
-//! loopback, with the headers the page promises for the pages and the `api/` JSON.
+//! loopback, with the headers the page promises for the pages and the `api/` JSON. The
+//! same harness (`run_nginx`) runs the nginx lines of docs/embed.md (`embed.rs`).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 
 /// nginx, where Debian puts it.
-fn nginx() -> PathBuf {
+pub(crate) fn nginx() -> PathBuf {
     ["/usr/sbin/nginx", "/usr/bin/nginx"]
         .iter()
         .map(PathBuf::from)
@@ -33,7 +34,7 @@ fn server_block() -> String {
 }
 
 /// nginx running in the foreground with `conf`; stopped when dropped.
-struct Nginx(Child);
+pub(crate) struct Nginx(Child);
 
 impl Drop for Nginx {
     fn drop(&mut self) {
@@ -43,7 +44,11 @@ impl Drop for Nginx {
 }
 
 /// One request; the status line and headers (names in lower case), and the body.
-fn request(port: u16, method: &str, path: &str) -> (String, Vec<(String, String)>, String) {
+pub(crate) fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+) -> (String, Vec<(String, String)>, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         stream,
@@ -62,7 +67,7 @@ fn request(port: u16, method: &str, path: &str) -> (String, Vec<(String, String)
     (status, headers, body.to_string())
 }
 
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(k, _)| k == name)
@@ -71,25 +76,84 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 #[test]
 fn the_nginx_recipe_serves_the_site_and_its_api_with_the_documented_headers() {
-    let nginx = nginx();
     let site = Site::example();
     site.build().success();
+    let (_server, port) = run_nginx(&site, |port, public| {
+        server_block()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("ssl_certificate"))
+            .map(|l| match l.trim() {
+                "listen 443 ssl http2;" => format!("    listen 127.0.0.1:{port};"),
+                "root /var/www/status;" => format!("    root {};", public.display()),
+                _ => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+
+    let (status, h, body) = request(port, "GET", "/api/v2/summary.json");
+    assert!(status.ends_with("200 OK"), "{status}");
+    assert_eq!(
+        header(&h, "content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
+    assert_eq!(header(&h, "cache-control"), Some("public, max-age=30"));
+    assert_eq!(header(&h, "x-content-type-options"), Some("nosniff"));
+    assert!(body.contains("\"page\""), "{body}");
+
+    let (status, h, _) = request(port, "OPTIONS", "/api/v2/status.json");
+    assert!(status.ends_with("204 No Content"), "{status}");
+    assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
+
+    let (status, h, body) = request(port, "GET", "/");
+    assert!(status.ends_with("200 OK"), "{status}");
+    assert_eq!(header(&h, "content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(header(&h, "cache-control"), Some("public, max-age=60"));
+    // The policy of the pages' <meta> and of `_headers`, with no framing by other sites.
+    let framed_by_none = vigie::render::headers::framed_by_none();
+    assert_eq!(
+        header(&h, "content-security-policy"),
+        Some(framed_by_none.as_str())
+    );
+    assert!(body.contains("<!DOCTYPE html>"));
+
+    // What other sites embed: the banner script from any origin, the iframe page framed.
+    let (status, h, _) = request(port, "GET", "/embed.js");
+    assert!(status.ends_with("200 OK"), "{status}");
+    assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
+    let (status, h, _) = request(port, "GET", "/embed/");
+    assert!(status.ends_with("200 OK"), "{status}");
+    let framed = format!("{}; frame-ancestors *", vigie::render::headers::META_POLICY);
+    assert_eq!(header(&h, "content-security-policy"), Some(framed.as_str()));
+
+    let (_, h, _) = request(port, "GET", "/feed.xml");
+    assert_eq!(
+        header(&h, "content-type"),
+        Some("application/rss+xml; charset=utf-8")
+    );
+    let (_, h, _) = request(port, "GET", "/maintenance.ics");
+    assert_eq!(
+        header(&h, "content-type"),
+        Some("text/calendar; charset=utf-8")
+    );
+
+    let (status, _, body) = request(port, "GET", "/no/such/page");
+    assert!(status.ends_with("404 Not Found"), "{status}");
+    assert_eq!(body, site.read("public/404.html"));
+}
+
+/// nginx serving the build of `site` (its `public/`) on a free loopback port, with the
+/// server block `block(port, public)` in a minimal configuration of its own.
+pub(crate) fn run_nginx(site: &Site, block: impl FnOnce(u16, &Path) -> String) -> (Nginx, u16) {
+    let nginx = nginx();
     let public = site.path("public");
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let block = server_block()
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("ssl_certificate"))
-        .map(|l| match l.trim() {
-            "listen 443 ssl http2;" => format!("    listen 127.0.0.1:{port};"),
-            "root /var/www/status;" => format!("    root {};", public.display()),
-            _ => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let block = block(port, &public);
     let run = site.path("nginx");
     std::fs::create_dir_all(&run).unwrap();
     let temp = |name: &str| format!("{name} {};", run.join(name).display());
@@ -117,7 +181,7 @@ fn the_nginx_recipe_serves_the_site_and_its_api_with_the_documented_headers() {
         "nginx -t refuses the recipe:\n{}\n{conf}",
         String::from_utf8_lossy(&test.stderr)
     );
-    let _server = Nginx(
+    let server = Nginx(
         Command::new(&nginx)
             .arg("-p")
             .arg(&run)
@@ -129,43 +193,7 @@ fn the_nginx_recipe_serves_the_site_and_its_api_with_the_documented_headers() {
             .unwrap(),
     );
     wait_for(port, &run.join("error.log"));
-
-    let (status, h, body) = request(port, "GET", "/api/v2/summary.json");
-    assert!(status.ends_with("200 OK"), "{status}");
-    assert_eq!(
-        header(&h, "content-type"),
-        Some("application/json; charset=utf-8")
-    );
-    assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
-    assert_eq!(header(&h, "cache-control"), Some("public, max-age=30"));
-    assert_eq!(header(&h, "x-content-type-options"), Some("nosniff"));
-    assert!(body.contains("\"page\""), "{body}");
-
-    let (status, h, _) = request(port, "OPTIONS", "/api/v2/status.json");
-    assert!(status.ends_with("204 No Content"), "{status}");
-    assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
-
-    let (status, h, body) = request(port, "GET", "/");
-    assert!(status.ends_with("200 OK"), "{status}");
-    assert_eq!(header(&h, "content-type"), Some("text/html; charset=utf-8"));
-    assert_eq!(header(&h, "cache-control"), Some("public, max-age=60"));
-    assert!(header(&h, "content-security-policy").is_some_and(|v| v.contains("default-src 'self'")));
-    assert!(body.contains("<!DOCTYPE html>"));
-
-    let (_, h, _) = request(port, "GET", "/feed.xml");
-    assert_eq!(
-        header(&h, "content-type"),
-        Some("application/rss+xml; charset=utf-8")
-    );
-    let (_, h, _) = request(port, "GET", "/maintenance.ics");
-    assert_eq!(
-        header(&h, "content-type"),
-        Some("text/calendar; charset=utf-8")
-    );
-
-    let (status, _, body) = request(port, "GET", "/no/such/page");
-    assert!(status.ends_with("404 Not Found"), "{status}");
-    assert_eq!(body, site.read("public/404.html"));
+    (server, port)
 }
 
 /// Waits until nginx answers on `port` (or fails with its error log).

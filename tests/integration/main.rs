@@ -15,6 +15,7 @@ mod branding;
 mod build;
 mod cli;
 mod deploy;
+mod embed;
 mod errors;
 mod example_snapshots;
 mod feeds;
