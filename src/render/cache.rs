@@ -1,10 +1,10 @@
 //! [`PageCache`]: each rendered incident page (`incidents/<id>/index.html`), keyed by the
 //! incident, its state at `now` (phase, status, duration unless still running), which of
 //! its posts are already published at `now`, its own next changes, and the whole
-//! configuration; and each incident's summary as the history lists it, under the same
-//! rule. Used by [`crate::render::site_with`];
+//! configuration; and each incident's summary as the history lists it, and each
+//! maintenance's event in the calendar, under the same rule. Used by [`crate::render::site_with`];
 //! see [`crate::memo`]. The other aggregate pages (front page, components, feeds, API,
-//! calendar, badges, sitemap) are always rendered again.
+//! badges, sitemap) are always rendered again.
 
 use std::sync::Arc;
 
@@ -84,6 +84,39 @@ pub struct Summaries {
     pub(crate) html: [Option<Arc<str>>; SUMMARY_DEPTHS],
 }
 
+/// An incident's event in the calendar (`maintenance.ics`), rendered at `at`, right
+/// until its next instant, as [`Summaries`] are.
+#[derive(Debug, Clone)]
+pub struct Event {
+    incident: Arc<Incident>,
+    at: DateTime<Utc>,
+    next: Option<DateTime<Utc>>,
+    pub(crate) text: Arc<str>,
+}
+
+impl Event {
+    /// The event `text` of incident `i` at `now`.
+    pub(crate) fn new(
+        i: &Arc<Incident>,
+        config: &Config,
+        now: DateTime<Utc>,
+        text: Arc<str>,
+    ) -> Event {
+        Event {
+            incident: Arc::clone(i),
+            at: now,
+            next: incident_instants(i, config, now).first().copied(),
+            text,
+        }
+    }
+
+    /// Whether this event is right for incident `i` at `now` (under the same
+    /// configuration, which the memo's scope holds).
+    pub(crate) fn holds(&self, i: &Arc<Incident>, now: DateTime<Utc>) -> bool {
+        Arc::ptr_eq(&self.incident, i) && unchanged_since(self.at, self.next.as_slice(), now)
+    }
+}
+
 /// How deep the pages that list summaries go: `history/` to `history/<y>/<m>/<page>/`.
 pub(crate) const SUMMARY_DEPTHS: usize = 4;
 
@@ -133,6 +166,7 @@ pub struct Page {
 pub struct PageCache {
     pub(crate) pages: PageMemo,
     pub(crate) summaries: SummaryMemo,
+    pub(crate) events: EventMemo,
 }
 
 /// The incident pages of a [`PageCache`].
@@ -141,12 +175,16 @@ pub(crate) type PageMemo = Memo<String, Page, String>;
 /// The history's summaries of a [`PageCache`].
 pub(crate) type SummaryMemo = Memo<String, Summaries, String>;
 
+/// The calendar's events of a [`PageCache`].
+pub(crate) type EventMemo = Memo<String, Event, String>;
+
 impl PageCache {
     /// A cache that remembers pages from one render to the next.
     pub fn new() -> PageCache {
         PageCache {
             pages: Memo::new(),
             summaries: Memo::new(),
+            events: Memo::new(),
         }
     }
 

@@ -44,43 +44,42 @@ impl FeedEntry {
 /// Every public post ([`crate::derive::timeline::public_posts`]) of the incidents for
 /// which `keep` holds, newest first, at most `limit`.
 pub fn entries(model: &StatusModel, keep: impl Fn(usize) -> bool, limit: usize) -> Vec<FeedEntry> {
-    entries_of(model, &newest_first(model), keep, limit)
+    let incidents = (0..model.site.incidents.len()).filter(|&n| keep(n));
+    entries_of(model, incidents, limit)
 }
 
-/// Every public post of the site as (incident, post), newest first; between posts of the
-/// same time, by incident id, then the later post first. A total order (ids are unique):
-/// every feed is the first posts of it that it keeps.
-fn newest_first(model: &StatusModel) -> Vec<(usize, usize)> {
-    let site = model.site;
-    let mut posts: Vec<(usize, usize)> = site
-        .incidents
-        .iter()
-        .enumerate()
-        .flat_map(|(n, i)| public_posts(i, model.now).map(move |k| (n, k)))
-        .collect();
-    let at = |&(n, k): &(usize, usize)| site.incidents[n].posts[k].at;
-    posts.par_sort_unstable_by(|a, b| {
-        at(b)
-            .cmp(&at(a))
-            .then_with(|| site.incidents[a.0].id.cmp(&site.incidents[b.0].id))
-            .then_with(|| b.1.cmp(&a.1))
-    });
-    posts
-}
+/// A public post as a feed orders it: its time, its incident, its number.
+type PostKey = (DateTime<Utc>, usize, usize);
 
-/// The feed entries of the first `limit` posts of `posts` ([`newest_first`]) that `keep`
-/// keeps (by incident).
+/// The feed entries of the `limit` newest public posts of `incidents`: newest first;
+/// between posts of the same time, by incident id, then the later post first. A total
+/// order (ids are unique), so that each feed holds exactly the first posts of the
+/// site's list that it keeps. Only those are sorted.
 fn entries_of(
     model: &StatusModel,
-    posts: &[(usize, usize)],
-    keep: impl Fn(usize) -> bool,
+    incidents: impl Iterator<Item = usize>,
     limit: usize,
 ) -> Vec<FeedEntry> {
+    let site = model.site;
+    let mut posts: Vec<PostKey> = incidents
+        .flat_map(|n| {
+            let i = &site.incidents[n];
+            public_posts(i, model.now).map(move |k| (i.posts[k].at, n, k))
+        })
+        .collect();
+    let order = |a: &PostKey, b: &PostKey| {
+        b.0.cmp(&a.0)
+            .then_with(|| site.incidents[a.1].id.cmp(&site.incidents[b.1].id))
+            .then_with(|| b.2.cmp(&a.2))
+    };
+    if posts.len() > limit && limit > 0 {
+        posts.select_nth_unstable_by(limit - 1, order);
+    }
+    posts.truncate(limit);
+    posts.sort_unstable_by(order);
     posts
-        .iter()
-        .filter(|(n, _)| keep(*n))
-        .take(limit)
-        .map(|&(n, k)| entry(model, n, k))
+        .into_iter()
+        .map(|(_, n, k)| entry(model, n, k))
         .collect()
 }
 
@@ -182,9 +181,7 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     let cfg = &site.config;
     let t = cfg.lang.strings();
     let mut files = Vec::new();
-    // Sorted once for every feed.
-    let posts = newest_first(model);
-    let items = entries_of(model, &posts, |_| true, cfg.feed_items);
+    let items = entries_of(model, 0..site.incidents.len(), cfg.feed_items);
     let description = cfg
         .description
         .clone()
@@ -228,12 +225,7 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         .enumerate()
         .map(|(k, c)| {
             let mine = &model.components[k].incidents;
-            let items = entries_of(
-                model,
-                &posts,
-                |n| mine.binary_search_by(|m| m.cmp(&n)).is_ok(),
-                cfg.feed_items,
-            );
+            let items = entries_of(model, mine.iter().copied(), cfg.feed_items);
             let path = format!("components/{}/feed.xml", c.id);
             rss(
                 &path,

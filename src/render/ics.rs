@@ -5,12 +5,17 @@
 //! folding at 75 octets without splitting a UTF-8 character, escaping of TEXT values) are
 //! easier to see and test here than behind a crate.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use rayon::prelude::*;
 
 use crate::derive::timeline::{announced_at, is_announced, maintenance_end, public_posts};
 use crate::derive::StatusModel;
+use crate::memo::Memo;
+use crate::model::Incident;
+use crate::render::cache::{Event, EventMemo};
 use crate::render::OutputFile;
 
 /// The longest a content line may be, in octets, without its CRLF (RFC 5545, 3.1).
@@ -81,6 +86,12 @@ pub fn fold(line: &str) -> String {
 /// The calendar of every announced maintenance window, soonest last (newest start first,
 /// as the site lists incidents).
 pub fn calendar(model: &StatusModel) -> OutputFile {
+    calendar_with(model, &mut Memo::unused())
+}
+
+/// [`calendar`], taking from `memo` the events still right (see
+/// [`crate::render::cache::Event`]) and leaving in it exactly this calendar's.
+pub(crate) fn calendar_with(model: &StatusModel, memo: &mut EventMemo) -> OutputFile {
     let site = model.site;
     let cfg = &site.config;
     let lines: Vec<String> = vec![
@@ -95,59 +106,88 @@ pub fn calendar(model: &StatusModel) -> OutputFile {
         ),
         format!("X-WR-TIMEZONE:{}", cfg.tz.name()),
     ];
-    let host = site.config.host();
+    let mut old = memo.start(|| format!("{:?}", site.config));
+    memo.begin();
+    let keep = memo.keeps();
     // Each event folded on its own, in parallel; in the incidents' order.
-    let events: Vec<&crate::model::Incident> = site
+    let maintenances: Vec<&Arc<Incident>> = site
         .incidents
         .iter()
-        .map(|i| &**i)
         .filter(|i| i.is_maintenance() && is_announced(i, model.now))
         .collect();
-    let events: Vec<String> = events
+    let events: Vec<(Arc<str>, Option<Event>)> = maintenances
         .par_iter()
-        .map(|i| {
-            let url = format!("{}incidents/{}/", cfg.base_url, i.id);
-            let published: Vec<&crate::model::Post> =
-                public_posts(i, model.now).map(|k| &i.posts[k]).collect();
-            let mut description = String::new();
-            for p in &published {
-                if !description.is_empty() {
-                    description.push_str("\n\n");
-                }
-                description.push_str(&p.text);
+        .map(|&i| {
+            if let Some(seen) = old.get(&i.id).filter(|e| e.holds(i, model.now)) {
+                return (Arc::clone(&seen.text), None);
             }
-            description.push_str(&format!("\n\n{url}"));
-            // SEQUENCE grows with each published update, so that calendars take the new text.
-            let sequence = published.len().saturating_sub(1);
-            let modified = published
-                .iter()
-                .map(|p| p.at)
-                .max()
-                .unwrap_or_else(|| announced_at(i));
-            [
-                "BEGIN:VEVENT".into(),
-                format!("UID:{}@{host}", i.id),
-                format!("DTSTAMP:{}", utc(announced_at(i))),
-                format!("DTSTART:{}", utc(i.start)),
-                format!("DTEND:{}", utc(maintenance_end(i))),
-                format!("LAST-MODIFIED:{}", utc(modified)),
-                format!("SEQUENCE:{sequence}"),
-                format!("SUMMARY:{}", escape_text(&i.title)),
-                format!("DESCRIPTION:{}", escape_text(description.trim())),
-                format!("URL:{url}"),
-                "STATUS:CONFIRMED".into(),
-                "TRANSP:OPAQUE".into(),
-                "END:VEVENT".into(),
-            ]
-            .iter()
-            .map(|l: &String| fold(l))
-            .collect()
+            let text: Arc<str> = event(model, i).into();
+            let seen = keep.then(|| Event::new(i, cfg, model.now, Arc::clone(&text)));
+            (text, seen)
         })
         .collect();
     let mut text: String = lines.iter().map(|l| fold(l)).collect();
-    text.extend(events);
+    // The events still right stay where they are; the new ones take their place.
+    let mut rendered = 0;
+    for (i, (event, seen)) in maintenances.iter().zip(events) {
+        text.push_str(&event);
+        if let Some(seen) = seen {
+            rendered += 1;
+            old.insert(i.id.clone(), seen);
+        }
+    }
+    // Every maintenance of the calendar has its event in `old`: anything more is of an
+    // incident gone, or no longer a maintenance or announced.
+    if old.len() > maintenances.len() {
+        let ids: std::collections::HashSet<&str> =
+            maintenances.iter().map(|i| i.id.as_str()).collect();
+        old.retain(|id, _| ids.contains(id.as_str()));
+    }
+    memo.finish(if keep { old } else { Default::default() }, rendered);
     text.push_str(&fold("END:VCALENDAR"));
     OutputFile::new("maintenance.ics", text.into_bytes())
+}
+
+/// The event of maintenance `i` at `model.now`: its lines, each folded.
+fn event(model: &StatusModel, i: &Incident) -> String {
+    let cfg = &model.site.config;
+    let host = cfg.host();
+    let url = format!("{}incidents/{}/", cfg.base_url, i.id);
+    let published: Vec<&crate::model::Post> =
+        public_posts(i, model.now).map(|k| &i.posts[k]).collect();
+    let mut description = String::new();
+    for p in &published {
+        if !description.is_empty() {
+            description.push_str("\n\n");
+        }
+        description.push_str(&p.text);
+    }
+    description.push_str(&format!("\n\n{url}"));
+    // SEQUENCE grows with each published update, so that calendars take the new text.
+    let sequence = published.len().saturating_sub(1);
+    let modified = published
+        .iter()
+        .map(|p| p.at)
+        .max()
+        .unwrap_or_else(|| announced_at(i));
+    [
+        "BEGIN:VEVENT".into(),
+        format!("UID:{}@{host}", i.id),
+        format!("DTSTAMP:{}", utc(announced_at(i))),
+        format!("DTSTART:{}", utc(i.start)),
+        format!("DTEND:{}", utc(maintenance_end(i))),
+        format!("LAST-MODIFIED:{}", utc(modified)),
+        format!("SEQUENCE:{sequence}"),
+        format!("SUMMARY:{}", escape_text(&i.title)),
+        format!("DESCRIPTION:{}", escape_text(description.trim())),
+        format!("URL:{url}"),
+        "STATUS:CONFIRMED".into(),
+        "TRANSP:OPAQUE".into(),
+        "END:VEVENT".into(),
+    ]
+    .iter()
+    .map(|l: &String| fold(l))
+    .collect()
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::memo::Memo;
 use crate::model::Site;
-use cache::{PageCache, PageKey, PageMemo, SummaryMemo};
+use cache::{EventMemo, PageCache, PageKey, PageMemo, SummaryMemo};
 use chrome::incident_parts;
 use history::history;
 use pages::{component, incident, index, not_found};
@@ -67,8 +67,8 @@ pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
 /// rendered them, and leaving in it exactly the incident pages of this render. The files
 /// are the same as [`site`]'s.
 pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
-    let (pages, summaries) = (&mut cache.pages, &mut cache.summaries);
-    let planned = assemble(model, summaries, || incident_pages(model, pages))?;
+    let (pages, memos) = split(cache);
+    let planned = assemble(model, memos, || incident_pages(model, pages))?;
     planned.into_iter().map(Planned::into_file).collect()
 }
 
@@ -83,15 +83,19 @@ pub fn plan_with<'m>(
     if !cache.keeps() {
         return plan(model);
     }
-    let (pages, summaries) = (&mut cache.pages, &mut cache.summaries);
-    assemble(model, summaries, || incident_pages(model, pages))
+    let (pages, memos) = split(cache);
+    assemble(model, memos, || incident_pages(model, pages))
 }
 
 /// Every file of the site, sorted by path, as [`site`] renders them, except that the
 /// incident pages are left to render when their bytes are asked for.
 pub fn plan<'m>(model: &'m StatusModel<'m>) -> Result<Vec<Planned<'m>>, Error> {
     let parts = incident_parts(model)?;
-    assemble(model, &mut Memo::unused(), || {
+    let memos = Memos {
+        summaries: &mut Memo::unused(),
+        events: &mut Memo::unused(),
+    };
+    assemble(model, memos, || {
         Ok(model
             .site
             .incidents
@@ -106,11 +110,26 @@ pub fn plan<'m>(model: &'m StatusModel<'m>) -> Result<Vec<Planned<'m>>, Error> {
     })
 }
 
+/// The memos of the aggregate files, for [`assemble`].
+struct Memos<'c> {
+    summaries: &'c mut SummaryMemo,
+    events: &'c mut EventMemo,
+}
+
+/// The incident pages' memo of `cache`, and the others.
+fn split(cache: &mut PageCache) -> (&mut PageMemo, Memos<'_>) {
+    let memos = Memos {
+        summaries: &mut cache.summaries,
+        events: &mut cache.events,
+    };
+    (&mut cache.pages, memos)
+}
+
 /// Every file of the site, sorted by path, with the incident pages that `incident_pages`
 /// gives.
 fn assemble<'m>(
     model: &'m StatusModel<'m>,
-    summaries: &mut SummaryMemo,
+    memos: Memos,
     incident_pages: impl FnOnce() -> Result<Vec<Planned<'m>>, Error> + Send,
 ) -> Result<Vec<Planned<'m>>, Error> {
     let site = model.site;
@@ -127,7 +146,7 @@ fn assemble<'m>(
                     page("index.html", index(model, &later)?)?,
                     page("404.html", not_found(model))?,
                 ];
-                files.extend(history(model, summaries)?);
+                files.extend(history(model, memos.summaries)?);
                 files.extend(ongoing::all(model)?);
                 for k in 0..site.config.components.len() {
                     let id = &site.config.components[k].id;
@@ -145,7 +164,7 @@ fn assemble<'m>(
                 || {
                     rayon::join(
                         || crate::render::api::all(model),
-                        || crate::render::ics::calendar(model),
+                        || crate::render::ics::calendar_with(model, memos.events),
                     )
                 },
             );
