@@ -25,6 +25,7 @@ pub mod ingest;
 pub mod load;
 pub mod memo;
 pub mod model;
+pub mod new_file;
 pub mod notify;
 pub mod parallel;
 pub mod pipeline;

@@ -8,7 +8,6 @@
 //! then it never replaces a file: each is created new, or left as it is.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
@@ -225,40 +224,7 @@ fn check_folder(dir: &Path, force: bool) -> Result<(), Error> {
 /// (or anything) is already there, which is left as it is.
 fn create_new(dir: &Path, path: &str, text: &str) -> Result<bool, Error> {
     let target = dir.join(path);
-    if fs::symlink_metadata(&target).is_ok() {
-        return Ok(false);
-    }
-    let parent = target.parent().unwrap_or(dir);
-    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = parent.join(format!(".{name}.vigie-init-{}", std::process::id()));
-    let written = (|| -> std::io::Result<()> {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()
-    })();
-    let placed = written.and_then(|()| match fs::hard_link(&tmp, &target) {
-        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-            // A file system without hard links: a rename, which replaces; checked first.
-            if fs::symlink_metadata(&target).is_ok() {
-                return Err(std::io::ErrorKind::AlreadyExists.into());
-            }
-            fs::rename(&tmp, &target).map_err(|_| e)
-        }
-        linked => linked,
-    });
-    let _ = fs::remove_file(&tmp);
-    match placed {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(Error::io(&target, e)),
-    }
+    crate::new_file::create(&target, text.as_bytes(), "init").map_err(|e| Error::io(&target, e))
 }
 
 /// `fr` when the system's locale is French, else `en`.

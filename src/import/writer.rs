@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Utc};
@@ -464,52 +463,21 @@ fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, Error> {
     }
 }
 
-/// A temporary file beside `path`, holding `bytes`, synced.
-fn temporary(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.vigie-import-{}", std::process::id()));
-    let mut file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            Error::io(&tmp, e)
-        })?;
-    Ok(tmp)
-}
-
 /// Creates `path` holding `bytes`, all at once, failing if it exists.
 fn create(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let tmp = temporary(path, bytes)?;
-    let appeared = || {
-        Error::Refused(format!(
+    match crate::new_file::create(path, bytes, "import") {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Error::Refused(format!(
             "`{}` appeared while the import ran; not replaced",
             path.display()
-        ))
-    };
-    let linked = match fs::hard_link(&tmp, path) {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(appeared()),
-        // A file system without hard links: a rename, once the name is seen free.
-        Err(_) if !path.exists() => fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
+        ))),
         Err(e) => Err(Error::io(path, e)),
-        Ok(()) => Ok(()),
-    };
-    let _ = fs::remove_file(&tmp);
-    linked
+    }
 }
 
 /// Replaces `path` with `bytes`, all at once.
 fn replace(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let tmp = temporary(path, bytes)?;
-    fs::rename(&tmp, path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
+    crate::new_file::replace(path, bytes, "import").map_err(|e| Error::io(path, e))
 }
 
 #[cfg(test)]

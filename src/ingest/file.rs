@@ -4,7 +4,6 @@
 //! rather than replace a file, or a rename over the file read, once checked unchanged).
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -197,47 +196,22 @@ fn read_back(
     })
 }
 
-/// A temporary file beside `path`, holding `bytes`, synced. Its name starts with `.`, so
-/// that the loader never reads it.
-fn temporary(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.vigie-ingest-{}", std::process::id()));
-    let mut file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            Error::io(&tmp, e)
-        })?;
-    Ok(tmp)
-}
-
 /// Creates `path` holding `bytes`, all at once, failing if it exists.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let tmp = temporary(path, bytes)?;
-    let linked = match fs::hard_link(&tmp, path) {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Refused(format!(
+    match crate::new_file::create(path, bytes, "ingest") {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Error::Refused(format!(
             "`{}` appeared while ingest ran; not replaced",
             path.display()
         ))),
-        // A file system without hard links: a rename, once the name is seen free.
-        Err(_) if !path.exists() => fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
         Err(e) => Err(Error::io(path, e)),
-        Ok(()) => Ok(()),
-    };
-    let _ = fs::remove_file(&tmp);
-    linked
+    }
 }
 
 /// Replaces `path` with `bytes`, all at once, unless it no longer holds `before` (a person
 /// saved it meanwhile: their version is kept).
 fn replace_unchanged(path: &Path, before: &[u8], bytes: &[u8]) -> Result<(), Error> {
-    let tmp = temporary(path, bytes)?;
+    let tmp = crate::new_file::temporary(path, bytes, "ingest").map_err(|e| Error::io(path, e))?;
     let now = fs::read(path).map_err(|e| Error::io(path, e));
     if now.as_deref().ok() != Some(before) {
         let _ = fs::remove_file(&tmp);

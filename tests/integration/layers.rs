@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// its own). A new top-level module of `src/` must be added here and in ARCHITECTURE.md.
 const LAYERS: &[&[&str]] = &[
     &["error", "memo", "parallel"],
-    &["clock", "file_lock"],
+    &["clock", "file_lock", "new_file"],
     &["model"],
     &["load"],
     &["derive"],
