@@ -370,6 +370,10 @@ pub struct BarView {
     pub class: &'static str,
     /// Full text for screen readers and the tooltip.
     pub label: String,
+    /// The day, short (`12 nov.`), as the label begins.
+    pub date: String,
+    /// The label after the date: uptime, downtime, incidents.
+    pub detail: String,
     /// The first incident of the day, when there is one.
     pub href: Option<String>,
 }
@@ -392,6 +396,14 @@ impl ComponentRow {
     /// most: on a phone a bar is too narrow to tap, so the theme lists these days as
     /// full-size links under the bars (the component's page lists every incident).
     pub fn incident_days(&self) -> Vec<&BarView> {
+        let mut days = self.all_incident_days();
+        days.truncate(PHONE_DAYS);
+        days
+    }
+
+    /// Every day with an incident, newest first, each incident once (on its latest day):
+    /// the links of the front page's text alternative to the uptime drawing.
+    pub fn all_incident_days(&self) -> Vec<&BarView> {
         let mut seen: Vec<&str> = Vec::new();
         self.bars
             .iter()
@@ -404,9 +416,65 @@ impl ComponentRow {
                 }
                 _ => false,
             })
-            .take(PHONE_DAYS)
             .collect()
     }
+
+    /// The front page's drawing of the 90 days: one shape per run of equal days. The
+    /// drawing's background is the colour of an operational day, so days without an
+    /// incident and in the `ok` class are not drawn; a day with an incident is a run of its
+    /// own, so that its tooltip names it.
+    pub fn runs(&self) -> Vec<RunView> {
+        let mut runs: Vec<RunView> = Vec::new();
+        let mut open: Option<(usize, usize)> = None; // first and last day of the run
+        let close = |runs: &mut Vec<RunView>, (a, b): (usize, usize)| {
+            let (first, last) = (&self.bars[a], &self.bars[b]);
+            runs.push(RunView {
+                x: a,
+                width: b - a + 1,
+                class: first.class,
+                label: if a == b {
+                    first.label.clone()
+                } else {
+                    format!("{} – {} — {}", first.date, last.date, first.detail)
+                },
+            });
+        };
+        for (k, b) in self.bars.iter().enumerate() {
+            let drawn = b.href.is_some() || b.class != "ok";
+            let joins = |(a, _): (usize, usize)| {
+                let first = &self.bars[a];
+                b.href.is_none()
+                    && first.href.is_none()
+                    && first.class == b.class
+                    && first.detail == b.detail
+            };
+            match open {
+                Some(run) if drawn && joins(run) => open = Some((run.0, k)),
+                _ => {
+                    if let Some(run) = open.take() {
+                        close(&mut runs, run);
+                    }
+                    if drawn {
+                        open = Some((k, k));
+                    }
+                }
+            }
+        }
+        if let Some(run) = open {
+            close(&mut runs, run);
+        }
+        runs
+    }
+}
+
+/// A run of equal days in the front page's uptime drawing, in days from the oldest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunView {
+    pub x: usize,
+    pub width: usize,
+    pub class: &'static str,
+    /// The day's label, or for several days their span and what they share.
+    pub label: String,
 }
 
 /// Components in their groups, in `site.yaml` order (a group sits where its first
@@ -462,7 +530,7 @@ fn bar(model: &StatusModel, component: &str, d: &DayUptime, root: &str) -> BarVi
         None | Some(Severity::Notice) => "ok",
         Some(s) => s.keyword(),
     };
-    let mut label = format!("{date} — {} {}", lang.percent(d.uptime * 100.0), t.uptime);
+    let mut label = format!("{} {}", lang.percent(d.uptime * 100.0), t.uptime);
     if d.downtime_seconds >= 30.0 {
         label.push_str(&format!(
             ", {} {}",
@@ -488,7 +556,9 @@ fn bar(model: &StatusModel, component: &str, d: &DayUptime, root: &str) -> BarVi
     }
     BarView {
         class,
-        label,
+        label: format!("{date} — {label}"),
+        date,
+        detail: label,
         href: d
             .incidents
             .first()
