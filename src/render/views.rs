@@ -485,6 +485,11 @@ pub struct GroupView {
     pub key: String,
     pub name: Option<String>,
     pub worst: Badge,
+    /// The group's uptime over 90 days: the mean of its components' (`99,98 %`).
+    pub uptime: String,
+    /// Whether the front page shows the group unfolded: always when a member is not
+    /// operational, and otherwise as `collapse_groups` says.
+    pub open: bool,
     pub components: Vec<ComponentRow>,
 }
 
@@ -569,7 +574,12 @@ fn bar(model: &StatusModel, component: &str, d: &DayUptime, root: &str) -> BarVi
 /// Groups the component rows; a group shows the worst status of its components.
 pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
     let site = model.site;
-    let t = site.config.lang.strings();
+    let lang = site.config.lang;
+    let t = lang.strings();
+    let folds = site
+        .config
+        .collapse_groups
+        .folds(site.config.components.len());
     // Component indices by group, a group where its first component is.
     let mut members: Vec<(Option<&String>, Vec<usize>)> = Vec::new();
     for (k, c) in site.config.components.iter().enumerate() {
@@ -584,14 +594,17 @@ pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
     members
         .into_iter()
         .enumerate()
-        .map(|(g, (name, ks))| GroupView {
-            key: format!("g-{g}"),
-            name: name.cloned(),
-            worst: Badge::status(
-                t,
-                overall_status(ks.iter().map(|&k| model.components[k].status)),
-            ),
-            components: ks.iter().map(|&k| component_row(model, k, root)).collect(),
+        .map(|(g, (name, ks))| {
+            let states = || ks.iter().map(|&k| &model.components[k]);
+            let uptime = states().map(|c| c.uptime_percent).sum::<f64>() / ks.len() as f64;
+            GroupView {
+                key: format!("g-{g}"),
+                name: name.cloned(),
+                worst: Badge::status(t, overall_status(states().map(|c| c.status))),
+                uptime: lang.percent(uptime),
+                open: !folds || states().any(|c| c.status != Status::Operational),
+                components: ks.iter().map(|&k| component_row(model, k, root)).collect(),
+            }
         })
         .collect()
 }
@@ -599,6 +612,86 @@ pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(date: &str, class: &'static str, detail: &str, href: Option<&str>) -> BarView {
+        BarView {
+            class,
+            label: format!("{date} — {detail}"),
+            date: date.to_string(),
+            detail: detail.to_string(),
+            href: href.map(str::to_string),
+        }
+    }
+
+    fn row(bars: Vec<BarView>) -> ComponentRow {
+        ComponentRow {
+            id: "web".into(),
+            name: "Web".into(),
+            description: None,
+            href: "components/web/index.html".into(),
+            badge: Badge::status(Lang::En.strings(), Status::Operational),
+            uptime: "99.9 %".into(),
+            bars,
+            bars_label: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_drawing_leaves_out_quiet_days_and_merges_equal_days_without_an_incident() {
+        let ok = "100 % uptime, no downtime";
+        let bars = vec![
+            day("1", "future", "no data", None),
+            day("2", "future", "no data", None),
+            day("3", "ok", ok, None),
+            day("4", "major-outage", "90 % uptime — Down", Some("i/a")),
+            day("5", "major-outage", "90 % uptime — Down", Some("i/a")),
+            day("6", "ok", ok, None),
+            day("7", "maintenance", ok, None),
+            day("8", "maintenance", ok, None),
+            day("9", "ok", "100 % uptime — Notice", Some("i/n")),
+        ];
+        let runs = row(bars).runs();
+        let got: Vec<(usize, usize, &str, &str)> = runs
+            .iter()
+            .map(|r| (r.x, r.width, r.class, r.label.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 2, "future", "1 – 2 — no data"),
+                // Each day with an incident is a shape of its own, named by its label.
+                (3, 1, "major-outage", "4 — 90 % uptime — Down"),
+                (4, 1, "major-outage", "5 — 90 % uptime — Down"),
+                (6, 2, "maintenance", "7 – 8 — 100 % uptime, no downtime"),
+                (8, 1, "ok", "9 — 100 % uptime — Notice"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_text_under_the_drawing_lists_every_incident_once_newest_first() {
+        let mut bars: Vec<BarView> = (0..90)
+            .map(|d| day(&d.to_string(), "ok", "100 %", None))
+            .collect();
+        for (d, href) in [(10, "i/1"), (11, "i/1"), (20, "i/2"), (30, "i/3")] {
+            bars[d] = day(&d.to_string(), "degraded", "99 %", Some(href));
+        }
+        for d in 40..48 {
+            bars[d] = day(&d.to_string(), "degraded", "99 %", Some(&format!("i/{d}")));
+        }
+        let r = row(bars);
+        let all: Vec<&str> = r
+            .all_incident_days()
+            .iter()
+            .map(|b| b.date.as_str())
+            .collect();
+        assert_eq!(
+            all,
+            ["47", "46", "45", "44", "43", "42", "41", "40", "30", "20", "11"]
+        );
+        assert_eq!(r.incident_days().len(), PHONE_DAYS);
+        assert_eq!(r.runs().len(), 12, "one shape per incident day");
+    }
 
     #[test]
     fn char_start_counts_characters_as_the_char_iterator_does() {
