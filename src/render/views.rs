@@ -676,8 +676,8 @@ mod tests {
         for (d, href) in [(10, "i/1"), (11, "i/1"), (20, "i/2"), (30, "i/3")] {
             bars[d] = day(&d.to_string(), "degraded", "99 %", Some(href));
         }
-        for d in 40..48 {
-            bars[d] = day(&d.to_string(), "degraded", "99 %", Some(&format!("i/{d}")));
+        for (d, bar) in bars.iter_mut().enumerate().take(48).skip(40) {
+            *bar = day(&d.to_string(), "degraded", "99 %", Some(&format!("i/{d}")));
         }
         let r = row(bars);
         let all: Vec<&str> = r

@@ -545,7 +545,7 @@ for (const [ctxName, context] of [['1280 px', desktop], ['390 px', phone]]) {
             days.push(x + width);
           }
           const legend = c.querySelector('.uptime-value')?.innerText ?? '';
-          if (!/\d+(,|\.)\d+\s%/.test(legend)) problems.push(`${name}: no uptime percentage shown (“${legend}”)`);
+          if (!/\d+(,|\.)\d+\s?%/.test(legend)) problems.push(`${name}: no uptime percentage shown (“${legend}”)`);
           // Each day with an incident (a single-day run whose class is not ok, or any run
           // the text links name) reaches its incident by a visible link.
           for (const a of c.querySelectorAll('.incident-links a')) {
@@ -558,6 +558,26 @@ for (const [ctxName, context] of [['1280 px', desktop], ['390 px', phone]]) {
         }
         return problems;
       });
+      await page.close();
+      return problems;
+    });
+  }
+  for (const p of [FRONT, ONGOING_FRONT]) {
+    await check(`uptime drawings, ${ctxName}: ${p.name}: the accessibility tree gives each component's uptime and its incident days`, async () => {
+      const page = await open(context, p);
+      const problems = [];
+      for (const c of await page.locator('.components .component').all()) {
+        const name = (await c.locator('.component-name').innerText()).trim();
+        const tree = await c.ariaSnapshot();
+        if (!tree.includes(name)) problems.push(`${name}: the component's name is not in the accessibility tree`);
+        if (!/\d+(,|\.)\d+\s?%/.test(tree)) problems.push(`${name}: no uptime percentage in the accessibility tree:\n${tree}`);
+        for (const a of await c.locator('.incident-links a').all()) {
+          const text = (await a.innerText()).trim();
+          // The tree writes every kind of space as a plain one.
+          const plain = (t) => t.replace(/\s+/gu, ' ');
+          if (!tree.includes('link') || !plain(tree).includes(plain(text).slice(0, 24))) problems.push(`${name}: incident day “${text.slice(0, 40)}” is not a link in the accessibility tree`);
+        }
+      }
       await page.close();
       return problems;
     });

@@ -51,7 +51,12 @@ fn a_group_with_a_member_in_an_incident_stays_open_and_the_others_fold_to_their_
         let line = &g[..g.find("</summary>").unwrap()];
         assert!(line.contains("Opérationnel"), "{line}");
         assert!(line.contains("% disponibilité"), "{line}");
+        // Its components: each named, linked to its page, with its uptime and status.
+        assert!(!g.contains("<svg"), "{g}");
+        assert!(g.contains(r#"<div class="component compact">"#), "{g}");
+        assert!(g.contains(r#"<span class="component-uptime">"#), "{g}");
     }
+    assert!(index.contains(r#"<a href="components/mail/index.html">Messagerie</a>"#));
 }
 
 #[test]
