@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::error::{did_you_mean, Diagnostic};
 use crate::load::text::{self, Lines};
 use crate::load::yaml::{self, At, Names, Source};
-use crate::model::config::{Author, Component, Config, Contact};
+use crate::model::config::{Author, CollapseGroups, Component, Config, Contact};
 use crate::model::lang::Lang;
 
 pub mod brand;
@@ -38,6 +38,7 @@ pub const SITE_KEYS: &[&str] = &[
     "history_days",
     "feed_items",
     "component_incidents",
+    "collapse_groups",
     "front_page_ongoing",
     "notice_days",
     "ongoing_warning_days",
@@ -120,6 +121,8 @@ struct RawConfig {
     feed_items: Option<At<usize>>,
     #[serde(default)]
     component_incidents: Option<usize>,
+    #[serde(default)]
+    collapse_groups: Option<At<String>>,
     #[serde(default)]
     front_page_ongoing: Option<usize>,
     #[serde(default)]
@@ -260,6 +263,7 @@ pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, 
         errors.push(src.error(n.pos, "`feed_items` must be at least 1", None));
     }
     let theme = theme(&src, raw.theme.as_ref(), &mut errors);
+    let collapse_groups = collapse_groups(&src, raw.collapse_groups.as_ref(), &mut errors);
     check_list_unsubscribe(&src, &raw.list_unsubscribe, &mut errors);
     let contact = contact(&src, raw.contact, &mut errors);
     let authors = authors(&src, raw.authors, &mut errors);
@@ -293,6 +297,7 @@ pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, 
         history_days: raw.history_days.unwrap_or(90),
         feed_items: raw.feed_items.map_or(50, |n| n.value),
         component_incidents: raw.component_incidents.unwrap_or(25).max(1),
+        collapse_groups,
         front_page_ongoing: raw.front_page_ongoing.unwrap_or(10).max(1),
         notice_days: raw.notice_days.unwrap_or(14),
         ongoing_warning_days: raw.ongoing_warning_days.unwrap_or(7),
@@ -351,6 +356,25 @@ fn language(src: &Source, code: Option<&At<String>>, errors: &mut Vec<Diagnostic
             Some("use `fr` or `en`".to_string()),
         ));
         Lang::En
+    })
+}
+
+/// When the front page folds its groups (`auto` when not given).
+fn collapse_groups(
+    src: &Source,
+    word: Option<&At<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> CollapseGroups {
+    let Some(word) = word else {
+        return CollapseGroups::Auto;
+    };
+    CollapseGroups::from_keyword(&word.value).unwrap_or_else(|| {
+        errors.push(src.error(
+            word.pos,
+            format!("unknown `collapse_groups` value `{}`", word.value),
+            Some("use `auto`, `always` or `never`".to_string()),
+        ));
+        CollapseGroups::Auto
     })
 }
 
@@ -622,6 +646,25 @@ mod tests {
             e[0].message,
             "`group` contains the control character U+0000"
         );
+    }
+
+    #[test]
+    fn collapse_groups_is_auto_unless_given_and_an_unknown_value_is_refused() {
+        assert_eq!(parse(GOOD).unwrap().collapse_groups, CollapseGroups::Auto);
+        for (word, expected) in [
+            ("auto", CollapseGroups::Auto),
+            ("always", CollapseGroups::Always),
+            ("never", CollapseGroups::Never),
+        ] {
+            let c = parse(&format!("{GOOD}collapse_groups: {word}\n")).unwrap();
+            assert_eq!(c.collapse_groups, expected);
+        }
+        let errors = parse(&format!("{GOOD}collapse_groups: sometimes\n")).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        let e = &errors[0];
+        assert_eq!(e.message, "unknown `collapse_groups` value `sometimes`");
+        assert_eq!(e.help.as_deref(), Some("use `auto`, `always` or `never`"));
+        assert_eq!((e.span.line, e.span.column, e.span.len), (11, 18, 9));
     }
 
     #[test]

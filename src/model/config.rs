@@ -44,6 +44,46 @@ pub struct Component {
     pub description: Option<String>,
 }
 
+/// `collapse_groups` in site.yaml: when the front page folds a group of components to its
+/// one line (name, status, uptime). A group with a member that is not operational is
+/// always open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CollapseGroups {
+    /// Fold the operational groups once the site has more than
+    /// [`CollapseGroups::AUTO_THRESHOLD`] components.
+    #[default]
+    Auto,
+    /// Fold every operational group.
+    Always,
+    /// Never fold a group.
+    Never,
+}
+
+impl CollapseGroups {
+    /// Above this many components, `auto` folds the operational groups: up to it, a front
+    /// page with every uptime drawing stays short enough to read at a glance.
+    pub const AUTO_THRESHOLD: usize = 20;
+
+    /// The value for a `site.yaml` keyword.
+    pub fn from_keyword(word: &str) -> Option<CollapseGroups> {
+        match word {
+            "auto" => Some(CollapseGroups::Auto),
+            "always" => Some(CollapseGroups::Always),
+            "never" => Some(CollapseGroups::Never),
+            _ => None,
+        }
+    }
+
+    /// Whether an operational group is folded on a site of `components` components.
+    pub fn folds(self, components: usize) -> bool {
+        match self {
+            CollapseGroups::Auto => components > CollapseGroups::AUTO_THRESHOLD,
+            CollapseGroups::Always => true,
+            CollapseGroups::Never => false,
+        }
+    }
+}
+
 /// The validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -62,6 +102,8 @@ pub struct Config {
     pub history_days: u32,
     /// How many posts the feeds carry.
     pub feed_items: usize,
+    /// When the front page folds the groups of components (`collapse_groups`).
+    pub collapse_groups: CollapseGroups,
     /// How many incidents a component page lists before linking to the archive.
     pub component_incidents: usize,
     /// How many ongoing incidents the front page lists, worst first, before linking to the

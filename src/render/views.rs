@@ -370,6 +370,10 @@ pub struct BarView {
     pub class: &'static str,
     /// Full text for screen readers and the tooltip.
     pub label: String,
+    /// The day, short (`12 nov.`), as the label begins.
+    pub date: String,
+    /// The label after the date: uptime, downtime, incidents.
+    pub detail: String,
     /// The first incident of the day, when there is one.
     pub href: Option<String>,
 }
@@ -392,6 +396,14 @@ impl ComponentRow {
     /// most: on a phone a bar is too narrow to tap, so the theme lists these days as
     /// full-size links under the bars (the component's page lists every incident).
     pub fn incident_days(&self) -> Vec<&BarView> {
+        let mut days = self.all_incident_days();
+        days.truncate(PHONE_DAYS);
+        days
+    }
+
+    /// Every day with an incident, newest first, each incident once (on its latest day):
+    /// the links of the front page's text alternative to the uptime drawing.
+    pub fn all_incident_days(&self) -> Vec<&BarView> {
         let mut seen: Vec<&str> = Vec::new();
         self.bars
             .iter()
@@ -404,9 +416,65 @@ impl ComponentRow {
                 }
                 _ => false,
             })
-            .take(PHONE_DAYS)
             .collect()
     }
+
+    /// The front page's drawing of the 90 days: one shape per run of equal days. The
+    /// drawing's background is the colour of an operational day, so days without an
+    /// incident and in the `ok` class are not drawn; a day with an incident is a run of its
+    /// own, so that its tooltip names it.
+    pub fn runs(&self) -> Vec<RunView> {
+        let mut runs: Vec<RunView> = Vec::new();
+        let mut open: Option<(usize, usize)> = None; // first and last day of the run
+        let close = |runs: &mut Vec<RunView>, (a, b): (usize, usize)| {
+            let (first, last) = (&self.bars[a], &self.bars[b]);
+            runs.push(RunView {
+                x: a,
+                width: b - a + 1,
+                class: first.class,
+                label: if a == b {
+                    first.label.clone()
+                } else {
+                    format!("{} – {} — {}", first.date, last.date, first.detail)
+                },
+            });
+        };
+        for (k, b) in self.bars.iter().enumerate() {
+            let drawn = b.href.is_some() || b.class != "ok";
+            let joins = |(a, _): (usize, usize)| {
+                let first = &self.bars[a];
+                b.href.is_none()
+                    && first.href.is_none()
+                    && first.class == b.class
+                    && first.detail == b.detail
+            };
+            match open {
+                Some(run) if drawn && joins(run) => open = Some((run.0, k)),
+                _ => {
+                    if let Some(run) = open.take() {
+                        close(&mut runs, run);
+                    }
+                    if drawn {
+                        open = Some((k, k));
+                    }
+                }
+            }
+        }
+        if let Some(run) = open {
+            close(&mut runs, run);
+        }
+        runs
+    }
+}
+
+/// A run of equal days in the front page's uptime drawing, in days from the oldest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunView {
+    pub x: usize,
+    pub width: usize,
+    pub class: &'static str,
+    /// The day's label, or for several days their span and what they share.
+    pub label: String,
 }
 
 /// Components in their groups, in `site.yaml` order (a group sits where its first
@@ -417,6 +485,11 @@ pub struct GroupView {
     pub key: String,
     pub name: Option<String>,
     pub worst: Badge,
+    /// The group's uptime over 90 days: the mean of its components' (`99,98 %`).
+    pub uptime: String,
+    /// Whether the front page shows the group unfolded: always when a member is not
+    /// operational, and otherwise as `collapse_groups` says.
+    pub open: bool,
     pub components: Vec<ComponentRow>,
 }
 
@@ -462,7 +535,7 @@ fn bar(model: &StatusModel, component: &str, d: &DayUptime, root: &str) -> BarVi
         None | Some(Severity::Notice) => "ok",
         Some(s) => s.keyword(),
     };
-    let mut label = format!("{date} — {} {}", lang.percent(d.uptime * 100.0), t.uptime);
+    let mut label = format!("{} {}", lang.percent(d.uptime * 100.0), t.uptime);
     if d.downtime_seconds >= 30.0 {
         label.push_str(&format!(
             ", {} {}",
@@ -488,7 +561,9 @@ fn bar(model: &StatusModel, component: &str, d: &DayUptime, root: &str) -> BarVi
     }
     BarView {
         class,
-        label,
+        label: format!("{date} — {label}"),
+        date,
+        detail: label,
         href: d
             .incidents
             .first()
@@ -499,7 +574,12 @@ fn bar(model: &StatusModel, component: &str, d: &DayUptime, root: &str) -> BarVi
 /// Groups the component rows; a group shows the worst status of its components.
 pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
     let site = model.site;
-    let t = site.config.lang.strings();
+    let lang = site.config.lang;
+    let t = lang.strings();
+    let folds = site
+        .config
+        .collapse_groups
+        .folds(site.config.components.len());
     // Component indices by group, a group where its first component is.
     let mut members: Vec<(Option<&String>, Vec<usize>)> = Vec::new();
     for (k, c) in site.config.components.iter().enumerate() {
@@ -514,14 +594,17 @@ pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
     members
         .into_iter()
         .enumerate()
-        .map(|(g, (name, ks))| GroupView {
-            key: format!("g-{g}"),
-            name: name.cloned(),
-            worst: Badge::status(
-                t,
-                overall_status(ks.iter().map(|&k| model.components[k].status)),
-            ),
-            components: ks.iter().map(|&k| component_row(model, k, root)).collect(),
+        .map(|(g, (name, ks))| {
+            let states = || ks.iter().map(|&k| &model.components[k]);
+            let uptime = states().map(|c| c.uptime_percent).sum::<f64>() / ks.len() as f64;
+            GroupView {
+                key: format!("g-{g}"),
+                name: name.cloned(),
+                worst: Badge::status(t, overall_status(states().map(|c| c.status))),
+                uptime: lang.percent(uptime),
+                open: !folds || states().any(|c| c.status != Status::Operational),
+                components: ks.iter().map(|&k| component_row(model, k, root)).collect(),
+            }
         })
         .collect()
 }
@@ -529,6 +612,86 @@ pub fn groups(model: &StatusModel, root: &str) -> Vec<GroupView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(date: &str, class: &'static str, detail: &str, href: Option<&str>) -> BarView {
+        BarView {
+            class,
+            label: format!("{date} — {detail}"),
+            date: date.to_string(),
+            detail: detail.to_string(),
+            href: href.map(str::to_string),
+        }
+    }
+
+    fn row(bars: Vec<BarView>) -> ComponentRow {
+        ComponentRow {
+            id: "web".into(),
+            name: "Web".into(),
+            description: None,
+            href: "components/web/index.html".into(),
+            badge: Badge::status(Lang::En.strings(), Status::Operational),
+            uptime: "99.9 %".into(),
+            bars,
+            bars_label: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_drawing_leaves_out_quiet_days_and_merges_equal_days_without_an_incident() {
+        let ok = "100 % uptime, no downtime";
+        let bars = vec![
+            day("1", "future", "no data", None),
+            day("2", "future", "no data", None),
+            day("3", "ok", ok, None),
+            day("4", "major-outage", "90 % uptime — Down", Some("i/a")),
+            day("5", "major-outage", "90 % uptime — Down", Some("i/a")),
+            day("6", "ok", ok, None),
+            day("7", "maintenance", ok, None),
+            day("8", "maintenance", ok, None),
+            day("9", "ok", "100 % uptime — Notice", Some("i/n")),
+        ];
+        let runs = row(bars).runs();
+        let got: Vec<(usize, usize, &str, &str)> = runs
+            .iter()
+            .map(|r| (r.x, r.width, r.class, r.label.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 2, "future", "1 – 2 — no data"),
+                // Each day with an incident is a shape of its own, named by its label.
+                (3, 1, "major-outage", "4 — 90 % uptime — Down"),
+                (4, 1, "major-outage", "5 — 90 % uptime — Down"),
+                (6, 2, "maintenance", "7 – 8 — 100 % uptime, no downtime"),
+                (8, 1, "ok", "9 — 100 % uptime — Notice"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_text_under_the_drawing_lists_every_incident_once_newest_first() {
+        let mut bars: Vec<BarView> = (0..90)
+            .map(|d| day(&d.to_string(), "ok", "100 %", None))
+            .collect();
+        for (d, href) in [(10, "i/1"), (11, "i/1"), (20, "i/2"), (30, "i/3")] {
+            bars[d] = day(&d.to_string(), "degraded", "99 %", Some(href));
+        }
+        for (d, bar) in bars.iter_mut().enumerate().take(48).skip(40) {
+            *bar = day(&d.to_string(), "degraded", "99 %", Some(&format!("i/{d}")));
+        }
+        let r = row(bars);
+        let all: Vec<&str> = r
+            .all_incident_days()
+            .iter()
+            .map(|b| b.date.as_str())
+            .collect();
+        assert_eq!(
+            all,
+            ["47", "46", "45", "44", "43", "42", "41", "40", "30", "20", "11"]
+        );
+        assert_eq!(r.incident_days().len(), PHONE_DAYS);
+        assert_eq!(r.runs().len(), 12, "one shape per incident day");
+    }
 
     #[test]
     fn char_start_counts_characters_as_the_char_iterator_does() {

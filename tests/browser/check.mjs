@@ -11,7 +11,10 @@
 //   3. the phone layout at 390 px (no sideways scrolling, text size, touch targets) and the
 //      desktop layout at 1280 px (components in their groups);
 //   4. the front page without JavaScript, the weight of its CSS, no web font, no script;
-//   5. the uptime bars: text alternatives, keyboard access, never colour alone;
+//   5. the uptime history: on the front page one drawing per component (its runs with a
+//      tooltip each) and its text (the uptime, the incident days as links); on a
+//      component's page the day-by-day bars (text alternatives, keyboard access); never
+//      colour alone; the groups folded without a script;
 //   6. the "last built" line and the ongoing incident right after the banner;
 //   7. screenshots in docs/screenshots/, of the example and of the branded site (written only with --screenshots or
 //      VIGIE_SCREENSHOTS=1; their presence is always checked);
@@ -186,6 +189,7 @@ function findDir(site, under, prefix) {
 const FRONT = { site: 'example', path: 'index.html', name: 'example front page' };
 const INCIDENT_2017 = { site: 'example', path: findDir('example', 'incidents', '2017-10-28-'), name: 'example 2017 incident' };
 const ONGOING_INCIDENT = { site: 'ongoing', path: findDir('ongoing', 'incidents', '2026-11-25-'), name: 'ongoing incident' };
+const MAIL_PAGE = { site: 'example', path: 'components/mail/index.html', name: 'example mail component page' };
 const ONGOING_FRONT = { site: 'ongoing', path: 'index.html', name: 'ongoing front page' };
 const BRANDED_FRONT = { site: 'branded', path: 'index.html', name: 'branded front page' };
 const BRANDED_INCIDENT = { site: 'branded', path: findDir('branded', 'incidents', '2026-11-25-'), name: 'branded ongoing incident' };
@@ -334,9 +338,9 @@ for (const scheme of ['light', 'dark']) {
   }
   // Tooltips only show on hover or focus: check the contrast of one shown on focus.
   await check(`axe colour contrast, ${scheme}: an uptime tooltip shown on keyboard focus`, async () => {
-    const page = await open(context, FRONT);
+    const page = await open(context, MAIL_PAGE);
     const link = page.locator('li.bar a').first();
-    if ((await link.count()) === 0) return ['no uptime bar links on the example front page'];
+    if ((await link.count()) === 0) return ['no uptime bar links on the example mail component page'];
     await link.focus();
     await page.addScriptTag({ path: axePath });
     const v = await page.evaluate(async () => {
@@ -452,13 +456,13 @@ const desktop = await browser.newContext({ colorScheme: 'light', ...DESKTOP });
 for (const p of [FRONT, ONGOING_FRONT]) {
   await check(`desktop 1280 px: ${p.name}: components shown in their groups, in site.yaml order`, async () => {
     const page = await open(desktop, p);
-    const shown = await page.evaluate(() => [...document.querySelectorAll('section.components section.group')].map((g) => {
+    const shown = await page.evaluate(() => [...document.querySelectorAll('section.components .group')].map((g) => {
       const gr = g.getBoundingClientRect();
       return {
-        name: g.querySelector(':scope > .group-name > span')?.textContent.trim() ?? null,
+        name: g.querySelector(':scope > .group-name h3')?.textContent.trim() ?? null,
         components: [...g.querySelectorAll('.component')].map((c) => {
           const r = c.getBoundingClientRect();
-          const bars = c.querySelector('.bars')?.getBoundingClientRect();
+          const bars = c.querySelector('.bars, svg.days')?.getBoundingClientRect();
           return { name: c.querySelector('.component-name')?.textContent.trim(),
             inside: r.left >= gr.left - 1 && r.right <= gr.right + 1 && r.top >= gr.top - 1 && r.bottom <= gr.bottom + 1,
             barsWidth: bars ? bars.width : 0 };
@@ -515,7 +519,70 @@ await noScript.close();
 // 5. Uptime bars
 
 for (const [ctxName, context] of [['1280 px', desktop], ['390 px', phone]]) {
-  for (const p of [FRONT, ONGOING_FRONT, { site: 'example', path: 'components/mail/index.html', name: 'example mail component page' }]) {
+  for (const p of [FRONT, ONGOING_FRONT]) {
+    await check(`uptime drawings, ${ctxName}: ${p.name}: one per component, a tooltip per run of days, the uptime and every incident day in text, as links`, async () => {
+      const page = await open(context, p);
+      const problems = await page.evaluate(() => {
+        const problems = [];
+        const components = [...document.querySelectorAll('.components .component')];
+        if (!components.length) problems.push('no component');
+        for (const c of components) {
+          const name = c.querySelector('.component-name')?.textContent.trim();
+          const svgs = c.querySelectorAll('svg.days');
+          if (svgs.length !== 1) { problems.push(`${name}: ${svgs.length} drawings, not 1`); continue; }
+          const svg = svgs[0];
+          if (c.querySelectorAll('li').length) problems.push(`${name}: list items in the front page's drawing`);
+          const w = svg.getBoundingClientRect().width;
+          if (w < 300) problems.push(`${name}: drawing only ${Math.round(w)} px wide`);
+          const days = [];
+          for (const r of svg.querySelectorAll('rect')) {
+            const x = Number(r.getAttribute('x'));
+            const width = Number(r.getAttribute('width'));
+            const title = r.querySelector('title')?.textContent ?? '';
+            if (!/\d/.test(title) || !/\p{L}{3,}/u.test(title)) problems.push(`${name}: a run without a tooltip text: ${r.outerHTML.slice(0, 100)}`);
+            if (x < 0 || width < 1 || x + width > 90) problems.push(`${name}: a run outside the 90 days: ${x}+${width}`);
+            if (days.length && x < days.at(-1)) problems.push(`${name}: runs overlap or are out of order`);
+            days.push(x + width);
+          }
+          const legend = c.querySelector('.uptime-value')?.innerText ?? '';
+          if (!/\d+(,|\.)\d+\s?%/.test(legend)) problems.push(`${name}: no uptime percentage shown (“${legend}”)`);
+          // Each day with an incident (a single-day run whose class is not ok, or any run
+          // the text links name) reaches its incident by a visible link.
+          for (const a of c.querySelectorAll('.incident-links a')) {
+            if (!a.getAttribute('href').includes('incidents/')) problems.push(`${name}: incident day link not to an incident: ${a.outerHTML.slice(0, 100)}`);
+            if (a.tabIndex < 0 || a.offsetWidth === 0) problems.push(`${name}: incident day link not visible or not focusable`);
+            if (!/\d/.test(a.textContent) || !/\p{L}{3,}/u.test(a.textContent)) problems.push(`${name}: incident day link without its day's text`);
+          }
+          const incidentRuns = [...svg.querySelectorAll('rect')].filter((r) => /day-(degraded|partial-outage|major-outage)/.test(r.getAttribute('class')));
+          if (incidentRuns.length && !c.querySelector('.incident-links a')) problems.push(`${name}: incident days drawn but not given as links`);
+        }
+        return problems;
+      });
+      await page.close();
+      return problems;
+    });
+  }
+  for (const p of [FRONT, ONGOING_FRONT]) {
+    await check(`uptime drawings, ${ctxName}: ${p.name}: the accessibility tree gives each component's uptime and its incident days`, async () => {
+      const page = await open(context, p);
+      const problems = [];
+      for (const c of await page.locator('.components .component').all()) {
+        const name = (await c.locator('.component-name').innerText()).trim();
+        const tree = await c.ariaSnapshot();
+        if (!tree.includes(name)) problems.push(`${name}: the component's name is not in the accessibility tree`);
+        if (!/\d+(,|\.)\d+\s?%/.test(tree)) problems.push(`${name}: no uptime percentage in the accessibility tree:\n${tree}`);
+        for (const a of await c.locator('.incident-links a').all()) {
+          const text = (await a.innerText()).trim();
+          // The tree writes every kind of space as a plain one.
+          const plain = (t) => t.replace(/\s+/gu, ' ');
+          if (!tree.includes('link') || !plain(tree).includes(plain(text).slice(0, 24))) problems.push(`${name}: incident day “${text.slice(0, 40)}” is not a link in the accessibility tree`);
+        }
+      }
+      await page.close();
+      return problems;
+    });
+  }
+  for (const p of [MAIL_PAGE]) {
     await check(`uptime bars, ${ctxName}: ${p.name}: 90 days, each with a text alternative; incident days are focusable links`, async () => {
       const page = await open(context, p);
       const problems = await page.evaluate(() => {
@@ -576,11 +643,11 @@ for (const p of PAGES) {
     const problems = await page.evaluate(() => {
       const problems = [];
       for (const el of document.querySelectorAll('[class*="status-"], [class*="sev-"], [class*="day-"]')) {
-        if (!/(^|\s)(status|sev|day)-/.test(el.className)) continue;
+        if (!/(^|\s)(status|sev|day)-/.test(el.getAttribute('class'))) continue;
         // The word must be real text (not only an icon hidden from assistive technology).
         const clone = el.cloneNode(true);
         clone.querySelectorAll('[aria-hidden="true"]').forEach((n) => n.remove());
-        if (!/\p{L}{3,}/u.test(clone.textContent)) problems.push(`no word in <${el.tagName.toLowerCase()} class="${el.className}">`);
+        if (!/\p{L}{3,}/u.test(clone.textContent)) problems.push(`no word in <${el.tagName.toLowerCase()} class="${el.getAttribute('class')}">`);
         // Badges, banners and status lines show the word on screen, not only to screen readers.
         if (el.matches('.status, .badge, .banner') && !/\p{L}{3,}/u.test(el.innerText)) problems.push(`word not visible in .${el.className}`);
       }

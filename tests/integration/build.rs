@@ -56,9 +56,17 @@ fn the_front_page_shows_components_uptime_and_history() {
     let index = site.read("public/index.html");
     assert!(index.contains("Tous les services fonctionnent normalement"));
     assert_eq!(
-        index.matches(r#"<li class="bar "#).count(),
-        7 * 90,
-        "90 bars for each of 7 components"
+        index.matches(r#"<svg class="days""#).count(),
+        7,
+        "one drawing of the 90 days for each of 7 components"
+    );
+    assert!(!index.contains(r#"<li class="bar "#), "no list of 90 bars");
+    assert_eq!(
+        site.read("public/components/web/index.html")
+            .matches(r#"<li class="bar "#)
+            .count(),
+        90,
+        "a component's page keeps a bar a day"
     );
     assert!(
         index.contains("Maintenances prévues"),

@@ -19,6 +19,7 @@ mod embed;
 mod errors;
 mod example_snapshots;
 mod feeds;
+mod front_page;
 mod hostile;
 mod import;
 mod ingest;

@@ -439,3 +439,104 @@ pub fn generate_with(dir: &Path, n: usize, options: &Options) -> io::Result<()> 
     }
     Ok(())
 }
+
+/// The groups of a provider's site ([`generate_provider`]), each with the kind of its
+/// members.
+const PROVIDER_GROUPS: &[(&str, &str)] = &[
+    ("Hébergement web", "Grappe web"),
+    ("Messagerie", "Serveur de messagerie"),
+    ("Bases de données", "Grappe de bases"),
+    ("Serveurs dédiés", "Baie"),
+    ("Cloud public", "Région"),
+    ("Stockage objet", "Zone de stockage"),
+    ("Réseau", "Point de présence"),
+    ("DNS", "Serveur de noms"),
+    ("Sauvegardes", "Coffre de sauvegarde"),
+    ("Services en ligne", "Service"),
+];
+
+/// `site.yaml` of a provider's site: `components` components spread evenly over `groups`
+/// groups (ten at most).
+pub fn provider_site_yaml(components: usize, groups: usize) -> String {
+    let groups = groups.clamp(1, PROVIDER_GROUPS.len());
+    let mut s = String::from(
+        "title: Fournisseur Exemple — état des services\n\
+         base_url: https://status.example.fr/\n\
+         language: fr\n\
+         timezone: Europe/Paris\n\
+         components:\n",
+    );
+    for k in 0..components {
+        let g = k * groups / components.max(1);
+        let (group, kind) = PROVIDER_GROUPS[g];
+        let first = (g * components).div_ceil(groups);
+        s.push_str(&format!(
+            "  - id: c{k:03}\n    name: {kind} {:02}\n    group: {group}\n",
+            k - first + 1
+        ));
+    }
+    s.push_str("contact:\n  email: support@example.fr\n");
+    s
+}
+
+/// Writes a provider's site into `dir` (as [`generate`] does): `components` components in
+/// `groups` groups and `n` incidents over the `days` days before [`NOW`], each on one to
+/// three components of one group, about one in ten a maintenance; the first is ongoing.
+pub fn generate_provider(
+    dir: &Path,
+    components: usize,
+    groups: usize,
+    n: usize,
+    days: i64,
+) -> io::Result<()> {
+    generate_with(dir, 0, &Options::default())?;
+    fs::write(dir.join(MARKER), format!("{n} {components}\n"))?;
+    fs::write(
+        dir.join("site.yaml"),
+        provider_site_yaml(components, groups),
+    )?;
+    let groups = groups.clamp(1, PROVIDER_GROUPS.len());
+    let dir = dir.join("incidents");
+    fs::create_dir_all(&dir)?;
+    for k in 0..n {
+        let mut rng = Rng::new(0x9a0e_0000 + k as u64);
+        let ongoing = k == 0;
+        let maintenance = !ongoing && rng.chance(10);
+        let day = TODAY - 1440 * (1 + rng.below(days.max(1) as u64) as i64);
+        let start = if ongoing {
+            TODAY + 9 * 60
+        } else {
+            day + 360 + rng.below(14 * 60) as i64
+        };
+        let end = (start + 10 + rng.below(180) as i64).min(day + 1439);
+        let g = rng.below(groups as u64) as usize;
+        let first = (g * components).div_ceil(groups);
+        let last = ((g + 1) * components).div_ceil(groups);
+        let size = (last - first).max(1);
+        let a = first + rng.below(size as u64) as usize;
+        let count = 1 + rng.below(3) as usize;
+        let ids: Vec<String> = (0..count)
+            .map(|j| format!("c{:03}", first + (a - first + j) % size))
+            .collect();
+        let (title, severity) = if maintenance {
+            (*rng.pick(MAINTENANCES), "maintenance")
+        } else {
+            (*rng.pick(SUBJECTS), *rng.pick(&SEVERITIES[..3]))
+        };
+        let mut text = format!("---\ntitle: {title}\nstart: {}\n", stamp(start));
+        if !ongoing {
+            text.push_str(&format!("end: {}\n", stamp(end)));
+        }
+        text.push_str(&format!(
+            "severity: {severity}\ncomponents: [{}]\n---\n{}",
+            ids.join(", "),
+            body(&mut rng, false)
+        ));
+        let (y, m, d, _, _) = civil(start);
+        fs::write(
+            dir.join(format!("{y:04}-{m:02}-{d:02}-{}-{k}.md", slug(title))),
+            text,
+        )?;
+    }
+    Ok(())
+}
