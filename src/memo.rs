@@ -80,6 +80,26 @@ impl<K: Eq + Hash, V, S: PartialEq> Memo<K, V, S> {
         self.computed = computed;
     }
 
+    /// Ends a run that changed the entries [`Memo::start`] gave in place (the results
+    /// still right left where they were, the others put in): `current` are the keys of
+    /// this run's results, each of which is in `entries`; any other entry is dropped.
+    /// `computed` as for [`Memo::finish`].
+    pub(crate) fn finish_in_place<'a, Q>(
+        &mut self,
+        mut entries: HashMap<K, V>,
+        current: impl ExactSizeIterator<Item = &'a Q>,
+        computed: usize,
+    ) where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized + 'a,
+    {
+        if self.keep && entries.len() > current.len() {
+            let current: std::collections::HashSet<&Q> = current.collect();
+            entries.retain(|k, _| current.contains(k.borrow()));
+        }
+        self.finish(entries, computed);
+    }
+
     /// How many results are remembered.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -19,7 +19,6 @@ pub use fingerprint::fingerprint;
 use fingerprint::{file_stamp, other_inputs, Stamp};
 use walk::{incident_files, Found};
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -182,6 +181,8 @@ fn parse_all(
     // The files remembered stay where they are; the new parses take their place.
     let mut parsed = 0;
     let mut results = Vec::with_capacity(outcomes.len());
+    // The files of this load that the cache holds: all but those unreadable now.
+    let mut held = Vec::with_capacity(if keep { outcomes.len() } else { 0 });
     for (path, (outcome, stamp)) in files.paths.iter().zip(outcomes) {
         files.stamps.push(stamp);
         results.push(match outcome {
@@ -190,6 +191,9 @@ fn parse_all(
                     if let Some(seen) = old.get_mut(path) {
                         seen.stamp = settled;
                     }
+                }
+                if keep {
+                    held.push(path);
                 }
                 result
             }
@@ -203,6 +207,7 @@ fn parse_all(
                             result: result.clone(),
                         };
                         old.insert(path.clone(), file);
+                        held.push(path);
                     }
                     // Unreadable now: nothing to remember of it.
                     None => {
@@ -213,12 +218,7 @@ fn parse_all(
             }
         });
     }
-    // Every file listed now is in `old`, or was not kept: anything more is of a file gone.
-    if old.len() > files.paths.len() {
-        let listed: std::collections::HashSet<&PathBuf> = files.paths.iter().collect();
-        old.retain(|path, _| listed.contains(path));
-    }
-    cache.finish(if keep { old } else { HashMap::new() }, parsed);
+    cache.finish_in_place(old, held.into_iter(), parsed);
     results
 }
 

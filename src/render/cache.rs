@@ -73,45 +73,30 @@ fn unchanged_since(at: DateTime<Utc>, coming: &[DateTime<Utc>], now: DateTime<Ut
     at <= now && coming.first().is_none_or(|next| now < *next)
 }
 
-/// The summaries of one incident that the history lists, rendered at `at` (at most one
-/// for each depth of page, which its links start from), right until its next instant.
+/// Something rendered of one incident at `at` (its summaries in the history, its event in
+/// the calendar), right as long as the incident is the same parse and none of its own
+/// instants has passed: until `next`.
 #[derive(Debug, Clone)]
-pub struct Summaries {
+pub struct Settled<T> {
     incident: Arc<Incident>,
     at: DateTime<Utc>,
     next: Option<DateTime<Utc>>,
-    /// By the number of `../` of the page's root, from 1.
-    pub(crate) html: [Option<Arc<str>>; SUMMARY_DEPTHS],
+    pub(crate) value: T,
 }
 
-/// An incident's event in the calendar (`maintenance.ics`), rendered at `at`, right
-/// until its next instant, as [`Summaries`] are.
-#[derive(Debug, Clone)]
-pub struct Event {
-    incident: Arc<Incident>,
-    at: DateTime<Utc>,
-    next: Option<DateTime<Utc>>,
-    pub(crate) text: Arc<str>,
-}
-
-impl Event {
-    /// The event `text` of incident `i` at `now`.
-    pub(crate) fn new(
-        i: &Arc<Incident>,
-        config: &Config,
-        now: DateTime<Utc>,
-        text: Arc<str>,
-    ) -> Event {
-        Event {
+impl<T> Settled<T> {
+    /// `value`, rendered of incident `i` at `now`.
+    pub(crate) fn new(i: &Arc<Incident>, config: &Config, now: DateTime<Utc>, value: T) -> Self {
+        Settled {
             incident: Arc::clone(i),
             at: now,
             next: incident_instants(i, config, now).first().copied(),
-            text,
+            value,
         }
     }
 
-    /// Whether this event is right for incident `i` at `now` (under the same
-    /// configuration, which the memo's scope holds).
+    /// Whether this is right for incident `i` at `now` (under the same configuration,
+    /// which the memo's scope holds).
     pub(crate) fn holds(&self, i: &Arc<Incident>, now: DateTime<Utc>) -> bool {
         Arc::ptr_eq(&self.incident, i) && unchanged_since(self.at, self.next.as_slice(), now)
     }
@@ -120,23 +105,12 @@ impl Event {
 /// How deep the pages that list summaries go: `history/` to `history/<y>/<m>/<page>/`.
 pub(crate) const SUMMARY_DEPTHS: usize = 4;
 
-impl Summaries {
-    /// None yet, for incident `i` at `now`.
-    pub(crate) fn new(i: &Arc<Incident>, config: &Config, now: DateTime<Utc>) -> Summaries {
-        Summaries {
-            incident: Arc::clone(i),
-            at: now,
-            next: incident_instants(i, config, now).first().copied(),
-            html: Default::default(),
-        }
-    }
+/// An incident's summaries as the history lists them, one for each depth of page (the
+/// number of `../` of its root, from 1), which its links start from.
+pub(crate) type Summaries = Settled<[Option<Arc<str>>; SUMMARY_DEPTHS]>;
 
-    /// Whether these summaries are right for incident `i` at `now` (under the same
-    /// configuration, which the memo's scope holds).
-    pub(crate) fn hold(&self, i: &Arc<Incident>, now: DateTime<Utc>) -> bool {
-        Arc::ptr_eq(&self.incident, i) && unchanged_since(self.at, self.next.as_slice(), now)
-    }
-}
+/// An incident's event in the calendar (`maintenance.ics`).
+pub(crate) type Event = Settled<Arc<str>>;
 
 /// What the page shows of a state: all of it, but the duration of an incident still
 /// running, which grows with `now` while the page only says since when.

@@ -174,17 +174,17 @@ fn summaries(
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|&(n, depths)| {
             let i = &site.incidents[n];
-            let seen = old.get(&i.id).filter(|s| s.hold(i, model.now));
-            if let Some(seen) = seen.filter(|s| !needs(depths, &s.html)) {
-                return Ok((n, seen.html.clone(), None, 0));
+            let seen = old.get(&i.id).filter(|s| s.holds(i, model.now));
+            if let Some(seen) = seen.filter(|s| !needs(depths, &s.value)) {
+                return Ok((n, seen.value.clone(), None, 0));
             }
             let mut summaries = match seen {
                 Some(seen) => seen.clone(),
-                None => Summaries::new(i, &site.config, model.now),
+                None => Summaries::new(i, &site.config, model.now, Default::default()),
             };
             let mut rendered = 0;
             for d in (0..SUMMARY_DEPTHS).filter(|d| depths & (1 << d) != 0) {
-                if summaries.html[d].is_some() {
+                if summaries.value[d].is_some() {
                     continue;
                 }
                 let item = SummaryItem {
@@ -194,10 +194,10 @@ fn summaries(
                 let html = item
                     .render()
                     .map_err(|e| Error::Render(format!("history: {e}")))?;
-                summaries.html[d] = Some(html.into());
+                summaries.value[d] = Some(html.into());
                 rendered += 1;
             }
-            Ok((n, summaries.html.clone(), Some(summaries), rendered))
+            Ok((n, summaries.value.clone(), Some(summaries), rendered))
         })
         .collect::<Result<_, Error>>()?;
     // The summaries still right stay where they are; the new ones take their place.
@@ -210,16 +210,8 @@ fn summaries(
         }
         by_incident[n] = Some(html);
     }
-    // Every listed incident has its summaries in `old`: anything more is of an incident
-    // gone or no longer listed.
-    if old.len() > wanted.len() {
-        let ids: std::collections::HashSet<&str> = wanted
-            .iter()
-            .map(|&(n, _)| site.incidents[n].id.as_str())
-            .collect();
-        old.retain(|id, _| ids.contains(id.as_str()));
-    }
-    memo.finish(if keep { old } else { Default::default() }, rendered);
+    let listed = wanted.iter().map(|&(n, _)| site.incidents[n].id.as_str());
+    memo.finish_in_place(old, listed, rendered);
     Ok(by_incident)
 }
 

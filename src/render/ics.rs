@@ -119,7 +119,7 @@ pub(crate) fn calendar_with(model: &StatusModel, memo: &mut EventMemo) -> Output
         .par_iter()
         .map(|&i| {
             if let Some(seen) = old.get(&i.id).filter(|e| e.holds(i, model.now)) {
-                return (Arc::clone(&seen.text), None);
+                return (Arc::clone(&seen.value), None);
             }
             let text: Arc<str> = event(model, i).into();
             let seen = keep.then(|| Event::new(i, cfg, model.now, Arc::clone(&text)));
@@ -136,14 +136,7 @@ pub(crate) fn calendar_with(model: &StatusModel, memo: &mut EventMemo) -> Output
             old.insert(i.id.clone(), seen);
         }
     }
-    // Every maintenance of the calendar has its event in `old`: anything more is of an
-    // incident gone, or no longer a maintenance or announced.
-    if old.len() > maintenances.len() {
-        let ids: std::collections::HashSet<&str> =
-            maintenances.iter().map(|i| i.id.as_str()).collect();
-        old.retain(|id, _| ids.contains(id.as_str()));
-    }
-    memo.finish(if keep { old } else { Default::default() }, rendered);
+    memo.finish_in_place(old, maintenances.iter().map(|i| i.id.as_str()), rendered);
     text.push_str(&fold("END:VCALENDAR"));
     OutputFile::new("maintenance.ics", text.into_bytes())
 }

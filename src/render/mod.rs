@@ -27,7 +27,6 @@ pub mod views;
 
 pub use file::{content_hash, Body, OutputFile, Planned, Source};
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -264,16 +263,8 @@ fn incident_pages<'m>(
         rendered += usize::from(now_rendered);
         files.push(file);
     }
-    // Every announced incident has its page in `old`: anything more is of an incident
-    // gone or no longer announced.
-    if old.len() > announced.len() {
-        let ids: std::collections::HashSet<&str> = announced
-            .iter()
-            .map(|&n| site.incidents[n].id.as_str())
-            .collect();
-        old.retain(|id, _| ids.contains(id.as_str()));
-    }
-    cache.finish(if keep { old } else { HashMap::new() }, rendered);
+    let ids = announced.iter().map(|&n| site.incidents[n].id.as_str());
+    cache.finish_in_place(old, ids, rendered);
     Ok(files)
 }
 
