@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::derive::timeline::{
-    announced_at, changes, is_announced, last_change, maintenance_end, over_at, public_posts,
+    announced_at, is_announced, last_change, maintenance_end, over_at, public_posts,
 };
 use crate::derive::StatusModel;
 use crate::error::Error;
@@ -409,9 +409,7 @@ fn incident(model: &StatusModel, n: usize, page_id: &str, all: &[ComponentJson])
     let now = model.now;
     let id = i.id.clone();
     let posts: Vec<usize> = public_posts(i, now).collect();
-    let updated = changes(i, &site.config, now)
-        .max()
-        .unwrap_or_else(|| announced_at(i));
+    let updated = model.last_changes()[n].unwrap_or_else(|| announced_at(i));
     let updates = incident_updates(model, n, &posts);
     let monitoring_at = posts
         .iter()
