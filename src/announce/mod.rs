@@ -170,7 +170,8 @@ pub struct Announcement {
     pub post_label: &'static str,
     /// When the post was published, in words, with the time zone.
     pub post_time: String,
-    /// "Élodie (Fondatrice / Responsable)".
+    /// Who signs the post (its own author, else the incident's): "Élodie (Fondatrice /
+    /// Responsable)".
     pub author: Option<String>,
     /// The absolute URL of the post on the incident page.
     pub permalink: String,
@@ -234,7 +235,7 @@ impl Announcement {
             facts,
             post_label,
             post_time: lang.datetime(p.at, tz),
-            author: author_line(site, i.author.as_deref()),
+            author: author_line(site, i.author_of(k)),
             doc: doc::parse(&p.markdown, &permalink),
             permalink,
             contact,

@@ -313,4 +313,33 @@ mod tests {
             crate::load::config::parse(Path::new("site.yaml"), &site).unwrap();
         }
     }
+
+    /// Each incident template with its commented example keys (after `title:`) written in:
+    /// every one accepted, the update signed by its own author.
+    #[test]
+    fn the_incident_templates_commented_keys_parse() {
+        let config = crate::load::testing::config_with(&["web"]);
+        for template in [TEMPLATE_EN, TEMPLATE_FR] {
+            let mut keys = false;
+            let all: String = template
+                .lines()
+                .map(|l| {
+                    keys |= l.starts_with("title:");
+                    let l = if keys {
+                        l.strip_prefix("# ").unwrap_or(l)
+                    } else {
+                        l
+                    };
+                    format!("{l}\n")
+                })
+                .collect();
+            let path = Path::new("incidents/_template.md");
+            let i = crate::load::incident::parse(path, "t", &all, &config)
+                .unwrap_or_else(|e| panic!("{e:?}\n{all}"));
+            assert!(i.end.is_some() && i.author.is_some(), "{all}");
+            assert_eq!(i.posts.len(), 2);
+            assert_eq!(i.posts[1].author, i.author, "{all}");
+            crate::load::incident::parse(path, "t", template, &config).unwrap();
+        }
+    }
 }

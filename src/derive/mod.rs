@@ -431,6 +431,7 @@ mod tests {
                 html: String::new(),
                 text: String::new(),
                 anchor: "announcement".into(),
+                author: None,
             }],
             positions: Default::default(),
         }
@@ -444,6 +445,7 @@ mod tests {
             html: String::new(),
             text: String::new(),
             anchor: at.into(),
+            author: None,
         });
         i
     }
@@ -757,7 +759,7 @@ mod properties {
                 author: None,
                 published: start,
                 draft: false,
-                posts: vec![Post { at: start, status: None, markdown: String::new(), html: String::new(), text: String::new(), anchor: "announcement".into() }],
+                posts: vec![Post { at: start, status: None, markdown: String::new(), html: String::new(), text: String::new(), anchor: "announcement".into(), author: None }],
                 positions: Default::default(),
             }
         }

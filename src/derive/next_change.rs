@@ -424,6 +424,7 @@ mod properties {
                 html: String::new(),
                 text: String::new(),
                 anchor,
+                author: None,
             };
             let mut posts = vec![post(published, "announcement".into())];
             let mut later: Vec<DateTime<Utc>> = later.into_iter().map(|d| at(start + d)).collect();

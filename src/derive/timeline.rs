@@ -192,6 +192,7 @@ mod tests {
             html: String::new(),
             text: String::new(),
             anchor: "u".into(),
+            author: None,
         });
         assert_eq!(
             changes(&i, &config, t("2026-11-23T00:00:00Z")).max(),

@@ -38,7 +38,7 @@ const FRONT_KEYS: &[&str] = &[
     "updates",
 ];
 
-const UPDATE_KEYS: &[&str] = &["at", "status", "body"];
+const UPDATE_KEYS: &[&str] = &["at", "status", "author", "body"];
 
 /// What the front matter and its mappings are called in messages.
 const NAMES: Names = Names {
@@ -69,6 +69,7 @@ struct RawUpdate {
     pos: Pos,
     at: Option<At<TimeSpec>>,
     status: Option<UpdateStatus>,
+    author: Option<At<String>>,
     body: String,
 }
 
@@ -77,6 +78,7 @@ struct RawUpdate {
 struct UpdateFields {
     at: Option<At<TimeSpec>>,
     status: Option<UpdateStatus>,
+    author: Option<At<String>>,
     #[serde(default)]
     body: String,
 }
@@ -89,6 +91,7 @@ impl<'de> Deserialize<'de> for RawUpdate {
             pos: item.pos,
             at: item.value.at,
             status: item.value.status,
+            author: item.value.author,
             body: item.value.body,
         })
     }
@@ -290,7 +293,10 @@ pub fn parse(
         config,
         &mut errors,
     );
-    let author = author(&src, raw.author, &mut errors);
+    check_author(&src, raw.author.as_ref(), &mut errors);
+    for u in &raw.updates {
+        check_author(&src, u.author.as_ref(), &mut errors);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -317,7 +323,7 @@ pub fn parse(
         end: times.end,
         severity,
         impacts,
-        author,
+        author: signer(raw.author),
         published,
         draft: raw.draft,
         posts: posts(split.body, published, updates),
@@ -544,15 +550,17 @@ fn unknown_component(src: &Source, cid: &At<String>, config: &Config) -> Diagnos
     )
 }
 
-/// Who signs the incident, unless blank; reported when it holds characters pages cannot show.
-fn author(
-    src: &Source,
-    author: Option<At<String>>,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let author = author.filter(|a| !a.value.trim().is_empty())?;
-    text::check(src, "author", &author, &author.value, Lines::Many, errors);
-    Some(author.value)
+/// Reports an `author` (the incident's or an update's) that holds characters pages cannot
+/// show; a blank one signs nothing and is not looked at.
+fn check_author(src: &Source, author: Option<&At<String>>, errors: &mut Vec<Diagnostic>) {
+    if let Some(a) = author.filter(|a| !a.value.trim().is_empty()) {
+        text::check(src, "author", a, &a.value, Lines::Many, errors);
+    }
+}
+
+/// Who an `author` names, as written: `None` when absent or blank.
+fn signer(author: Option<At<String>>) -> Option<String> {
+    author.map(|a| a.value).filter(|a| !a.trim().is_empty())
 }
 
 /// The posts: the announcement (the Markdown `body` after the front matter), published at
@@ -571,6 +579,8 @@ fn posts(
         html: announcement.html,
         text: announcement.text,
         anchor: "announcement".to_string(),
+        // The incident's own `author` signs it: see [`Incident::author_of`].
+        author: None,
     });
     // Stable: updates at the same minute keep their order in the file.
     updates.sort_by_key(|(at, _)| *at);
@@ -584,6 +594,7 @@ fn posts(
             text: rendered.text,
             markdown: u.body,
             anchor,
+            author: signer(u.author),
         });
     }
     posts
@@ -778,6 +789,46 @@ mod tests {
     }
 
     #[test]
+    fn an_update_signed_by_its_own_author_keeps_it_and_the_others_fall_back_on_the_incidents() {
+        // The fast reader reads the first; the comment sends the second to the YAML reader.
+        for text in [
+            "---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: notice\nauthor: sam\nupdates:\n  - at: 2020-01-01 12:00\n    author: 'Dana (support)'\n    body: b\n  - at: 2020-01-01 11:00\n    author: lee\n    body: a\n  - at: 2020-01-01 13:00\n    author: ''\n  - at: 2020-01-01 14:00\n---\n",
+            "---\ntitle: t # x\nstart: 2020-01-01 10:00\nseverity: notice\nauthor: sam\nupdates:\n  - at: 2020-01-01 12:00\n    author: 'Dana (support)'\n    body: b\n  - at: 2020-01-01 11:00\n    author: lee\n    body: a\n  - at: 2020-01-01 13:00\n    author: ''\n  - at: 2020-01-01 14:00\n---\n",
+        ] {
+            let i = parse_text(text).unwrap();
+            let written: Vec<Option<&str>> = i.posts.iter().map(|p| p.author.as_deref()).collect();
+            assert_eq!(written, [None, Some("lee"), Some("Dana (support)"), None, None], "{text}");
+            let signed: Vec<Option<&str>> = (0..i.posts.len()).map(|k| i.author_of(k)).collect();
+            assert_eq!(
+                signed,
+                [Some("sam"), Some("lee"), Some("Dana (support)"), Some("sam"), Some("sam")],
+                "a blank or absent author is the incident's: {text}"
+            );
+        }
+        let unsigned = parse_text("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: notice\nupdates:\n  - {at: 2020-01-01 11:00, author: lee}\n  - {at: 2020-01-01 12:00}\n---\n").unwrap();
+        assert_eq!(unsigned.author_of(0), None);
+        assert_eq!(unsigned.author_of(1), Some("lee"));
+        assert_eq!(unsigned.author_of(2), None);
+    }
+
+    #[test]
+    fn an_updates_author_is_checked_as_the_incidents() {
+        let d = first_error("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: notice\nupdates:\n  - at: 2020-01-01 11:00\n    author: \"Lee\\x01\"\n---\n");
+        let incident = first_error(
+            "---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: notice\nauthor: \"Lee\\x01\"\n---\n",
+        );
+        assert_eq!(d.message, "`author` contains the control character U+0001");
+        assert_eq!((d.message, d.help), (incident.message, incident.help));
+        assert_eq!((d.span.line, d.span.column, d.span.len), (7, 13, 9));
+        // A line break is allowed, as in the incident's.
+        let i = parse_text("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: notice\nupdates:\n  - at: 2020-01-01 11:00\n    author: \"Lee\\nSupport\"\n---\n").unwrap();
+        assert_eq!(i.posts[1].author.as_deref(), Some("Lee\nSupport"));
+        let d = first_error("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: notice\nupdates:\n  - at: 2020-01-01 11:00\n    autor: lee\n---\n");
+        assert_eq!(d.message, "unknown key `autor` in an update");
+        assert_eq!(d.help.as_deref(), Some("did you mean `author`?"));
+    }
+
+    #[test]
     fn update_anchors_are_unique_even_at_the_same_minute() {
         let i = parse_text("---\ntitle: t\nstart: 2020-01-01 10:00\nseverity: notice\nupdates:\n  - {at: 2020-01-01 11:00, body: a}\n  - {at: 2020-01-01 11:00, body: b}\n---\n").unwrap();
         assert_eq!(i.posts[1].anchor, "update-20200101t1000z");
@@ -800,6 +851,7 @@ mod fuzz {
         keys.extend([
             "  - at",
             "    status",
+            "    author",
             "    body",
             "  web",
             "  - web",

@@ -149,6 +149,10 @@ pub struct Post {
     pub text: String,
     /// The anchor of this post on the incident page, unique within the incident.
     pub anchor: String,
+    /// Who signs this post, as its `author` is written (an id from `authors` in site.yaml,
+    /// or a name); `None` for the announcement and for an update that names nobody, signed
+    /// by the incident's author: [`Incident::author_of`] says who signs a post.
+    pub author: Option<String>,
 }
 
 /// Where a value is written in an incident's file, so that a warning can point at it: its
@@ -183,7 +187,8 @@ pub struct Incident {
     pub severity: Severity,
     /// Affected components, in `site.yaml` order.
     pub impacts: Vec<Impact>,
-    /// An author id from `site.yaml`, or a free-form name.
+    /// An author id from `site.yaml`, or a free-form name: who signs the announcement, and
+    /// the updates that name nobody.
     pub author: Option<String>,
     /// When the incident is announced, and so becomes public: `published` as written,
     /// else the earliest of its start and its updates' times (the load stage applies the
@@ -205,6 +210,15 @@ impl Incident {
     /// Whether this is a notice: information, not an incident.
     pub fn is_notice(&self) -> bool {
         self.severity == Severity::Notice
+    }
+
+    /// Who signs post `k` (0 is the announcement): its own author, else the incident's. The
+    /// one place where an update without `author` falls back on the incident's.
+    pub fn author_of(&self, k: usize) -> Option<&str> {
+        self.posts
+            .get(k)
+            .and_then(|p| p.author.as_deref())
+            .or(self.author.as_deref())
     }
 
     /// The severity this incident has on `component`, if it affects it.

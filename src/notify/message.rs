@@ -171,6 +171,30 @@ mod tests {
     }
 
     #[test]
+    fn a_posts_message_is_signed_by_the_posts_author_and_an_events_by_nobody() {
+        use crate::load::testing::{config_with, site, t};
+        let site = site(
+            config_with(&["web"]),
+            &[(
+                "m",
+                "---\ntitle: M\nstart: 2026-11-20 10:00\nend: 2026-11-20 11:00\nseverity: maintenance\nauthor: Sam\nupdates:\n  - {at: 2026-11-20 10:30, author: Lee, body: b}\n  - {at: 2026-11-20 10:45, body: c}\n---\na\n",
+            )],
+        );
+        let model = crate::derive::derive(&site, t("2026-11-21T00:00:00Z"));
+        let event = |kind| Event {
+            id: "m.x".into(),
+            incident: 0,
+            kind,
+            due: t("2026-11-20T10:00:00Z"),
+        };
+        let author = |kind| Message::new(&model, &event(kind)).a.author;
+        assert_eq!(author(EventKind::Post(0)).as_deref(), Some("Sam"));
+        assert_eq!(author(EventKind::Post(1)).as_deref(), Some("Lee"));
+        assert_eq!(author(EventKind::Post(2)).as_deref(), Some("Sam"));
+        assert_eq!(author(EventKind::Completed), None);
+    }
+
+    #[test]
     fn truncation_keeps_the_limit_and_marks_the_cut() {
         assert_eq!(truncate("abc", 3), "abc");
         assert_eq!(truncate("abcdef", 4), "abc…");

@@ -22,6 +22,7 @@ pub struct FeedEntry {
     /// The absolute permalink of the post (incident page and anchor); also its id.
     pub link: String,
     pub at: DateTime<Utc>,
+    /// Who signs the post: its own author, else the incident's.
     pub author: Option<String>,
     /// Component names, as categories.
     pub categories: Vec<String>,
@@ -127,7 +128,7 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
         title: format!("{} — {word}", i.title),
         link: post_url(site, n, k),
         at: p.at,
-        author: author_line(site, i.author.as_deref()),
+        author: author_line(site, i.author_of(k)),
         categories,
         html: format!("{facts}{}", p.html),
     }

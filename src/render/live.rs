@@ -506,6 +506,7 @@ mod tests {
             html: String::new(),
             text: String::new(),
             anchor: at.into(),
+            author: None,
         };
         let i = Incident {
             id: "m".into(),

@@ -313,6 +313,7 @@ pub struct PostView<'a> {
     pub label: &'static str,
     pub status_class: &'static str,
     pub at: TimeView,
+    /// Who signs the post ([`author_line`] of [`crate::model::Incident::author_of`]).
     pub author: Option<String>,
     /// Safe HTML rendered from the post's Markdown (see [`crate::load::markdown`]),
     /// borrowed: the bodies are the bulk of a page.
@@ -339,7 +340,6 @@ pub fn post_views<'a>(model: &StatusModel<'a>, n: usize) -> Vec<PostView<'a>> {
     let t = lang.strings();
     let i = &site.incidents[n];
     let st: &IncidentState = &model.incidents[n];
-    let author = author_line(site, i.author.as_deref());
     public_posts(i, model.now)
         .map(|k| {
             let (p, effective) = (&i.posts[k], &st.post_statuses[k]);
@@ -355,7 +355,7 @@ pub fn post_views<'a>(model: &StatusModel<'a>, n: usize) -> Vec<PostView<'a>> {
                 },
                 status_class: update_class(*effective),
                 at: TimeView::new(lang, tz, p.at),
-                author: author.clone(),
+                author: author_line(site, i.author_of(k)),
                 html: &p.html,
                 is_announcement: k == 0,
             }

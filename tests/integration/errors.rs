@@ -122,6 +122,10 @@ bad_input!(
     noncharacter_in_the_author,
     "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\nauthor: Élodie\u{FDD0}\n---\n"
 );
+bad_input!(
+    control_character_in_an_updates_author,
+    "---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\nupdates:\n  - at: 2020-02-02 11:00\n    author: \"Lee\\x01\"\n    body: Fixed.\n---\n"
+);
 /// A billion laughs: nine levels of ten aliases each, used where a list is expected.
 fn alias_bomb_text() -> String {
     let mut text = String::from("---\ntitle: Broken\nstart: 2020-02-02 10:00\nseverity: degraded\ncomponents:\n  - &l0 [web, web, web, web, web, web, web, web, web, web]\n");

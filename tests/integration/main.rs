@@ -11,6 +11,7 @@ mod gen;
 mod announce;
 mod api;
 mod atomic;
+mod authors;
 mod branding;
 mod build;
 mod cli;

@@ -429,7 +429,8 @@ fn block_mapping(lines: &mut Lines, col: usize) -> Option<At<ComponentsSpec<At<S
     })
 }
 
-/// The block list under `updates:`, each item a mapping of `at`, `status` and `body`.
+/// The block list under `updates:`, each item a mapping of `at`, `status`, `author` and
+/// `body`.
 fn updates(lines: &mut Lines) -> Option<Vec<RawUpdate>> {
     let first = lines.peek_significant()?;
     let col = first.indent();
@@ -450,6 +451,7 @@ fn updates(lines: &mut Lines) -> Option<Vec<RawUpdate>> {
             },
             at: None,
             status: None,
+            author: None,
             body: String::new(),
         };
         let mut seen = [false; super::UPDATE_KEYS.len()];
@@ -467,6 +469,7 @@ fn updates(lines: &mut Lines) -> Option<Vec<RawUpdate>> {
                 "status" => {
                     update.status = Some(UpdateStatus::from_keyword(&keyword(value?.text)?)?)
                 }
+                "author" => update.author = Some(value?.read(string)?),
                 _ => {
                     update.body = match value?.text {
                         "|" => literal(lines, key_col, true)?,
@@ -574,6 +577,7 @@ mod tests {
     struct RefUpdate {
         at: Option<TimeSpec>,
         status: Option<UpdateStatus>,
+        author: Option<String>,
         #[serde(default)]
         body: String,
     }
@@ -613,6 +617,7 @@ mod tests {
                 .map(|u| RefUpdate {
                     at: value(&u.at),
                     status: u.status,
+                    author: u.author.as_ref().map(|a| a.value.clone()),
                     body: u.body.clone(),
                 })
                 .collect(),
@@ -663,6 +668,7 @@ mod tests {
         );
         reads("title: T\nupdates:\n- at: 2017-10-28 01:00\n  body: |\n    # not a comment\n     indented\n# a comment\n- at: 2017-10-28 01:00\n  body: ''\n");
         reads("title: T\nupdates: []\n");
+        reads("title: T\nauthor: sam\nupdates:\n  - at: 2017-10-28 01:00\n    author: lee\n    body: x\n  - author: 'Dana (support)'\n    at: 2017-10-28 02:00\n  - at: 2017-10-28 03:00\n    author: \"Élodie\"\n    status: resolved\n    body: |\n      y\n");
         reads("title: T\nupdates:\n  -   at: 2017-10-28 01:00\n      body: |\n        x\n");
     }
 
@@ -689,6 +695,11 @@ mod tests {
             "updates:\n  - at: 2017-10-28 01:00\n    body: |\n\n        \n      x\n",
             "updates:\n  - at: 2017-10-28 01:00\n    body: |\n    x\n",
             "updates:\n  - at: 2017-10-28 01:00\n      oops: 1\n",
+            "updates:\n  - at: 2017-10-28 01:00\n    autor: lee\n",
+            "updates:\n  - at: 2017-10-28 01:00\n    author: lee\n    author: sam\n",
+            "updates:\n  - at: 2017-10-28 01:00\n    author: ~\n",
+            "updates:\n  - at: 2017-10-28 01:00\n    author: lee # on call\n",
+            "updates:\n  - at: 2017-10-28 01:00\n    author: \"a\\u0001\"\n",
             "title: a\tb\n",
             "title: a\r\n",
             "title: \u{85}\n",
@@ -850,15 +861,16 @@ mod tests {
                             let dash = format!("{pad}-{}", " ".repeat(1 + rng.below(2)));
                             let key_pad = " ".repeat(dash.len());
                             let mut first = true;
-                            let mut ukeys = vec!["at", "status", "body"];
-                            ukeys.swap(rng.below(3), rng.below(3));
-                            ukeys.truncate(1 + rng.below(3));
+                            let mut ukeys = vec!["at", "status", "author", "body"];
+                            ukeys.swap(rng.below(4), rng.below(4));
+                            ukeys.truncate(1 + rng.below(4));
                             for ukey in ukeys {
                                 out += if first { &dash } else { &key_pad };
                                 first = false;
                                 match ukey {
                                     "at" => out += &format!("at: {}\n", rng.pick(times)),
                                     "status" => out += &format!("status: {}\n", rng.pick(words)),
+                                    "author" => out += &format!("author: {}\n", rng.pick(scalars)),
                                     _ => match rng.below(5) {
                                         0 => out += &format!("body: {}\n", rng.pick(scalars)),
                                         _ => {
@@ -1020,6 +1032,7 @@ mod tests {
                     "title: T\nstart: 2017-10-28 00:44\ncomponents:\n  web: major-outage\n  mail: degraded\npublished: 2017-10-28 02:00\n",
                     "title: T\nstart: 2017-10-28 00:44\ncomponents: web\nseverity: notice\nupdates:\n  - at: 2017-10-28 01:00\n    status: identified\n    body: |\n      Line one.\n\n      - a list\n  - at: 2017-10-28 02:00\n    status: resolved\n    body: Fini.\n",
                     "title: T\nseverity: maintenance\nstart: 2017-10-28 00:44\nupdates:\n- at: 2017-10-28 01:00\n  body: |-\n    # not a comment\n     indented\n",
+                    "title: T\nstart: 2017-10-28 00:44\nseverity: degraded\nauthor: sam\nupdates:\n  - at: 2017-10-28 01:00\n    author: lee\n    body: Fixed.\n  - at: 2017-10-28 02:00\n    status: resolved\n    author: 'Dana, support'\n",
                 ]
                 .map(String::from),
             );
