@@ -284,7 +284,15 @@ fn watch(site: &Path, out: &Path, incident: &str, text: &str) -> Result<Watch, S
         base_url: None,
     };
     let mut caches = vigie::pipeline::Caches::new();
-    let mut rebuild = |options: &BuildOptions| -> Result<Rebuilt, String> {
+    // What `vigie watch`'s watcher reports before each rebuild: the edited incident file,
+    // or nothing (a transition).
+    let edited = || {
+        let mut changes = vigie::load::Changes::none();
+        changes.add(Path::new(incident));
+        changes
+    };
+    let mut rebuild = |options: &BuildOptions, changes| -> Result<Rebuilt, String> {
+        caches.changes = changes;
         let before = if out.exists() {
             snapshot(out)?
         } else {
@@ -316,21 +324,22 @@ fn watch(site: &Path, out: &Path, incident: &str, text: &str) -> Result<Watch, S
             report.stages,
         ))
     };
-    rebuild(&options)?;
+    rebuild(&options, vigie::load::Changes::unknown())?;
     let mut edits = Vec::new();
     let mut written = 0;
     for k in 1..=3 {
         fs::write(site.join(incident), format!("{text}\nSuivi ({k}).\n"))
             .map_err(|e| e.to_string())?;
-        let (took, w, _, stages) = rebuild(&options)?;
+        let (took, w, _, stages) = rebuild(&options, edited())?;
         edits.push((took, stages));
         written = w;
     }
     fs::write(site.join(incident), text).map_err(|e| e.to_string())?;
-    let (_, _, next, _) = rebuild(&options)?;
+    let (_, _, next, _) = rebuild(&options, edited())?;
     let next = next.ok_or("the generated site has no next change")?;
     options.now = next + chrono::Duration::seconds(1);
-    let (transition, transition_written, _, transition_stages) = rebuild(&options)?;
+    let (transition, transition_written, _, transition_stages) =
+        rebuild(&options, vigie::load::Changes::none())?;
     remove(out)?;
     remove(&vigie::write::staging_dir(out))?;
     edits.sort_by_key(|(took, _)| *took);

@@ -22,6 +22,11 @@ pub struct Caches {
     pub pages: PageCache,
     /// The output's manifests as the last build saved them (`vigie build` only).
     pub manifests: KeptManifests,
+    /// The incident files as the last build read them (`vigie build` only)…
+    pub listing: Option<load::IncidentFiles>,
+    /// …and what changed in the sources since, when a watcher says (`vigie watch`): the
+    /// next build lists again only those paths. Unknown by default, and after each build.
+    pub changes: load::Changes,
 }
 
 impl Caches {
@@ -31,6 +36,8 @@ impl Caches {
             parse: ParseCache::new(),
             pages: PageCache::new(),
             manifests: KeptManifests::new(),
+            listing: None,
+            changes: load::Changes::unknown(),
         }
     }
 
@@ -40,6 +47,8 @@ impl Caches {
             parse: ParseCache::unused(),
             pages: PageCache::unused(),
             manifests: KeptManifests::unused(),
+            listing: None,
+            changes: load::Changes::unknown(),
         }
     }
 }

@@ -94,6 +94,8 @@ pub struct Watcher {
     inner: Inner,
     /// The source folders being watched now.
     watched: BTreeSet<&'static str>,
+    /// What the events said changed since [`Watcher::take_changes`].
+    changes: crate::load::Changes,
 }
 
 impl Watcher {
@@ -136,6 +138,7 @@ impl Watcher {
             root: root.to_path_buf(),
             inner,
             watched: BTreeSet::new(),
+            changes: crate::load::Changes::unknown(),
         };
         // The root itself, not recursively: site.yaml (also when an editor replaces it by a
         // rename) and the creation of a source folder; never public/.
@@ -161,6 +164,8 @@ impl Watcher {
             if self.watched.contains(folder) {
                 continue;
             }
+            // What the folder held before it was watched is not in any event.
+            self.changes.lose();
             match self.inner.watch(&path, RecursiveMode::Recursive) {
                 Ok(()) => {
                     self.watched.insert(folder);
@@ -173,18 +178,40 @@ impl Watcher {
         }
     }
 
+    /// What the events said changed in the sources since [`Watcher::take_changes`].
+    pub fn changes(&self) -> &crate::load::Changes {
+        &self.changes
+    }
+
+    /// What the events said changed in the sources since the last call (or since the
+    /// watcher started): their paths, or unknown when events were lost.
+    pub fn take_changes(&mut self) -> crate::load::Changes {
+        std::mem::replace(&mut self.changes, crate::load::Changes::none())
+    }
+
     /// Whether a batch calls for a rebuild. Watcher errors are printed and count as a
-    /// change, since events may have been lost.
+    /// change, since events may have been lost. The sources it names are kept for
+    /// [`Watcher::take_changes`].
     pub fn is_relevant(&mut self, result: &DebounceEventResult) -> bool {
         match result {
             Ok(events) => {
                 let mut relevant = false;
                 for event in events {
-                    if event.need_rescan()
-                        || (changes_content(&event.kind)
-                            && event.paths.iter().any(|p| self.is_source(p)))
-                    {
+                    if event.need_rescan() {
+                        self.changes.lose();
                         relevant = true;
+                    } else if changes_content(&event.kind) {
+                        for path in &event.paths {
+                            match path.strip_prefix(&self.root) {
+                                Ok(rel) if is_source(rel) => {
+                                    self.changes.add(rel);
+                                    relevant = true;
+                                }
+                                Ok(_) => {}
+                                // Not under the root as watched: not a path to trust.
+                                Err(_) => self.changes.lose(),
+                            }
+                        }
                     }
                     // A source folder deleted and made again needs a new watch.
                     if event
@@ -201,13 +228,10 @@ impl Watcher {
                 for e in errors {
                     error::print_error(&Error::Refused(format!("watching files: {e}")));
                 }
+                self.changes.lose();
                 true
             }
         }
-    }
-
-    fn is_source(&self, path: &Path) -> bool {
-        path.strip_prefix(&self.root).is_ok_and(is_source)
     }
 }
 

@@ -92,9 +92,14 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
         write::current_stamp(&options.out)
     };
     // A build that remembers parses lists the files' metadata too: a file listed as it was
-    // when it was parsed is not read again.
-    let mut files =
-        load::list_incident_files(&options.root, previous.is_some() || caches.parse.keeps());
+    // when it was parsed is not read again. When a watcher says what changed since the
+    // last build, only those paths are looked at again.
+    let changes = std::mem::take(&mut caches.changes);
+    let kept = caches.listing.take();
+    let relisted = kept.and_then(|files| files.relisted(&options.root, &changes));
+    let mut files = relisted.unwrap_or_else(|| {
+        load::list_incident_files(&options.root, previous.is_some() || caches.parse.keeps())
+    });
     let others = load::list_other_inputs(&options.root);
     if let Some(previous) = previous {
         if build_key(options, &files, &others) == Some(previous.key) {
@@ -123,9 +128,10 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
         &mut files,
     )?;
     clock.lap("load");
-    // Of the files as they were read.
+    // The files as they were read.
+    let listed = files;
     let (key, model) = rayon::join(
-        || build_key(options, &files, &others),
+        || build_key(options, &listed, &others),
         || derive::derive(&site, options.now),
     );
     clock.lap("derive");
@@ -154,6 +160,9 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
     };
     drop(files);
     drop(model);
+    if caches.parse.keeps() {
+        caches.listing = Some(listed);
+    }
     // Freeing a hundred thousand allocations takes a noticeable while at 10,000
     // incidents; nothing waits for it.
     std::thread::spawn(move || drop(site));

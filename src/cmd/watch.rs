@@ -31,8 +31,10 @@ pub fn run(options: &WatchOptions) -> Result<(), Error> {
     let caches = std::cell::RefCell::new(crate::pipeline::Caches::new());
     crate::publish::watch(
         options,
-        |now| {
+        |now, changes| {
             let started = Instant::now();
+            let mut caches = caches.borrow_mut();
+            caches.changes = changes;
             let report = build_with(
                 &BuildOptions {
                     root: options.root.clone(),
@@ -41,7 +43,7 @@ pub fn run(options: &WatchOptions) -> Result<(), Error> {
                     drafts: false,
                     base_url: None,
                 },
-                &mut caches.borrow_mut(),
+                &mut caches,
             )?;
             let w = &report.write;
             Ok(Built {

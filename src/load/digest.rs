@@ -9,7 +9,8 @@ use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
-use super::fingerprint::Stamp;
+use super::fingerprint::{file_stamp, Stamp};
+use super::listing::{incident_name, other_input, Changes, Look};
 use super::{list_incident_files, list_other_inputs};
 
 /// The hash of every input file a build reads (`site.yaml`, the incident files, the files
@@ -71,6 +72,59 @@ impl SourceDigest {
                 .iter()
                 .any(|(p, (_, h))| self.files.get(p).is_none_or(|(_, was)| was != h));
         self.files = now;
+        changed
+    }
+}
+
+impl SourceDigest {
+    /// [`SourceDigest::look`], at only the paths `changes` names when it knows them (the
+    /// events of a watcher since the last look): each looked at again (one `lstat`, and
+    /// a read when its metadata changed), a removed folder dropped with what it held.
+    /// Goes the whole way when the changes are unknown, nothing was looked at yet, or a
+    /// changed path is a folder or a link (only a walk tells what they hold).
+    pub fn look_with(&mut self, root: &Path, changes: &Changes) -> bool {
+        let Some(paths) = changes.paths() else {
+            return self.look(root);
+        };
+        if self.files.is_empty() {
+            return self.look(root);
+        }
+        let looked_at = SystemTime::now();
+        let mut changed = false;
+        for rel in paths {
+            let wanted = match incident_name(rel) {
+                Look::Walk => return self.look(root),
+                Look::Name(name) => Path::new(name).extension().is_some_and(|x| x == "md"),
+                Look::Skip => other_input(rel),
+            };
+            let path = root.join(rel);
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_file() => {
+                    if !wanted {
+                        continue;
+                    }
+                    let stamp = file_stamp(&meta);
+                    let seen = self.files.get(&path);
+                    let hash = match seen {
+                        Some((Some(was), hash)) if *was == stamp => *hash,
+                        _ => match std::fs::read(&path) {
+                            Ok(bytes) => content_hash(&bytes),
+                            Err(_) => return self.look(root),
+                        },
+                    };
+                    changed |= seen.is_none_or(|(_, was)| *was != hash);
+                    let trusted = settled(&stamp, looked_at).then_some(stamp);
+                    self.files.insert(path, (trusted, hash));
+                }
+                Ok(_) => return self.look(root),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let before = self.files.len();
+                    self.files.retain(|p, _| !p.starts_with(&path));
+                    changed |= self.files.len() != before;
+                }
+                Err(_) => return self.look(root),
+            }
+        }
         changed
     }
 }
@@ -169,5 +223,45 @@ mod tests {
         fs::write(dir.path().join("site.yaml"), "title: U\n").unwrap();
         assert!(d.look(dir.path()));
         assert!(!d.look(dir.path()));
+    }
+
+    #[test]
+    fn a_look_at_the_changed_paths_sees_what_a_whole_look_sees() {
+        let dir = site();
+        let root = dir.path();
+        let (mut part, mut whole) = (SourceDigest::new(), SourceDigest::new());
+        part.look(root);
+        whole.look(root);
+        let hashes = |d: &SourceDigest| -> Vec<(PathBuf, u64)> {
+            let mut h: Vec<_> = d.files.iter().map(|(p, (_, h))| (p.clone(), *h)).collect();
+            h.sort();
+            h
+        };
+        let mut step = |paths: &[&str], expected: bool| {
+            let mut changes = Changes::none();
+            for p in paths {
+                changes.add(Path::new(p));
+            }
+            assert_eq!(part.look_with(root, &changes), expected, "{paths:?}");
+            assert_eq!(whole.look(root), expected, "{paths:?}");
+            assert_eq!(hashes(&part), hashes(&whole), "{paths:?}");
+        };
+        let a = root.join("incidents/2026/a.md");
+        fs::write(&a, "---\ntitle: A\n---\n").unwrap();
+        step(&["incidents/2026/a.md"], false);
+        fs::write(&a, "---\ntitle: B\n---\n").unwrap();
+        step(&["incidents/2026/a.md"], true);
+        fs::write(root.join("incidents/b.md"), "x").unwrap();
+        fs::write(root.join("incidents/notes.txt"), "x").unwrap();
+        step(&["incidents/b.md", "incidents/notes.txt"], true);
+        fs::create_dir_all(root.join("static")).unwrap();
+        step(&["static"], false);
+        fs::write(root.join("static/CNAME"), "status.example.fr").unwrap();
+        step(&["static/CNAME"], true);
+        fs::write(root.join("site.yaml"), "title: U\n").unwrap();
+        step(&["site.yaml"], true);
+        fs::remove_dir_all(root.join("incidents/2026")).unwrap();
+        step(&["incidents/2026"], true);
+        step(&[], false);
     }
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod digest;
 mod fingerprint;
 pub mod incident;
+mod listing;
 pub mod markdown;
 pub mod text;
 pub mod time;
@@ -17,6 +18,7 @@ pub mod testing;
 
 pub use fingerprint::fingerprint;
 use fingerprint::{file_stamp, other_inputs, Stamp};
+pub use listing::Changes;
 use walk::{incident_files, Found};
 
 use std::fs;
@@ -40,6 +42,7 @@ pub struct LoadOptions {
 
 /// The incident files under a site's `incidents/` (and the errors met listing them), as
 /// [`list_incident_files`] found them.
+#[derive(Debug)]
 pub struct IncidentFiles(Found);
 
 /// Lists the incident files of the site at `root`, for [`fingerprint`] and

@@ -8,12 +8,14 @@ use rayon::prelude::*;
 use super::fingerprint::{file_stamp, Stamp};
 use crate::error::Diagnostic;
 
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Found {
     pub(super) paths: Vec<PathBuf>,
     /// Parallel to `paths`: each file's [`file_stamp`], when its metadata could be read.
     pub(super) stamps: Vec<Option<Stamp>>,
     pub(super) errors: Vec<Diagnostic>,
+    /// Whether a symbolic link was met: its target's changes are not the folder's.
+    pub(super) links: bool,
 }
 
 /// Every `.md` file under `incidents/`, sorted, skipping names that start with `_` or `.`;
@@ -49,6 +51,7 @@ fn walk(root: &Path, dir: &Path, ancestors: &[&same_file::Handle], stamps: bool)
         Some(entries) => entries,
         None => return found,
     };
+    found.links = entries.iter().any(|(_, kind, _)| kind.is_symlink());
     let mut below: Vec<&same_file::Handle> = ancestors.to_vec();
     below.push(&handle);
     let items: Vec<Item> = entries
@@ -68,6 +71,7 @@ fn walk(root: &Path, dir: &Path, ancestors: &[&same_file::Handle], stamps: bool)
                 found.paths.extend(sub.paths);
                 found.stamps.extend(sub.stamps);
                 found.errors.extend(sub.errors);
+                found.links |= sub.links;
             }
             Item::Error(d) => found.errors.push(d),
             Item::Nothing => {}
@@ -170,7 +174,7 @@ fn links_to_an_ancestor(dir: &Path, link: &Path) -> bool {
     }
 }
 
-fn is_hidden(name: &str) -> bool {
+pub(super) fn is_hidden(name: &str) -> bool {
     name.starts_with('_') || name.starts_with('.')
 }
 

@@ -21,6 +21,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{self, Error};
 use crate::load::digest::SourceDigest;
+use crate::load::Changes;
 use crate::watch;
 use command::Outcome;
 use schedule::{retry_delay, Retry, Schedule};
@@ -64,7 +65,7 @@ pub struct Built {
 /// the next build cheaper while nothing happens.
 pub fn watch(
     options: &WatchOptions,
-    build: impl FnMut(DateTime<Utc>) -> Result<Built, Error>,
+    build: impl FnMut(DateTime<Utc>, Changes) -> Result<Built, Error>,
     settle: impl FnMut(),
     notify: impl FnMut(DateTime<Utc>) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -96,7 +97,7 @@ pub fn watch(
         },
     };
     publisher.digest.look(&root);
-    publisher.build()?;
+    publisher.build(watcher.take_changes())?;
     println!("watching {} — Ctrl-C to stop", root.display());
 
     loop {
@@ -113,16 +114,16 @@ pub fn watch(
                 watcher.refresh();
                 // A file saved again as it was, or touched, changes nothing: no build, so
                 // nothing to publish. After a failed build, any event is worth a try.
-                if !publisher.digest.look(&root) && publisher.last_good {
+                if !publisher.digest.look_with(&root, watcher.changes()) && publisher.last_good {
                     println!("no change in the sources");
                     continue;
                 }
-                publisher.build()?;
+                publisher.build(watcher.take_changes())?;
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if publisher.schedule.build_due(clock()?, Instant::now()) {
-                    publisher.digest.look(&root);
-                    publisher.build()?;
+                    publisher.digest.look_with(&root, watcher.changes());
+                    publisher.build(watcher.take_changes())?;
                 } else if publisher.schedule.retry_due(Instant::now()) {
                     publisher.publish();
                 }
@@ -150,15 +151,17 @@ struct Publisher<'a, B, S, N> {
 
 impl<B, S, N> Publisher<'_, B, S, N>
 where
-    B: FnMut(DateTime<Utc>) -> Result<Built, Error>,
+    B: FnMut(DateTime<Utc>, Changes) -> Result<Built, Error>,
     S: FnMut(),
     N: FnMut(DateTime<Utc>) -> Result<(), Error>,
 {
     /// Builds at the current time, then publishes if that changed files. A build that
     /// fails is reported and the loop goes on, unless the command line itself is wrong.
-    fn build(&mut self) -> Result<(), Error> {
+    /// Builds at the current time, the sources having changed by `changes` since the last
+    /// build.
+    fn build(&mut self, changes: Changes) -> Result<(), Error> {
         let now = clock()?;
-        let result = (self.build)(now);
+        let result = (self.build)(now, changes);
         self.schedule.last_build = Instant::now();
         match result {
             Ok(built) => {

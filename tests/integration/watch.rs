@@ -270,6 +270,54 @@ fn a_newer_build_replaces_the_publish_waiting_to_be_retried() {
 }
 
 #[test]
+fn files_added_renamed_replaced_and_removed_while_watching_are_all_seen() {
+    // The rebuilds look again only at the paths the watcher reports: each kind of change
+    // must reach the site as a full build would see it.
+    let site = site();
+    let mut w = Watching::start(&site, &[]);
+    w.wait_for("the first publish", |w| w.calls().len() == 1);
+    let root = site.root().to_path_buf();
+    let page = |id: &str| root.join(format!("public/incidents/{id}/index.html"));
+    let step = |w: &Watching, n: usize, what: &str, done: &dyn Fn() -> bool| {
+        w.wait_for(what, |w| w.calls().len() == n);
+        assert!(done(), "{what}\n{}", w.read("out"));
+    };
+    // A new file in a new folder.
+    site.write("incidents/2026/coupure.md", &incident("Coupure"));
+    step(&w, 2, "a file in a new folder", &|| {
+        page("coupure").exists()
+    });
+    // A new file in a folder already there.
+    site.write("incidents/2026/lenteur.md", &incident("Lenteur"));
+    step(&w, 3, "a new file", &|| page("lenteur").exists());
+    // Replaced as editors save: a temporary file renamed over it.
+    let tmp = root.join("incidents/2026/.lenteur.md.new");
+    std::fs::write(&tmp, incident("Lenteur du courrier")).unwrap();
+    std::fs::rename(&tmp, root.join("incidents/2026/lenteur.md")).unwrap();
+    step(&w, 4, "a file replaced by a rename", &|| {
+        std::fs::read_to_string(page("lenteur"))
+            .unwrap()
+            .contains("Lenteur du courrier")
+    });
+    // Renamed: the old page goes, the new one comes.
+    std::fs::rename(
+        root.join("incidents/2026/lenteur.md"),
+        root.join("incidents/2026/courrier.md"),
+    )
+    .unwrap();
+    step(&w, 5, "a renamed file", &|| {
+        page("courrier").exists() && !page("lenteur").exists()
+    });
+    // A whole folder removed, with its files.
+    std::fs::remove_dir_all(root.join("incidents/2026")).unwrap();
+    step(&w, 6, "a removed folder", &|| {
+        !page("coupure").exists() && !page("courrier").exists() && page("panne").exists()
+    });
+    assert_eq!(w.builds(), 6, "{}", w.read("out"));
+    assert!(w.terminate().success());
+}
+
+#[test]
 fn a_transition_is_built_and_published_when_it_comes() {
     let site = site();
     let mut w = Watching::start(&site, &[]);
