@@ -1,6 +1,6 @@
 //! The front page at any number of components: one drawing of the 90 days per component,
-//! its text (the uptime and the incident days as links), and the groups folded without a
-//! script (`collapse_groups`).
+//! its text (the uptime and the incident days as links; in a folded group, one element
+//! named by its days), and the groups folded without a script (`collapse_groups`).
 
 use crate::common::*;
 
@@ -51,12 +51,45 @@ fn a_group_with_a_member_in_an_incident_stays_open_and_the_others_fold_to_their_
         let line = &g[..g.find("</summary>").unwrap()];
         assert!(line.contains("Opérationnel"), "{line}");
         assert!(line.contains("% disponibilité"), "{line}");
-        // Its components: each named, linked to its page, with its uptime and status.
+        // Its components: each named, linked to its page, with its uptime and status, and its
+        // 90 days drawn by one element named by its text (no SVG, no list of links).
         assert!(!g.contains("<svg"), "{g}");
-        assert!(g.contains(r#"<div class="component compact">"#), "{g}");
-        assert!(g.contains(r#"<span class="component-uptime">"#), "{g}");
+        assert!(!g.contains("incident-links"), "{g}");
+        let members = g.matches(r#"<div class="component compact">"#).count();
+        assert!(members >= 2, "{g}");
+        assert_eq!(
+            g.matches(r#"<span class="component-uptime">"#).count(),
+            members
+        );
+        assert_eq!(
+            g.matches(r#"<div class="strip" role="img" title="90 derniers jours — "#)
+                .count(),
+            members,
+            "{g}"
+        );
+        // Once under the group's drawings, their ends.
+        assert_eq!(g.matches("il y a 90 jours").count(), 1, "{g}");
     }
-    assert!(index.contains(r#"<a href="components/mail/index.html">Messagerie</a>"#));
+    // Mail's partial outage of 9 November, the 74th of the 90 days: from 81.11 % of the
+    // width to 82.22 %, and named in the text.
+    let mail = &index[index.find(r#"<a href="components/mail/index.html">Messagerie</a>"#).unwrap()..];
+    let strip = &mail[mail.find(r#"<div class="strip""#).unwrap()..];
+    let strip = &strip[..strip.find("</div>").unwrap()];
+    assert_eq!(
+        strip,
+        "<div class=\"strip\" role=\"img\" \
+         title=\"90 derniers jours — Panne partielle\u{a0}: 9 nov. 2026\" \
+         style=\"background:linear-gradient(90deg,#0000 81.11%,var(--partial) 0 82.22%,#0000 0) var(--ok)\">"
+    );
+    // A quiet component is one colour, and says so.
+    let dns = &index[index.find(r#"<a href="components/dns/index.html">"#).unwrap()..];
+    let strip = &dns[dns.find(r#"<div class="strip""#).unwrap()..];
+    assert!(
+        strip.starts_with(
+            r#"<div class="strip" role="img" title="90 derniers jours — aucune interruption" style="background:var(--ok)">"#
+        ),
+        "{strip}"
+    );
 }
 
 #[test]
