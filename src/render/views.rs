@@ -831,21 +831,32 @@ mod tests {
 
     #[test]
     fn a_strip_of_one_kind_of_day_is_one_colour() {
-        let quiet: Vec<BarView> = (0..90).map(|d| day(&d.to_string(), "ok", "", None)).collect();
+        let quiet: Vec<BarView> = (0..90)
+            .map(|d| day(&d.to_string(), "ok", "", None))
+            .collect();
         let s = strip(&quiet, Lang::En);
         assert_eq!(s.style, "background:var(--ok)");
         assert_eq!(s.label, "Last 90 days — no downtime");
         let works: Vec<BarView> = (0..90)
             .map(|d| day(&d.to_string(), "maintenance", "", Some("i/w")))
             .collect();
-        assert_eq!(strip(&works, Lang::En).style, "background:var(--maintenance)");
-        assert_eq!(strip(&works, Lang::En).label, "Last 90 days — Maintenance: 0 – 89");
+        assert_eq!(
+            strip(&works, Lang::En).style,
+            "background:var(--maintenance)"
+        );
+        assert_eq!(
+            strip(&works, Lang::En).label,
+            "Last 90 days — Maintenance: 0 – 89"
+        );
     }
 
     #[test]
     fn day_percent_is_the_start_of_a_day_to_the_hundredth() {
         let got: Vec<String> = [0, 1, 9, 27, 32, 45, 89, 90].map(day_percent).to_vec();
-        assert_eq!(got, ["0", "1.11", "10", "30", "35.56", "50", "98.89", "100"]);
+        assert_eq!(
+            got,
+            ["0", "1.11", "10", "30", "35.56", "50", "98.89", "100"]
+        );
         for k in 0..=90 {
             let v: f64 = day_percent(k).parse().unwrap();
             assert!((v - k as f64 * 100.0 / 90.0).abs() <= 0.005, "{k}");

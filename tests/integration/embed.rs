@@ -301,13 +301,11 @@ fn every_page_carries_the_policy_and_nothing_it_forbids() {
                 let drawing = html[..at].rfind('<').is_some_and(|t| {
                     html[t..at].starts_with("<div class=\"strip\" role=\"img\" title=\"")
                 });
-                let theme_colours = value
-                    .strip_prefix("background:")
-                    .is_some_and(|v| {
-                        v.replace("var(--", "")
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || "-.,%#() ".contains(c))
-                    });
+                let theme_colours = value.strip_prefix("background:").is_some_and(|v| {
+                    v.replace("var(--", "")
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-.,%#() ".contains(c))
+                });
                 assert!(
                     value.starts_with("text-align:") || (drawing && theme_colours),
                     "{path}: style=\"{value}\""

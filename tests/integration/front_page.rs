@@ -72,7 +72,9 @@ fn a_group_with_a_member_in_an_incident_stays_open_and_the_others_fold_to_their_
     }
     // Mail's partial outage of 9 November, the 74th of the 90 days: from 81.11 % of the
     // width to 82.22 %, and named in the text.
-    let mail = &index[index.find(r#"<a href="components/mail/index.html">Messagerie</a>"#).unwrap()..];
+    let mail = &index[index
+        .find(r#"<a href="components/mail/index.html">Messagerie</a>"#)
+        .unwrap()..];
     let strip = &mail[mail.find(r#"<div class="strip""#).unwrap()..];
     let strip = &strip[..strip.find("</div>").unwrap()];
     assert_eq!(
@@ -82,7 +84,9 @@ fn a_group_with_a_member_in_an_incident_stays_open_and_the_others_fold_to_their_
          style=\"background:linear-gradient(90deg,#0000 81.11%,var(--partial) 0 82.22%,#0000 0) var(--ok)\">"
     );
     // A quiet component is one colour, and says so.
-    let dns = &index[index.find(r#"<a href="components/dns/index.html">"#).unwrap()..];
+    let dns = &index[index
+        .find(r#"<a href="components/dns/index.html">"#)
+        .unwrap()..];
     let strip = &dns[dns.find(r#"<div class="strip""#).unwrap()..];
     assert!(
         strip.starts_with(
