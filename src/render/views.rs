@@ -479,8 +479,8 @@ pub struct RunView {
     pub label: String,
 }
 
-/// The drawing of the 90 days in one element, for the components of a folded group: the
-/// runs of [`ComponentRow::runs`] as the hard stops of a gradient, so that a hundred
+/// The drawing of the 90 days in one element, for the components of a folded group: each
+/// run of consecutive days of one class is a hard stop of a gradient, so that a hundred
 /// components cost a hundred elements, and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StripView {
@@ -504,9 +504,9 @@ fn day_colour(class: &str) -> &'static str {
     }
 }
 
-/// Where day `k` of 90 starts, in percent of the drawing, to the hundredth: `35.56`.
-fn day_percent(k: usize) -> String {
-    let hundredths = (k * 10_000 + 45) / 90;
+/// Where day `k` of `n` starts, in percent of the drawing, to the hundredth: `35.56`.
+fn day_percent(k: usize, n: usize) -> String {
+    let hundredths = (k * 10_000 + n / 2) / n.max(1);
     let (whole, frac) = (hundredths / 100, hundredths % 100);
     match frac {
         0 => whole.to_string(),
@@ -539,9 +539,9 @@ pub fn strip(bars: &[BarView], lang: Lang) -> StripView {
                     c => day_colour(c),
                 };
                 stops.push(match (n, n + 1 == runs.len()) {
-                    (0, _) => format!("{colour} {}%", day_percent(end)),
+                    (0, _) => format!("{colour} {}%", day_percent(end, bars.len())),
                     (_, true) => format!("{colour} 0"),
-                    _ => format!("{colour} 0 {}%", day_percent(end)),
+                    _ => format!("{colour} 0 {}%", day_percent(end, bars.len())),
                 });
             }
             format!(
@@ -852,14 +852,21 @@ mod tests {
 
     #[test]
     fn day_percent_is_the_start_of_a_day_to_the_hundredth() {
-        let got: Vec<String> = [0, 1, 9, 27, 32, 45, 89, 90].map(day_percent).to_vec();
+        let got: Vec<String> = [0, 1, 9, 27, 32, 45, 89, 90]
+            .map(|k| day_percent(k, 90))
+            .to_vec();
         assert_eq!(
             got,
             ["0", "1.11", "10", "30", "35.56", "50", "98.89", "100"]
         );
-        for k in 0..=90 {
-            let v: f64 = day_percent(k).parse().unwrap();
-            assert!((v - k as f64 * 100.0 / 90.0).abs() <= 0.005, "{k}");
+        for n in [1, 7, 90, 91] {
+            for k in 0..=n {
+                let v: f64 = day_percent(k, n).parse().unwrap();
+                assert!(
+                    (v - k as f64 * 100.0 / n as f64).abs() <= 0.005,
+                    "{k} of {n}"
+                );
+            }
         }
     }
 
