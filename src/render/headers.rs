@@ -10,8 +10,10 @@ use crate::render::OutputFile;
 /// The policy of every page, as the `<meta>` carries it: scripts, styles, fonts and
 /// requests only from the site itself, no inline script or `<style>`, no plugin; images
 /// also over https (a post's Markdown may show one) and as `data:` URLs. Style attributes
-/// are allowed (`style-src-attr`), for the one the pages hold: the alignment of a Markdown
-/// table's columns (`style="text-align:right"`), the only style the sanitizer lets through.
+/// are allowed (`style-src-attr`), for the two the pages hold: the alignment of a Markdown
+/// table's columns (`style="text-align:right"`), the only style the sanitizer lets through,
+/// and the gradient of a folded group's component on the front page
+/// ([`crate::render::views::StripView`]), made of classes and numbers only.
 pub const META_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
 style-src-attr 'unsafe-inline'; img-src 'self' https: data:; font-src 'self'; \
 connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";

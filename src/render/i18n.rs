@@ -57,6 +57,8 @@ pub struct Strings {
     pub today: &'static str,
     /// Before the links to the days with an incident, under a component’s uptime drawing (with its colon).
     pub incident_days: &'static str,
+    /// How the text of a folded group's one-line drawing begins: the days it covers.
+    pub last_days: &'static str,
     pub no_downtime: &'static str,
     pub downtime: &'static str,
     pub no_data: &'static str,
@@ -209,6 +211,7 @@ static FR: Strings = Strings {
     days_ago: "il y a 90 jours",
     today: "aujourd’hui",
     incident_days: "Jours d’incident\u{a0}:",
+    last_days: "90 derniers jours",
     no_downtime: "aucune interruption",
     downtime: "interruption",
     no_data: "pas de données",
@@ -336,6 +339,7 @@ static EN: Strings = Strings {
     days_ago: "90 days ago",
     today: "today",
     incident_days: "Incident days:",
+    last_days: "Last 90 days",
     no_downtime: "no downtime",
     downtime: "downtime",
     no_data: "no data",

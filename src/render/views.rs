@@ -389,6 +389,8 @@ pub struct ComponentRow {
     pub uptime: String,
     pub bars: Vec<BarView>,
     pub bars_label: String,
+    /// The front page's drawing in one element, for a folded group (see [`strip`]).
+    pub strip: StripView,
 }
 
 impl ComponentRow {
@@ -477,6 +479,105 @@ pub struct RunView {
     pub label: String,
 }
 
+/// The drawing of the 90 days in one element, for the components of a folded group: each
+/// run of consecutive days of one class is a hard stop of a gradient, so that a hundred
+/// components cost a hundred elements, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripView {
+    /// The element's `style`: `background:` the runs of days that are not operational in the
+    /// theme's colours (custom properties, so that the dark scheme applies) over an
+    /// operational day, `var(--ok)`. Only classes and numbers: nothing from the site.
+    pub style: String,
+    /// Its text alternative and tooltip: the days it covers, then for each severity, worst
+    /// first, the days drawn in its colour, newest first (consecutive days as one span).
+    pub label: String,
+}
+
+/// The theme's colour of a day's class (`style.css` defines each for both schemes).
+fn day_colour(class: &str) -> &'static str {
+    match class {
+        "degraded" => "var(--degraded)",
+        "partial-outage" => "var(--partial)",
+        "major-outage" => "var(--major)",
+        "maintenance" => "var(--maintenance)",
+        _ => "var(--ok)",
+    }
+}
+
+/// Where day `k` of `n` starts, in percent of the drawing, to the hundredth: `35.56`.
+fn day_percent(k: usize, n: usize) -> String {
+    let hundredths = (k * 10_000 + n / 2) / n.max(1);
+    let (whole, frac) = (hundredths / 100, hundredths % 100);
+    match frac {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    }
+}
+
+/// The one-element drawing of `bars` (oldest first) and its text, in `lang`.
+pub fn strip(bars: &[BarView], lang: Lang) -> StripView {
+    let t = lang.strings();
+    // Runs of consecutive days of one class: (class, first day, day after the last).
+    let mut runs: Vec<(&str, usize, usize)> = Vec::new();
+    for (k, b) in bars.iter().enumerate() {
+        match runs.last_mut() {
+            Some((class, _, end)) if *class == b.class => *end = k + 1,
+            _ => runs.push((b.class, k, k + 1)),
+        }
+    }
+    let style = match runs.as_slice() {
+        [] => "background:var(--ok)".to_string(),
+        [(class, _, _)] => format!("background:{}", day_colour(class)),
+        _ => {
+            // Hard stops: each run from where the previous one ended (`0`) to its own end;
+            // operational days transparent, over the background's operational colour.
+            let mut stops = Vec::with_capacity(runs.len());
+            for (n, &(class, _, end)) in runs.iter().enumerate() {
+                let colour = match class {
+                    "ok" => "#0000",
+                    c => day_colour(c),
+                };
+                stops.push(match (n, n + 1 == runs.len()) {
+                    (0, _) => format!("{colour} {}%", day_percent(end, bars.len())),
+                    (_, true) => format!("{colour} 0"),
+                    _ => format!("{colour} 0 {}%", day_percent(end, bars.len())),
+                });
+            }
+            format!(
+                "background:linear-gradient(90deg,{}) var(--ok)",
+                stops.join(",")
+            )
+        }
+    };
+    let (colon, between) = match lang {
+        Lang::Fr => ("\u{a0}: ", " ; "),
+        Lang::En => (": ", "; "),
+    };
+    let sections: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|s| **s != Severity::Notice)
+        .filter_map(|s| {
+            let days: Vec<String> = runs
+                .iter()
+                .rev()
+                .filter(|(class, _, _)| *class == s.keyword())
+                .map(|&(_, first, end)| match end - first {
+                    1 => bars[first].date.clone(),
+                    _ => format!("{} – {}", bars[first].date, bars[end - 1].date),
+                })
+                .collect();
+            (!days.is_empty()).then(|| format!("{}{colon}{}", t.severity(*s), days.join(", ")))
+        })
+        .collect();
+    let label = if sections.is_empty() {
+        format!("{} — {}", t.last_days, t.no_downtime)
+    } else {
+        format!("{} — {}", t.last_days, sections.join(between))
+    };
+    StripView { style, label }
+}
+
 /// Components in their groups, in `site.yaml` order (a group sits where its first
 /// component is).
 #[derive(Debug, Clone)]
@@ -499,7 +600,7 @@ pub fn component_row(model: &StatusModel, k: usize, root: &str) -> ComponentRow 
     let t = lang.strings();
     let c = &site.config.components[k];
     let state: &ComponentState = &model.components[k];
-    let bars = state
+    let bars: Vec<BarView> = state
         .days
         .iter()
         .map(|d| bar(model, &c.id, d, root))
@@ -516,6 +617,7 @@ pub fn component_row(model: &StatusModel, k: usize, root: &str) -> ComponentRow 
             Lang::En => format!("{}: {uptime}", t.uptime_days),
         },
         uptime,
+        strip: strip(&bars, lang),
         bars,
     }
 }
@@ -625,6 +727,7 @@ mod tests {
 
     fn row(bars: Vec<BarView>) -> ComponentRow {
         ComponentRow {
+            strip: strip(&bars, Lang::En),
             id: "web".into(),
             name: "Web".into(),
             description: None,
@@ -691,6 +794,80 @@ mod tests {
         );
         assert_eq!(r.incident_days().len(), PHONE_DAYS);
         assert_eq!(r.runs().len(), 12, "one shape per incident day");
+    }
+
+    #[test]
+    fn the_strip_draws_each_run_of_days_as_a_hard_stop_and_names_them_by_severity() {
+        let ok = "100 % uptime, no downtime";
+        let mut bars: Vec<BarView> = (0..90)
+            .map(|d| day(&format!("d{d}"), "ok", ok, None))
+            .collect();
+        bars[0] = day("d0", "maintenance", ok, Some("i/m"));
+        bars[32] = day("d32", "major-outage", "90 %", Some("i/a"));
+        bars[33] = day("d33", "major-outage", "95 %", Some("i/b"));
+        bars[57] = day("d57", "degraded", "100 %", Some("i/c"));
+        bars[70] = day("d70", "major-outage", "99 %", Some("i/d"));
+        // A notice leaves its day operational: neither drawn nor named.
+        bars[80] = day("d80", "ok", "100 % uptime — Notice", Some("i/n"));
+        bars[89] = day("d89", "partial-outage", "97 %", Some("i/e"));
+        let s = strip(&bars, Lang::En);
+        assert_eq!(
+            s.style,
+            "background:linear-gradient(90deg,var(--maintenance) 1.11%,#0000 0 35.56%,\
+             var(--major) 0 37.78%,#0000 0 63.33%,var(--degraded) 0 64.44%,#0000 0 77.78%,\
+             var(--major) 0 78.89%,#0000 0 98.89%,var(--partial) 0) var(--ok)"
+        );
+        assert_eq!(
+            s.label,
+            "Last 90 days — Major outage: d70, d32 – d33; Partial outage: d89; \
+             Degraded performance: d57; Maintenance: d0"
+        );
+        let fr = strip(&bars, Lang::Fr).label;
+        assert!(
+            fr.starts_with("90 derniers jours — Panne majeure\u{a0}: d70, d32 – d33 ; "),
+            "{fr}"
+        );
+    }
+
+    #[test]
+    fn a_strip_of_one_kind_of_day_is_one_colour() {
+        let quiet: Vec<BarView> = (0..90)
+            .map(|d| day(&d.to_string(), "ok", "", None))
+            .collect();
+        let s = strip(&quiet, Lang::En);
+        assert_eq!(s.style, "background:var(--ok)");
+        assert_eq!(s.label, "Last 90 days — no downtime");
+        let works: Vec<BarView> = (0..90)
+            .map(|d| day(&d.to_string(), "maintenance", "", Some("i/w")))
+            .collect();
+        assert_eq!(
+            strip(&works, Lang::En).style,
+            "background:var(--maintenance)"
+        );
+        assert_eq!(
+            strip(&works, Lang::En).label,
+            "Last 90 days — Maintenance: 0 – 89"
+        );
+    }
+
+    #[test]
+    fn day_percent_is_the_start_of_a_day_to_the_hundredth() {
+        let got: Vec<String> = [0, 1, 9, 27, 32, 45, 89, 90]
+            .map(|k| day_percent(k, 90))
+            .to_vec();
+        assert_eq!(
+            got,
+            ["0", "1.11", "10", "30", "35.56", "50", "98.89", "100"]
+        );
+        for n in [1, 7, 90, 91] {
+            for k in 0..=n {
+                let v: f64 = day_percent(k, n).parse().unwrap();
+                assert!(
+                    (v - k as f64 * 100.0 / n as f64).abs() <= 0.005,
+                    "{k} of {n}"
+                );
+            }
+        }
     }
 
     #[test]

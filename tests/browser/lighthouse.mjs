@@ -8,7 +8,11 @@
 //     (`cargo run --example gen-site -- DIR 300 --components 120`): at most 1,500
 //     elements and 150 KB before compression, performance at least 95, accessibility 100;
 //     and, on that page, the Nu HTML Checker and axe-core (light and dark, 390 and
-//     1280 px) clean, as check.mjs does for the example.
+//     1280 px, as built and with every group opened) clean, as check.mjs does for the
+//     example; every component of every group, folded or not, drawing its 90 days once
+//     shown (a folded group's as one element whose gradient is in a style attribute:
+//     checked under the page's Content-Security-Policy, sent as `_headers` says, and in
+//     forced colours).
 //
 // Prints one line per check and the figures (BENCHMARKS.md records them), then
 // `lighthouse: N passed, M failed`; exits 1 if any failed. Every tool it needs is
@@ -91,7 +95,23 @@ const built = await check(`build: the example, and a provider's site of 120 comp
 });
 if (!built) finish();
 
-// A static server with gzip, as a host serves a status page: /example/… and /provider/….
+// The headers `_headers` gives the root page of a build (its Content-Security-Policy…).
+function rootHeaders(out) {
+  const headers = {};
+  let rule = null;
+  for (const line of fs.readFileSync(path.join(out, '_headers'), 'utf8').split('\n')) {
+    if (!line.trim() || line.startsWith('#')) continue;
+    if (!/^\s/.test(line)) { rule = line.trim(); continue; }
+    if (rule !== '/*' && rule !== '/index.html') continue;
+    const at = line.indexOf(':');
+    headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+  }
+  return headers;
+}
+const PAGE_HEADERS = Object.fromEntries(Object.entries(SITES).map(([name, s]) => [name, rootHeaders(s.out)]));
+
+// A static server with gzip, as a host serves a status page: /example/… and /provider/…,
+// each front page with the headers its `_headers` gives it.
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.xml': 'application/xml' };
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
@@ -104,7 +124,8 @@ const server = http.createServer((req, res) => {
   const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
   const body = fs.readFileSync(file);
   const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '') && !type.startsWith('image/png');
-  res.writeHead(200, { 'content-type': type, 'cache-control': 'max-age=300', ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}) });
+  const page = rest.join('/') === 'index.html' || rest.join('/') === '' ? PAGE_HEADERS[site] : {};
+  res.writeHead(200, { ...page, 'content-type': type, 'cache-control': 'max-age=300', ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}) });
   res.end(gzip ? zlib.gzipSync(body) : body);
 });
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
@@ -171,16 +192,20 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true
 const axePath = require.resolve('axe-core/axe.min.js');
 for (const scheme of ['light', 'dark']) {
   for (const [width, height] of [[390, 844], [1280, 800]]) {
-    await check(`axe WCAG 2 A/AA, ${scheme}, ${width} px: the provider front page, no serious or critical violation; its folded groups state status and uptime`, async () => {
+    await check(`axe WCAG 2 A/AA, ${scheme}, ${width} px: the provider front page, as built and with every group opened, no serious or critical violation; its folded groups state status and uptime`, async () => {
       const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true, viewport: { width, height } });
       const page = await context.newPage();
       await page.clock.setFixedTime(new Date(NOW));
       await page.goto(`${BASE}/provider/index.html`);
       await page.addScriptTag({ path: axePath });
       const r = await page.evaluate(async (tags) => {
-        const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+        const serious = async () => (await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }))
+          .violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
         const groups = [...document.querySelectorAll('details.group')].map((g) => ({ open: g.open, line: g.querySelector('summary').innerText }));
-        return { violations: result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`), groups };
+        const built = await serious();
+        for (const g of document.querySelectorAll('details.group')) g.open = true;
+        const opened = (await serious()).map((v) => `every group opened: ${v}`);
+        return { violations: [...built, ...opened], groups };
       }, AXE_TAGS);
       await context.close();
       const problems = [...r.violations];
@@ -193,6 +218,62 @@ for (const scheme of ['light', 'dark']) {
       return problems;
     });
   }
+}
+
+// Every component of every group shows its 90 days once its group is open: the members of
+// a folded group as one element (role img, named by its days) whose days are a gradient
+// in its style attribute, which the page's policy (sent in the header and the <meta>)
+// allows; the others as an inline SVG. Also in forced colours, which drop a gradient
+// unless the element keeps its colours.
+for (const [label, options] of [
+  ['light, 390 px', { colorScheme: 'light', viewport: { width: 390, height: 844 } }],
+  ['dark, 1280 px', { colorScheme: 'dark', viewport: { width: 1280, height: 800 } }],
+  ['forced colours, 1280 px', { colorScheme: 'dark', forcedColors: 'active', viewport: { width: 1280, height: 800 } }],
+]) {
+  await check(`the provider front page, ${label}, under its Content-Security-Policy: every component of every group, folded or not, draws its 90 days once shown, named by its days`, async () => {
+    const context = await browser.newContext(options);
+    await context.addInitScript(() => {
+      window.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const page = await context.newPage();
+    await page.clock.setFixedTime(new Date(NOW));
+    const response = await page.goto(`${BASE}/provider/index.html`);
+    const policy = response.headers()['content-security-policy'] ?? '';
+    const problems = /style-src-attr 'unsafe-inline'/.test(policy) && /frame-ancestors 'none'/.test(policy) ? [] : [`the page was not sent with its policy: “${policy}”`];
+    const r = await page.evaluate(() => {
+      const problems = [];
+      const folded = [...document.querySelectorAll('details.group:not([open])')].length;
+      for (const g of document.querySelectorAll('details.group')) g.open = true;
+      let strips = 0;
+      for (const c of document.querySelectorAll('.components .component')) {
+        const name = c.querySelector('.component-name')?.textContent.trim();
+        const drawings = c.querySelectorAll('svg.days, .strip');
+        if (drawings.length !== 1) { problems.push(`${name}: ${drawings.length} drawings`); continue; }
+        const d = drawings[0];
+        const box = d.getBoundingClientRect();
+        const room = c.getBoundingClientRect().width;
+        if (box.width < room * 0.85 || box.height < 16) problems.push(`${name}: its drawing is ${Math.round(box.width)}×${Math.round(box.height)} px in ${Math.round(room)}`);
+        if (!d.matches('.strip')) continue;
+        strips += 1;
+        const style = d.getAttribute('style') ?? '';
+        const image = getComputedStyle(d).backgroundImage;
+        if (style.includes('gradient') && !image.startsWith('linear-gradient')) problems.push(`${name}: its days are not drawn (background-image ${image})`);
+        if (d.getAttribute('role') !== 'img' || !/^\S.*\d/.test(d.title)) problems.push(`${name}: a drawing without its text: ${d.outerHTML.slice(0, 120)}`);
+        // Each colour drawn is named in the text, and each name drawn.
+        const words = { major: /Panne majeure/, partial: /Panne partielle/, degraded: /Performances dégradées/, maintenance: /Maintenance/ };
+        for (const [k, word] of Object.entries(words)) {
+          if (style.includes(`var(--${k})`) !== word.test(d.title)) problems.push(`${name}: the colour of ${k} and the text disagree: “${d.title}” ${style}`);
+        }
+      }
+      return { problems, folded, strips, violations: window.cspViolations };
+    });
+    await context.close();
+    problems.push(...r.problems, ...r.violations.map((v) => `policy violation: ${v}`));
+    if (r.folded < 5) problems.push(`only ${r.folded} groups folded`);
+    if (r.strips < 50) problems.push(`only ${r.strips} one-element drawings`);
+    return problems;
+  });
 }
 await browser.close();
 server.close();
