@@ -45,39 +45,76 @@ impl FeedEntry {
 /// Every public post ([`crate::derive::timeline::public_posts`]) of the incidents for
 /// which `keep` holds, newest first, at most `limit`.
 pub fn entries(model: &StatusModel, keep: impl Fn(usize) -> bool, limit: usize) -> Vec<FeedEntry> {
-    let incidents = (0..model.site.incidents.len()).filter(|&n| keep(n));
-    entries_of(model, incidents, limit)
+    entries_of(model, &by_newest_post(model), keep, limit)
 }
 
 /// A public post as a feed orders it: its time, its incident, its number.
 type PostKey = (DateTime<Utc>, usize, usize);
 
-/// The feed entries of the `limit` newest public posts of `incidents`: newest first;
-/// between posts of the same time, by incident id, then the later post first. A total
-/// order (ids are unique), so that each feed holds exactly the first posts of the
-/// site's list that it keeps. Only those are sorted.
-fn entries_of(
-    model: &StatusModel,
-    incidents: impl Iterator<Item = usize>,
-    limit: usize,
-) -> Vec<FeedEntry> {
-    let site = model.site;
-    let mut posts: Vec<PostKey> = incidents
-        .flat_map(|n| {
-            let i = &site.incidents[n];
-            public_posts(i, model.now).map(move |k| (i.posts[k].at, n, k))
+/// The incidents with a public post, by the time of their newest public post, newest
+/// first: a feed looks at them in this order, and stops at the first whose newest post is
+/// older than every post it already keeps.
+fn by_newest_post(model: &StatusModel) -> Vec<(DateTime<Utc>, usize)> {
+    let mut order: Vec<(DateTime<Utc>, usize)> = model
+        .site
+        .incidents
+        .iter()
+        .enumerate()
+        .filter_map(|(n, i)| {
+            let newest = public_posts(i, model.now).map(|k| i.posts[k].at).max()?;
+            Some((newest, n))
         })
         .collect();
-    let order = |a: &PostKey, b: &PostKey| {
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    order
+}
+
+/// The feed entries of the `limit` newest public posts of the incidents for which `keep`
+/// holds, `order` being [`by_newest_post`]: newest first; between posts of the same time,
+/// by incident id, then the later post first. A total order (ids are unique), so that
+/// each feed holds exactly the first posts of the site's list that it keeps. Only the
+/// incidents that can hold one of them are looked at, and only those posts are sorted.
+fn entries_of(
+    model: &StatusModel,
+    order: &[(DateTime<Utc>, usize)],
+    keep: impl Fn(usize) -> bool,
+    limit: usize,
+) -> Vec<FeedEntry> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    let site = model.site;
+    let order_posts = |a: &PostKey, b: &PostKey| {
         b.0.cmp(&a.0)
             .then_with(|| site.incidents[a.1].id.cmp(&site.incidents[b.1].id))
             .then_with(|| b.2.cmp(&a.2))
     };
-    if posts.len() > limit && limit > 0 {
-        posts.select_nth_unstable_by(limit - 1, order);
+    let mut posts: Vec<PostKey> = Vec::new();
+    // The time of the `limit`-th newest post kept when it was last found: every post
+    // older than it is out (it only grows as more are kept, so a stale one is safe).
+    let mut oldest_in: Option<DateTime<Utc>> = None;
+    let mut found_at = 0;
+    for &(newest, n) in order {
+        if oldest_in.is_some_and(|t| newest < t) {
+            break;
+        }
+        if !keep(n) {
+            continue;
+        }
+        let i = &site.incidents[n];
+        posts.extend(public_posts(i, model.now).map(|k| (i.posts[k].at, n, k)));
+        if posts.len() >= limit && posts.len() >= 2 * found_at {
+            posts.select_nth_unstable_by(limit - 1, order_posts);
+            posts.truncate(limit);
+            oldest_in = Some(posts[limit - 1].0);
+            found_at = posts.len();
+        }
+    }
+    if posts.len() > limit {
+        posts.select_nth_unstable_by(limit - 1, order_posts);
     }
     posts.truncate(limit);
-    posts.sort_unstable_by(order);
+    posts.sort_unstable_by(order_posts);
     posts
         .into_iter()
         .map(|(_, n, k)| entry(model, n, k))
@@ -182,7 +219,8 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
     let cfg = &site.config;
     let t = cfg.lang.strings();
     let mut files = Vec::new();
-    let items = entries_of(model, 0..site.incidents.len(), cfg.feed_items);
+    let order = by_newest_post(model);
+    let items = entries_of(model, &order, |_| true, cfg.feed_items);
     let description = cfg
         .description
         .clone()
@@ -225,8 +263,11 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         .par_iter()
         .enumerate()
         .map(|(k, c)| {
-            let mine = &model.components[k].incidents;
-            let items = entries_of(model, mine.iter().copied(), cfg.feed_items);
+            let mut mine = vec![false; site.incidents.len()];
+            for &n in &model.components[k].incidents {
+                mine[n] = true;
+            }
+            let items = entries_of(model, &order, |n| mine[n], cfg.feed_items);
             let path = format!("components/{}/feed.xml", c.id);
             rss(
                 &path,
@@ -253,4 +294,82 @@ fn rss(path: &str, feed: RssFeed) -> Result<OutputFile, Error> {
         .render()
         .map_err(|e| Error::Render(format!("{path}: {e}")))?;
     Ok(OutputFile::new(path, xml.into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::testing::{config_with, site};
+    use proptest::prelude::*;
+
+    /// An incident file: its start, its updates (half hours after a base day, so that
+    /// posts of the same time are common), its component, maybe a `published` earlier
+    /// than all.
+    fn file(start: u32, updates: &[u32], component: &str, early: bool) -> String {
+        let at = |m: u32| {
+            (crate::load::testing::t("2026-01-01T00:00:00Z")
+                + chrono::Duration::minutes(30 * i64::from(m)))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+        };
+        let mut text = format!(
+            "---\ntitle: T\nstart: {}\nseverity: degraded\ncomponents: [{component}]\n",
+            at(start)
+        );
+        if early {
+            text.push_str(&format!("published: {}\n", at(start.saturating_sub(3))));
+        }
+        if !updates.is_empty() {
+            text.push_str("updates:\n");
+            for u in updates {
+                text.push_str(&format!("  - at: {}\n    body: u\n", at(start + u)));
+            }
+        }
+        text.push_str("---\nA.\n");
+        text
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// The feeds keep exactly the newest posts a full sort of every public post keeps.
+        #[test]
+        fn a_feed_holds_the_newest_posts_of_a_full_sort(
+            incidents in prop::collection::vec(
+                (0u32..20, prop::collection::vec(0u32..10, 0..4), prop::sample::select(vec!["web", "mail"]), any::<bool>()),
+                0..40),
+            now in 0i64..30,
+            limit in 0usize..12,
+        ) {
+            let texts: Vec<(String, String)> = incidents
+                .iter()
+                .enumerate()
+                .map(|(n, (s, u, c, e))| (format!("i{:02}", n % 37), file(*s, u, c, *e)))
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            let files: Vec<(&str, &str)> = texts
+                .iter()
+                .filter(|(id, _)| seen.insert(id.clone()))
+                .map(|(id, t)| (id.as_str(), t.as_str()))
+                .collect();
+            let s = site(config_with(&["web", "mail"]), &files);
+            let now = crate::load::testing::t("2026-01-01T00:00:00Z") + chrono::Duration::minutes(30 * now);
+            let model = crate::derive::derive(&s, now);
+            for component in [None, Some("web")] {
+                let keep = |n: usize| component.is_none_or(|c| s.incidents[n].severity_on(c).is_some());
+                let mut all: Vec<PostKey> = (0..s.incidents.len())
+                    .filter(|&n| keep(n))
+                    .flat_map(|n| {
+                        let i = &s.incidents[n];
+                        public_posts(i, now).map(move |k| (i.posts[k].at, n, k))
+                    })
+                    .collect();
+                all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| s.incidents[a.1].id.cmp(&s.incidents[b.1].id)).then_with(|| b.2.cmp(&a.2)));
+                all.truncate(limit);
+                let expected: Vec<String> = all.iter().map(|&(_, n, k)| post_url(&s, n, k)).collect();
+                let got: Vec<String> = entries(&model, keep, limit).into_iter().map(|e| e.link).collect();
+                prop_assert_eq!(got, expected);
+            }
+        }
+    }
 }
