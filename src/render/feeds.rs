@@ -65,7 +65,7 @@ fn by_newest_post(model: &StatusModel) -> Vec<(DateTime<Utc>, usize)> {
             Some((newest, n))
         })
         .collect();
-    order.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    order.sort_unstable_by_key(|o| std::cmp::Reverse(o.0));
     order
 }
 
