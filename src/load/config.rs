@@ -82,6 +82,7 @@ const WEBHOOK_KEYS: &[&str] = &[
     "token_env",
     "insecure",
     "ca_file",
+    "lang",
 ];
 
 /// What site.yaml and its mappings are called in messages.
@@ -175,8 +176,8 @@ struct RawEmail {
     password_env: Option<At<String>>,
     #[serde(default)]
     from: Option<At<String>>,
-    #[serde(default, deserialize_with = "yaml::blank_as_default")]
-    to: Vec<At<String>>,
+    #[serde(default)]
+    to: Option<At<notify::RawTo>>,
     #[serde(default)]
     to_by_component: Option<At<BTreeMap<String, Vec<At<String>>>>>,
     #[serde(default, deserialize_with = "yaml::plain_bool")]
@@ -210,6 +211,8 @@ struct RawWebhook {
     insecure: bool,
     #[serde(default)]
     ca_file: Option<At<String>>,
+    #[serde(default)]
+    lang: Option<At<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -285,7 +288,7 @@ pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, 
     let authors = authors(&src, raw.authors, &mut errors);
     let notify = raw
         .notify
-        .map(|n| notify(&src, n, &components, &mut errors));
+        .map(|n| notify(&src, n, &components, &languages, &mut errors));
     let brand = raw
         .brand
         .map(|b| brand::brand(&src, b, root, &mut errors))

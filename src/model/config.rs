@@ -240,8 +240,11 @@ pub struct Email {
     pub password_env: Option<String>,
     /// The sender address; `None`: `contact.email`, else `no-reply@` the site's host.
     pub from: Option<String>,
-    /// Addresses that receive every event.
+    /// Addresses that receive every event, in the default language.
     pub to: Vec<String>,
+    /// Addresses that receive every event in another of the site's languages (`to` as a
+    /// mapping by language).
+    pub to_by_lang: BTreeMap<Lang, Vec<String>>,
     /// Addresses that also receive the events of the incidents touching a component.
     pub to_by_component: BTreeMap<String, Vec<String>>,
     /// Plain `smtp://` without STARTTLS to a host that is not loopback.
@@ -314,6 +317,8 @@ pub struct Webhook {
     pub token_env: Option<String>,
     /// The Matrix room id or alias.
     pub room: Option<String>,
+    /// The language of its messages (`lang`); `None`: the site's default language.
+    pub lang: Option<Lang>,
     /// Plain `http://` to a host that is not loopback.
     pub insecure: bool,
     /// A PEM file of the certificate authorities to trust instead of the usual ones (a
