@@ -48,7 +48,7 @@ impl std::fmt::Debug for Translations {
     // The configuration's `Debug` is part of the page cache's key: the translations reach
     // the pages through the incidents of the site seen in a language, not through it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Translations({})", self.by.len())
+        f.write_str("Translations")
     }
 }
 
@@ -104,13 +104,21 @@ impl Fallbacks {
 
 /// The texts of `site.yaml` in one language other than the default: each given for that
 /// language, else the default's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ConfigTexts {
     pub title: String,
     pub description: Option<String>,
     /// Parallel to the configuration's components: name, group, description.
     pub components: Vec<(String, Option<String>, Option<String>)>,
     pub contact: super::config::Contact,
+}
+
+impl std::fmt::Debug for ConfigTexts {
+    // As for `Translations`: the configuration of the site seen in a language shows its
+    // own texts in its own fields; the other languages' are not part of its pages' key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConfigTexts")
+    }
 }
 
 impl Site {

@@ -394,3 +394,47 @@ fn notify_sends_each_language_its_own_list() {
     run.failure(1);
     assert!(run.stderr.contains("error: `lang` names `de`, which is not one of the site's languages"), "{}", run.stderr);
 }
+
+/// Rebuilds through one set of caches (as `vigie serve` and `vigie watch` do) equal clean
+/// builds byte for byte, whatever happens to the translations: a page of one language is
+/// never served for another's.
+#[test]
+fn rebuilds_through_the_caches_equal_clean_builds_in_every_language() {
+    let site = Site::fixture("bilingual");
+    let now = chrono::DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut caches = vigie::pipeline::Caches::new();
+    let mut step = |name: &str| -> usize {
+        let (_, cached) =
+            vigie::pipeline::generate_with(site.root(), now, false, None, &mut caches).unwrap();
+        let (_, clean) = vigie::pipeline::generate(site.root(), now, false, None).unwrap();
+        assert_eq!(cached.len(), clean.len(), "{name}");
+        for (a, b) in cached.iter().zip(&clean) {
+            assert_eq!(a.path, b.path, "{name}");
+            assert!(a.bytes == b.bytes, "{name}: {} differs from a clean build", a.path);
+        }
+        caches.pages.last_rendered()
+    };
+    assert_eq!(step("first"), 8, "4 incident pages in each language");
+    assert_eq!(step("again"), 0, "nothing changed");
+    let untranslated = "incidents/2026-11-05-lenteurs-web.en.md";
+    site.write(untranslated, "---\ntitle: Slow web hosting\n---\nSites answer slowly.\n");
+    assert_eq!(step("a translation added"), 4, "the English pages only");
+    // The same words as the French title and text: only the marks tell them apart.
+    site.write(
+        untranslated,
+        "---\ntitle: Lenteurs de l’hébergement web\n---\nLes sites répondent lentement. Nous surveillons.\n",
+    );
+    step("a translation with the original's words");
+    std::fs::remove_file(site.path(untranslated)).unwrap();
+    step("the translation removed");
+    // The original of an untranslated incident edited: its French text shows on both.
+    let original = "incidents/2026-11-05-lenteurs-web.md";
+    let text = site.read(original).replace("Nous surveillons.", "C’est réglé.");
+    site.write(original, &text);
+    assert_eq!(step("the original edited"), 2, "its page in each language");
+    let yaml = site.read("site.yaml").replace("en: Email}", "en: Mail}");
+    site.write("site.yaml", &yaml);
+    assert_eq!(step("an English name changed"), 4, "the English pages only");
+}
