@@ -14,8 +14,8 @@ use crate::error::{did_you_mean, Diagnostic};
 use crate::load::text::{self, Lines};
 use crate::load::yaml::{self, At, Names, Source};
 use crate::model::config::{Author, CollapseGroups, Component, Config, Contact};
-use crate::model::translation::ConfigTexts;
 use crate::model::lang::Lang;
+use crate::model::translation::ConfigTexts;
 
 pub mod brand;
 pub mod ingest;
@@ -268,7 +268,14 @@ pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, 
     );
     let lang = languages[0];
     let title_pos = raw.title.pos;
-    let title = pick(&src, "title", raw.title, &languages, Lines::One, &mut errors);
+    let title = pick(
+        &src,
+        "title",
+        raw.title,
+        &languages,
+        Lines::One,
+        &mut errors,
+    );
     if title.all().any(|t| t.trim().is_empty()) {
         errors.push(src.error(title_pos, "`title` is empty", None));
     }

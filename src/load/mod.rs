@@ -175,10 +175,7 @@ fn pad(stamps: Vec<Option<Stamp>>) -> impl Iterator<Item = Option<Stamp>> {
 
 /// The text of each translation file of `files` (or why it cannot be read), its path
 /// relative to `root`; `files` gets the metadata of each as it was read.
-fn read_translations(
-    root: &Path,
-    files: &mut Found,
-) -> Vec<(PathBuf, Result<String, Diagnostic>)> {
+fn read_translations(root: &Path, files: &mut Found) -> Vec<(PathBuf, Result<String, Diagnostic>)> {
     let read: Vec<_> = files
         .paths
         .par_iter()

@@ -205,8 +205,10 @@ pub fn parse(
     }
     let title = match &raw.title {
         None => {
-            errors.push(Diagnostic::at(shown, src.text, Span::new(1, 1, 3), "missing `title`")
-                .with_help("add `title: …`, the incident's title in this language"));
+            errors.push(
+                Diagnostic::at(shown, src.text, Span::new(1, 1, 3), "missing `title`")
+                    .with_help("add `title: …`, the incident's title in this language"),
+            );
             String::new()
         }
         Some(t) => {
@@ -246,7 +248,11 @@ pub fn parse(
                 .posts
                 .iter()
                 .skip(1)
-                .map(|p| p.at.with_timezone(&config.tz).format("%Y-%m-%d %H:%M").to_string())
+                .map(|p| {
+                    p.at.with_timezone(&config.tz)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
                 .collect();
             errors.push(src.error(
                 at.pos,
@@ -307,4 +313,84 @@ pub fn parse(
             line: first,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::testing::site;
+
+    fn config() -> Config {
+        crate::load::config::parse(
+            Path::new("site.yaml"),
+            "title: {fr: T, en: E}\nbase_url: https://s.example.fr/\nlanguages: [fr, en]\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: {fr: Toile, en: Web}}\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn only_the_codes_of_the_interface_languages_make_a_translation_file() {
+        let of = |p: &str| translation_of(Path::new(p));
+        assert_eq!(of("incidents/x.en.md"), Some((Lang::En, "x".to_string())));
+        assert_eq!(
+            of("incidents/2017/a.b.fr.md"),
+            Some((Lang::Fr, "a.b".to_string()))
+        );
+        assert_eq!(of("incidents/x.io.md"), None);
+        assert_eq!(of("incidents/x.EN.md"), None);
+        assert_eq!(of("incidents/x.md"), None);
+        assert_eq!(of("incidents/.en.md"), None);
+        assert_eq!(
+            original_path(Path::new("incidents/2017/x.en.md"), "x"),
+            Path::new("incidents/2017/x.md")
+        );
+    }
+
+    #[test]
+    fn the_site_in_english_takes_the_translated_texts_and_marks_the_others() {
+        let mut s = site(
+            config(),
+            &[
+                ("a", "---\ntitle: Panne\nstart: 2026-11-20 09:00\nseverity: degraded\nupdates:\n  - {at: 2026-11-20 10:00, status: identified, body: Trouvé.}\n  - {at: 2026-11-20 11:00, status: resolved, body: Réglé.}\n---\nAnnonce.\n"),
+                ("b", "---\ntitle: Lenteurs\nstart: 2026-11-21 09:00\nseverity: degraded\n---\nLent.\n"),
+            ],
+        );
+        let a = s.incidents.iter().find(|i| i.id == "a").unwrap().clone();
+        let t = parse(
+            Path::new("incidents/a.en.md"),
+            "---\ntitle: Outage\nupdates:\n  - {at: 2026-11-20 10:00, body: Found.}\n---\n",
+            Lang::En,
+            &a,
+            &s.config,
+        )
+        .unwrap();
+        assert!(t.announcement.is_none());
+        s.config.translations =
+            std::sync::Arc::new(crate::model::translation::Translations::new(vec![t]));
+        let en = s.in_language(Lang::En);
+        assert_eq!(en.config.lang, Lang::En);
+        assert_eq!(en.config.title, "E");
+        assert_eq!(en.config.components[0].name, "Web");
+        assert_eq!(en.config.prefix(), "en/");
+        let ea = en.incidents.iter().find(|i| i.id == "a").unwrap();
+        assert_eq!(ea.title, "Outage");
+        assert_eq!(ea.posts[1].text, "Found.");
+        assert_eq!(ea.posts[2].text, "Réglé.");
+        let c = &en.config;
+        assert_eq!(c.fallback_lang("a", None), None);
+        assert_eq!(c.fallback_lang("a", Some(0)), Some(Lang::Fr));
+        assert_eq!(c.fallback_lang("a", Some(1)), None);
+        assert_eq!(c.fallback_lang("a", Some(2)), Some(Lang::Fr));
+        assert_eq!(c.fallback_lang("b", None), Some(Lang::Fr));
+        // An incident without translation is the very same.
+        let (b, eb) = (
+            s.incidents.iter().find(|i| i.id == "b").unwrap(),
+            en.incidents.iter().find(|i| i.id == "b").unwrap(),
+        );
+        assert!(std::sync::Arc::ptr_eq(b, eb));
+        // In the default language, nothing is marked.
+        let fr = s.in_language(Lang::Fr);
+        assert_eq!(fr.config.fallback_lang("b", None), None);
+        assert_eq!(fr.config.title, "T");
+    }
 }

@@ -137,7 +137,9 @@ impl Site {
             let texts = texts.clone();
             config.title = texts.title;
             config.description = texts.description;
-            for (c, (name, group, description)) in config.components.iter_mut().zip(texts.components) {
+            for (c, (name, group, description)) in
+                config.components.iter_mut().zip(texts.components)
+            {
                 c.name = name;
                 c.group = group;
                 c.description = description;

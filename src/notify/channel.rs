@@ -45,7 +45,7 @@ const SLACK_TEXT: usize = 3900;
 /// language: `email` for the default language's addresses, `email.<code>` for another's.
 #[derive(Debug, Clone)]
 pub enum Spec<'a> {
-    Email(std::borrow::Cow<'a, Email>, Option<Lang>),
+    Email(Box<std::borrow::Cow<'a, Email>>, Option<Lang>),
     Webhook(&'a Webhook),
 }
 
@@ -73,7 +73,7 @@ pub fn specs(notify: &Notify) -> Vec<Spec<'_>> {
     let mut out: Vec<Spec> = Vec::new();
     if let Some(e) = &notify.email {
         if !e.to.is_empty() || !e.to_by_component.is_empty() {
-            out.push(Spec::Email(std::borrow::Cow::Borrowed(e), None));
+            out.push(Spec::Email(Box::new(std::borrow::Cow::Borrowed(e)), None));
         }
         for (l, to) in &e.to_by_lang {
             let email = Email {
@@ -82,7 +82,10 @@ pub fn specs(notify: &Notify) -> Vec<Spec<'_>> {
                 to_by_component: Default::default(),
                 ..e.clone()
             };
-            out.push(Spec::Email(std::borrow::Cow::Owned(email), Some(*l)));
+            out.push(Spec::Email(
+                Box::new(std::borrow::Cow::Owned(email)),
+                Some(*l),
+            ));
         }
     }
     out.extend(notify.webhooks.iter().map(Spec::Webhook));

@@ -179,7 +179,12 @@ impl PageCache {
     /// How many incident pages the last render rendered, in every language; the others
     /// came from the cache.
     pub fn last_rendered(&self) -> usize {
-        self.pages.computed() + self.others.values().map(PageCache::last_rendered).sum::<usize>()
+        self.pages.computed()
+            + self
+                .others
+                .values()
+                .map(PageCache::last_rendered)
+                .sum::<usize>()
     }
 
     /// The cache of the pages in `lang`: this one for `default`, else one of its own (that
@@ -191,7 +196,8 @@ impl PageCache {
         default: crate::model::lang::Lang,
         languages: &[crate::model::lang::Lang],
     ) -> &mut PageCache {
-        self.others.retain(|l, _| languages.contains(l) && *l != default);
+        self.others
+            .retain(|l, _| languages.contains(l) && *l != default);
         if lang == default {
             return self;
         }

@@ -76,7 +76,9 @@ pub fn sites_with(models: &[StatusModel], cache: &mut PageCache) -> Result<Vec<O
     let mut all = Vec::new();
     for model in models {
         let (pages, memos) = split(of_language(cache, model));
-        all.extend(language_files(model, memos, || incident_pages(model, pages))?);
+        all.extend(language_files(model, memos, || {
+            incident_pages(model, pages)
+        })?);
     }
     let planned = finish(models, all);
     planned.into_iter().map(Planned::into_file).collect()
@@ -107,7 +109,9 @@ pub fn plan_with<'m>(
     let mut all = Vec::new();
     for model in models {
         let (pages, memos) = split(of_language(cache, model));
-        all.extend(language_files(model, memos, || incident_pages(model, pages))?);
+        all.extend(language_files(model, memos, || {
+            incident_pages(model, pages)
+        })?);
     }
     Ok(finish(models, all))
 }

@@ -47,7 +47,9 @@ pub fn all<'p>(site: &Site, paths: impl Iterator<Item = &'p str>) -> Vec<OutputF
                 .iter()
                 .find_map(|&l| {
                     let prefix = cfg.prefix_of(l);
-                    (!prefix.is_empty()).then(|| folder.strip_prefix(prefix)).flatten()
+                    (!prefix.is_empty())
+                        .then(|| folder.strip_prefix(prefix))
+                        .flatten()
                 })
                 .unwrap_or(folder);
             for &l in &cfg.languages {

@@ -64,7 +64,9 @@ pub struct Alternate {
 pub struct ChromeParts {
     /// `_head.html`: style sheet, icon and feed links.
     pub head: String,
-    /// `_header.html`: the skip link, the site header, the opening of `<main>`.
+    /// `_header.html`: the skip link and the site header up to its page links (the links
+    /// to the page's translations, the end of the header and the opening of `<main>` are
+    /// the page's own, in `layout.html`).
     pub header: String,
     /// `_footer.html`: the end of `<main>`, the footer, the end of the page.
     pub footer: String,

@@ -32,7 +32,12 @@ fn pages(dir: &Path) -> Vec<String> {
     walk(dir, &mut out);
     let mut rel: Vec<String> = out
         .iter()
-        .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|p| {
+            p.strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     rel.sort();
     rel
@@ -55,7 +60,9 @@ fn tags<'h>(html: &'h str, name: &str) -> Vec<&'h str> {
 
 /// The output file of an absolute URL of the site (`…/en/incidents/x/` → `en/incidents/x/index.html`).
 fn file_of(url: &str) -> String {
-    let rel = url.strip_prefix(BASE).unwrap_or_else(|| panic!("{url} is not under {BASE}"));
+    let rel = url
+        .strip_prefix(BASE)
+        .unwrap_or_else(|| panic!("{url} is not under {BASE}"));
     if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
@@ -95,14 +102,25 @@ fn every_page_and_feed_is_built_in_both_languages_and_the_single_files_once() {
         assert!(out.join(f).is_file(), "{f} missing");
         assert!(out.join("en").join(f).is_file(), "en/{f} missing");
     }
-    for f in ["api", "maintenance.ics", "404.html", "assets", "embed.js", "badge.svg", "sitemap.xml"] {
+    for f in [
+        "api",
+        "maintenance.ics",
+        "404.html",
+        "assets",
+        "embed.js",
+        "badge.svg",
+        "sitemap.xml",
+    ] {
         assert!(out.join(f).exists(), "{f} missing");
         assert!(!out.join("en").join(f).exists(), "en/{f} should not exist");
     }
     let fr = site.read("public/index.html");
     let en = site.read("public/en/index.html");
     assert!(fr.contains("<html lang=\"fr\">") && en.contains("<html lang=\"en\">"));
-    assert!(fr.contains("<title>État des services Exemple</title>"), "{fr}");
+    assert!(
+        fr.contains("<title>État des services Exemple</title>"),
+        "{fr}"
+    );
     assert!(en.contains("<title>Exemple service status</title>"), "{en}");
     assert!(fr.contains(">Messagerie<") && en.contains(">Email<"));
     assert!(en.contains("Current status") && fr.contains("État actuel"));
@@ -113,7 +131,10 @@ fn every_page_and_feed_is_built_in_both_languages_and_the_single_files_once() {
     assert!(en.contains("href=\"feed.xml\""), "{en}");
     // Dates in English.
     let page = site.read("public/en/incidents/2026-11-20-panne-messagerie/index.html");
-    assert!(page.contains("Friday 20 November 2026, 09:10 CET"), "{page}");
+    assert!(
+        page.contains("Friday 20 November 2026, 09:10 CET"),
+        "{page}"
+    );
     assert!(page.contains("2 h 30 min"), "{page}");
     // The contact page given per language.
     assert!(en.contains("https://exemple.test/en/contact") && !fr.contains("/en/contact"));
@@ -148,7 +169,10 @@ fn every_hreflang_link_is_reciprocal_and_resolves_and_the_header_links_to_the_ot
         );
         assert_eq!(alternates["x-default"], alternates["fr"], "{page}");
         let own = if page.starts_with("en/") { "en" } else { "fr" };
-        assert_eq!(alternates[own], canonical, "{page}: its own alternate is itself");
+        assert_eq!(
+            alternates[own], canonical,
+            "{page}: its own alternate is itself"
+        );
         for (lang, url) in &alternates {
             let target = file_of(url);
             let there = std::fs::read_to_string(out.join(&target))
@@ -159,7 +183,10 @@ fn every_hreflang_link_is_reciprocal_and_resolves_and_the_header_links_to_the_ot
                     && attr(t, "hreflang") == Some(own)
                     && attr(t, "href") == Some(canonical)
             });
-            assert!(back, "{target} does not link back to {page} with hreflang={own}");
+            assert!(
+                back,
+                "{target} does not link back to {page} with hreflang={own}"
+            );
             checked += 1;
         }
         // The plain link of the header, to the same page in the other language.
@@ -177,9 +204,15 @@ fn every_hreflang_link_is_reciprocal_and_resolves_and_the_header_links_to_the_ot
     // The sitemap lists every page of both languages, each with its alternates.
     let sitemap = site.read("public/sitemap.xml");
     assert!(sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
-    for page in all.iter().filter(|p| *p != "404.html" && *p != "embed/index.html") {
+    for page in all
+        .iter()
+        .filter(|p| *p != "404.html" && *p != "embed/index.html")
+    {
         let url = format!("{BASE}{}", page.strip_suffix("index.html").unwrap());
-        assert!(sitemap.contains(&format!("<loc>{url}</loc>")), "{url} not in the sitemap");
+        assert!(
+            sitemap.contains(&format!("<loc>{url}</loc>")),
+            "{url} not in the sitemap"
+        );
     }
     assert!(sitemap.contains("<url><loc>https://status.exemple.test/en/incidents/2026-11-05-lenteurs-web/</loc><xhtml:link rel=\"alternate\" hreflang=\"fr\" href=\"https://status.exemple.test/incidents/2026-11-05-lenteurs-web/\"/><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://status.exemple.test/en/incidents/2026-11-05-lenteurs-web/\"/></url>"), "{sitemap}");
 }
@@ -191,7 +224,12 @@ fn feedparser_reads_the_feeds_of_both_languages() {
         ("feed.xml", "fr", "Messagerie lente", BASE.to_string()),
         ("en/feed.xml", "en", "Slow email", format!("{BASE}en/")),
         ("en/atom.xml", "en", "Slow email", format!("{BASE}en/")),
-        ("en/components/mail/feed.xml", "en", "Slow email", format!("{BASE}en/components/mail/")),
+        (
+            "en/components/mail/feed.xml",
+            "en",
+            "Slow email",
+            format!("{BASE}en/components/mail/"),
+        ),
     ] {
         let d = crate::feeds::feedparser(&site.path(&format!("public/{file}")));
         assert_eq!(d["bozo"], false, "{file}: {}", d["bozo_exception"]);
@@ -201,7 +239,11 @@ fn feedparser_reads_the_feeds_of_both_languages() {
         assert!(first.starts_with(title), "{file}: {first}");
         for e in d["entries"].as_array().unwrap() {
             let l = e["link"].as_str().unwrap();
-            assert_eq!(l.starts_with(&format!("{BASE}en/")), lang == "en", "{file}: {l}");
+            assert_eq!(
+                l.starts_with(&format!("{BASE}en/")),
+                lang == "en",
+                "{file}: {l}"
+            );
         }
     }
 }
@@ -211,25 +253,49 @@ fn an_untranslated_incident_shows_its_french_text_marked_on_the_english_page_and
     let site = built();
     let en = site.read("public/en/incidents/2026-11-05-lenteurs-web/index.html");
     assert!(en.contains("<html lang=\"en\">"));
-    assert!(en.contains("<h1 lang=\"fr\">Lenteurs de l’hébergement web</h1>"), "{en}");
-    assert!(en.contains("<div class=\"post-body\" lang=\"fr\">\n<p>Les sites répondent lentement."), "{en}");
+    assert!(
+        en.contains("<h1 lang=\"fr\">Lenteurs de l’hébergement web</h1>"),
+        "{en}"
+    );
+    assert!(
+        en.contains("<div class=\"post-body\" lang=\"fr\">\n<p>Les sites répondent lentement."),
+        "{en}"
+    );
     let front = site.read("public/en/history/index.html");
     assert!(front.contains("<a href=\"../incidents/2026-11-05-lenteurs-web/index.html\" lang=\"fr\">Lenteurs de l’hébergement web</a>"), "{front}");
     // One update translated, the other not.
     let partly = site.read("public/en/incidents/2026-11-20-panne-messagerie/index.html");
     assert!(partly.contains("<h1>Email outage</h1>"));
-    assert!(partly.contains("<div class=\"post-body\">\n<p>A disk of the mail server has failed.</p>"), "{partly}");
-    assert!(partly.contains("<div class=\"post-body\" lang=\"fr\">\n<p>Le disque est remplacé"), "{partly}");
+    assert!(
+        partly.contains("<div class=\"post-body\">\n<p>A disk of the mail server has failed.</p>"),
+        "{partly}"
+    );
+    assert!(
+        partly.contains("<div class=\"post-body\" lang=\"fr\">\n<p>Le disque est remplacé"),
+        "{partly}"
+    );
     // The French pages mark nothing.
     let fr = site.read("public/incidents/2026-11-05-lenteurs-web/index.html");
-    assert!(!fr.contains(" lang=\"fr\">") || fr.matches(" lang=\"fr\"").count() == 1, "{fr}");
+    assert!(
+        !fr.contains(" lang=\"fr\">") || fr.matches(" lang=\"fr\"").count() == 1,
+        "{fr}"
+    );
 
     let run = site.vigie(&["check", "--now", NOW]);
     run.success();
     assert!(run.stderr.contains("incidents/2026-11-05-lenteurs-web.md:2:8: warning: this incident has no `en` translation: its `en` pages show it in `fr`"), "{}", run.stderr);
-    assert!(run.stderr.contains("write `incidents/2026-11-05-lenteurs-web.en.md` with `title:`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("write `incidents/2026-11-05-lenteurs-web.en.md` with `title:`"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("incidents/2026-11-20-panne-messagerie.en.md:1:1: warning: this translation leaves out the update of 2026-11-20 11:40"), "{}", run.stderr);
-    assert!(run.stderr.contains("2 warnings in 2 files"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2 warnings in 2 files"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -263,17 +329,28 @@ fn announce_in_english_prints_english_labels_and_an_undeclared_language_is_refus
     }
     let fr = site.vigie(&args("fr").iter().map(String::as_str).collect::<Vec<_>>());
     fr.success();
-    assert!(fr.stdout.contains("Panne de la messagerie") && fr.stdout.contains("Gravité"), "{}", fr.stdout);
+    assert!(
+        fr.stdout.contains("Panne de la messagerie") && fr.stdout.contains("Gravité"),
+        "{}",
+        fr.stdout
+    );
     let bad = site.vigie(&args("de").iter().map(String::as_str).collect::<Vec<_>>());
     bad.failure(2);
-    assert!(bad.stderr.contains("--lang `de` is not one of the site's languages"), "{}", bad.stderr);
+    assert!(
+        bad.stderr
+            .contains("--lang `de` is not one of the site's languages"),
+        "{}",
+        bad.stderr
+    );
 }
 
 #[test]
 fn a_site_of_one_language_with_languages_builds_as_with_language() {
     let one = Site::fixture("ongoing");
     let other = Site::fixture("ongoing");
-    let text = other.read("site.yaml").replace("language: en\n", "languages: [en]\n");
+    let text = other
+        .read("site.yaml")
+        .replace("language: en\n", "languages: [en]\n");
     other.write("site.yaml", &text);
     one.build().success();
     other.build().success();
@@ -299,7 +376,12 @@ fn translation_errors() {
         "---\ntitle: DNS maintenance\nseverity: degraded\n---\nText.\n",
     );
     assert!(e.contains("incidents/2026-11-10-maintenance-dns.en.md:3:11: error: a translation does not carry `severity`"), "{e}");
-    assert!(e.contains("`severity` is written once, in the original `incidents/2026-11-10-maintenance-dns.md`"), "{e}");
+    assert!(
+        e.contains(
+            "`severity` is written once, in the original `incidents/2026-11-10-maintenance-dns.md`"
+        ),
+        "{e}"
+    );
 
     let e = check_with(
         "incidents/2026-11-20-panne-messagerie.en.md",
@@ -308,31 +390,51 @@ fn translation_errors() {
     assert!(e.contains("incidents/2026-11-20-panne-messagerie.en.md:4:9: error: the original has no update at this time"), "{e}");
     assert!(e.contains("the updates of `incidents/2026-11-20-panne-messagerie.md` are at: 2026-11-20 09:45, 2026-11-20 11:40"), "{e}");
 
-    let e = check_with("incidents/2026-11-30-nothing.en.md", "---\ntitle: Nothing\n---\nText.\n");
+    let e = check_with(
+        "incidents/2026-11-30-nothing.en.md",
+        "---\ntitle: Nothing\n---\nText.\n",
+    );
     assert!(e.contains("incidents/2026-11-30-nothing.en.md: error: a translation file without its original `incidents/2026-11-30-nothing.md`"), "{e}");
 
     let e = check_with(
         "incidents/2026-11-10-maintenance-dns.en.md",
         "---\ntitle: DNS maintenance\nsummary: x\n---\nText.\n",
     );
-    assert!(e.contains("incidents/2026-11-10-maintenance-dns.en.md:3:1: error: unknown key `summary`"), "{e}");
+    assert!(
+        e.contains("incidents/2026-11-10-maintenance-dns.en.md:3:1: error: unknown key `summary`"),
+        "{e}"
+    );
 
     let e = check_with(
         "incidents/2026-11-10-maintenance-dns.en.md",
         "---\nupdates: []\n---\nText.\n",
     );
-    assert!(e.contains("incidents/2026-11-10-maintenance-dns.en.md:1:1: error: missing `title`"), "{e}");
+    assert!(
+        e.contains("incidents/2026-11-10-maintenance-dns.en.md:1:1: error: missing `title`"),
+        "{e}"
+    );
 
-    let e = check_with("incidents/2026-11-10-maintenance-dns.fr.md", "---\ntitle: X\n---\n");
+    let e = check_with(
+        "incidents/2026-11-10-maintenance-dns.fr.md",
+        "---\ntitle: X\n---\n",
+    );
     assert!(e.contains("incidents/2026-11-10-maintenance-dns.fr.md: error: a translation into `fr`, the site's default language"), "{e}");
 
     // A language the site does not declare.
     let site = Site::fixture("ongoing");
-    site.write("incidents/2026-11-25-api-errors.fr.md", "---\ntitle: Erreurs\n---\n");
+    site.write(
+        "incidents/2026-11-25-api-errors.fr.md",
+        "---\ntitle: Erreurs\n---\n",
+    );
     let run = site.vigie(&["check", "--now", NOW]);
     run.failure(1);
     assert!(run.stderr.contains("incidents/2026-11-25-api-errors.fr.md: error: a translation into `fr`, which is not one of the site's languages (en)"), "{}", run.stderr);
-    assert!(run.stderr.contains("add it to `languages` in site.yaml, e.g. `languages: [en, fr]`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("add it to `languages` in site.yaml, e.g. `languages: [en, fr]`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -351,7 +453,10 @@ fn site_yaml_language_errors() {
             .read("site.yaml")
             .replace("name: DNS", "name: {en: DNS}"),
     );
-    assert!(e.contains("error: `name` has no text in the default language `fr`"), "{e}");
+    assert!(
+        e.contains("error: `name` has no text in the default language `fr`"),
+        "{e}"
+    );
 
     let e = check_with(
         "site.yaml",
@@ -359,7 +464,10 @@ fn site_yaml_language_errors() {
             .read("site.yaml")
             .replace("name: DNS", "name: {fr: DNS, de: DNS}"),
     );
-    assert!(e.contains("error: `name` is given in `de`, which is not one of the site's languages"), "{e}");
+    assert!(
+        e.contains("error: `name` is given in `de`, which is not one of the site's languages"),
+        "{e}"
+    );
 
     let e = check_with(
         "site.yaml",
@@ -367,7 +475,10 @@ fn site_yaml_language_errors() {
             .read("site.yaml")
             .replace("languages: [fr, en]", "languages: [fr, en, fr]"),
     );
-    assert!(e.contains("site.yaml:8:21: error: `languages` names `fr` twice"), "{e}");
+    assert!(
+        e.contains("site.yaml:8:21: error: `languages` names `fr` twice"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -376,15 +487,32 @@ fn notify_sends_each_language_its_own_list() {
     let mut yaml = site.read("site.yaml");
     yaml.push_str("notify:\n  email:\n    sendmail: /bin/true\n    to:\n      fr: [clients@exemple.test]\n      en: [customers@exemple.test]\n  webhooks:\n    - {kind: slack, url: 'http://127.0.0.1:9/hook', lang: en}\n");
     site.write("site.yaml", &yaml);
-    let run = site.vigie(&["notify", "--now", "2026-11-20T09:50:00+01:00", "--since", "2026-11-20T09:00:00+01:00", "--dry-run"]);
+    let run = site.vigie(&[
+        "notify",
+        "--now",
+        "2026-11-20T09:50:00+01:00",
+        "--since",
+        "2026-11-20T09:00:00+01:00",
+        "--dry-run",
+    ]);
     run.success();
     let out = &run.stdout;
-    let email = out.find("email (sendmail /bin/true):").unwrap_or_else(|| panic!("{out}"));
-    let email_en = out.find("email.en (sendmail /bin/true):").unwrap_or_else(|| panic!("{out}"));
+    let email = out
+        .find("email (sendmail /bin/true):")
+        .unwrap_or_else(|| panic!("{out}"));
+    let email_en = out
+        .find("email.en (sendmail /bin/true):")
+        .unwrap_or_else(|| panic!("{out}"));
     let slack = out.find("slack (").unwrap_or_else(|| panic!("{out}"));
     let (fr, en, hook) = (&out[email..email_en], &out[email_en..slack], &out[slack..]);
-    assert!(fr.contains("to clients@exemple.test: ") && fr.contains("Panne de la messagerie"), "{out}");
-    assert!(en.contains("to customers@exemple.test: ") && en.contains("Email outage"), "{out}");
+    assert!(
+        fr.contains("to clients@exemple.test: ") && fr.contains("Panne de la messagerie"),
+        "{out}"
+    );
+    assert!(
+        en.contains("to customers@exemple.test: ") && en.contains("Email outage"),
+        "{out}"
+    );
     assert!(hook.contains("Email outage"), "{out}");
 
     let mut bad = site.read("site.yaml");
@@ -392,7 +520,12 @@ fn notify_sends_each_language_its_own_list() {
     site.write("site.yaml", &bad);
     let run = site.vigie(&["check", "--now", NOW]);
     run.failure(1);
-    assert!(run.stderr.contains("error: `lang` names `de`, which is not one of the site's languages"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: `lang` names `de`, which is not one of the site's languages"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Rebuilds through one set of caches (as `vigie serve` and `vigie watch` do) equal clean
@@ -412,14 +545,21 @@ fn rebuilds_through_the_caches_equal_clean_builds_in_every_language() {
         assert_eq!(cached.len(), clean.len(), "{name}");
         for (a, b) in cached.iter().zip(&clean) {
             assert_eq!(a.path, b.path, "{name}");
-            assert!(a.bytes == b.bytes, "{name}: {} differs from a clean build", a.path);
+            assert!(
+                a.bytes == b.bytes,
+                "{name}: {} differs from a clean build",
+                a.path
+            );
         }
         caches.pages.last_rendered()
     };
     assert_eq!(step("first"), 8, "4 incident pages in each language");
     assert_eq!(step("again"), 0, "nothing changed");
     let untranslated = "incidents/2026-11-05-lenteurs-web.en.md";
-    site.write(untranslated, "---\ntitle: Slow web hosting\n---\nSites answer slowly.\n");
+    site.write(
+        untranslated,
+        "---\ntitle: Slow web hosting\n---\nSites answer slowly.\n",
+    );
     assert_eq!(step("a translation added"), 4, "the English pages only");
     // The same words as the French title and text: only the marks tell them apart.
     site.write(
@@ -431,7 +571,9 @@ fn rebuilds_through_the_caches_equal_clean_builds_in_every_language() {
     step("the translation removed");
     // The original of an untranslated incident edited: its French text shows on both.
     let original = "incidents/2026-11-05-lenteurs-web.md";
-    let text = site.read(original).replace("Nous surveillons.", "C’est réglé.");
+    let text = site
+        .read(original)
+        .replace("Nous surveillons.", "C’est réglé.");
     site.write(original, &text);
     assert_eq!(step("the original edited"), 2, "its page in each language");
     let yaml = site.read("site.yaml").replace("en: Email}", "en: Mail}");

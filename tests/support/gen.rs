@@ -442,9 +442,9 @@ pub fn generate_with(dir: &Path, n: usize, options: &Options) -> io::Result<()> 
 
 /// Makes the site of `n` incidents that [`generate`] wrote into `dir` a site in the
 /// languages `languages` (the first, `fr`, the default; the others `en`): `languages` in
-/// site.yaml, and an English translation file beside nine incidents in ten, every other
-/// one with all its updates translated, the others with the first only (the rest is left
-/// to fall back to French, as a busy team would).
+/// site.yaml, and an English translation file beside nine incidents in ten, all with their
+/// updates translated but one in ten, which has its first update only (the rest is left to
+/// fall back to French, as a busy team would).
 pub fn add_languages(dir: &Path, n: usize, languages: &[&str]) -> io::Result<()> {
     let yaml = fs::read_to_string(dir.join("site.yaml"))?;
     let yaml = yaml.replace(
@@ -459,7 +459,11 @@ pub fn add_languages(dir: &Path, n: usize, languages: &[&str]) -> io::Result<()>
                 .lines()
                 .filter_map(|l| l.strip_prefix("  - at: "))
                 .collect();
-            let keep = if k % 2 == 0 { ats.len() } else { ats.len().min(1) };
+            let keep = if k % 10 == 3 {
+                ats.len().min(1)
+            } else {
+                ats.len()
+            };
             let mut t = format!("---\ntitle: Incident {k} ({lang})\n");
             if keep > 0 {
                 t.push_str("updates:\n");

@@ -115,23 +115,33 @@ pub fn languages(
         }
     }
     if list.value.is_empty() {
-        errors.push(src.error(
-            list.pos,
-            "`languages` is empty",
-            Some("name the site's languages, the default first, e.g. `languages: [fr, en]`".to_string()),
-        ));
+        errors.push(
+            src.error(
+                list.pos,
+                "`languages` is empty",
+                Some(
+                    "name the site's languages, the default first, e.g. `languages: [fr, en]`"
+                        .to_string(),
+                ),
+            ),
+        );
     }
     if let (Some(single), Some(first), Some(code)) = (single, out.first(), language) {
         if single != *first {
-            errors.push(src.error(
-                code.pos,
-                format!(
+            errors.push(
+                src.error(
+                    code.pos,
+                    format!(
                     "`language: {}` disagrees with `languages`, whose first (the default) is `{}`",
                     code.value,
                     first.code()
                 ),
-                Some("remove `language`: the first of `languages` is the default language".to_string()),
-            ));
+                    Some(
+                        "remove `language`: the first of `languages` is the default language"
+                            .to_string(),
+                    ),
+                ),
+            );
         }
     }
     if out.is_empty() {

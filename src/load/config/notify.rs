@@ -486,7 +486,9 @@ impl<'de> serde::Deserialize<'de> for RawTo {
         impl<'de> Visitor<'de> for V {
             type Value = RawTo;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a list of addresses, or a mapping from language code to a list of addresses")
+                f.write_str(
+                    "a list of addresses, or a mapping from language code to a list of addresses",
+                )
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawTo, A::Error> {
                 let mut out = Vec::new();
