@@ -129,7 +129,11 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
         at: p.at,
         author: author_line(site, i.author.as_deref()),
         categories,
-        html: format!("{facts}{}", p.html),
+        // A post left in the default language says so, as on the page.
+        html: match site.config.fallback_lang(&i.id, Some(k)) {
+            Some(l) => format!("{facts}<div lang=\"{}\">\n{}</div>\n", l.code(), p.html),
+            None => format!("{facts}{}", p.html),
+        },
     }
 }
 

@@ -246,6 +246,14 @@ fn feedparser_reads_the_feeds_of_both_languages() {
             );
         }
     }
+    // A post left in French is marked in the English feed's HTML, not in the French one.
+    let en = site.read("public/en/feed.xml");
+    assert!(
+        en.contains("&#60;div lang=&#34;fr&#34;&#62;\n&#60;p&#62;Le disque est remplacé"),
+        "{en}"
+    );
+    let fr = site.read("public/feed.xml");
+    assert!(!fr.contains("lang=&#34;"), "{fr}");
 }
 
 #[test]
