@@ -11,6 +11,7 @@
 //!   HTML page, which must stay under 512 KB;
 //! - the time of each stage (load, derive, render, write), in this process.
 //!
+//! `BENCH_LANGUAGES=fr,en` benches a site in those languages (gen-site's `--languages`);
 //! `BENCH_RUNS` sets the number of full builds per N (default 5, 3 above 20,000);
 //! `BENCH_DIR` the working folder (default /dev/shm/vigie-bench); `BENCH_VIGIE` another
 //! `vigie` binary to time (an older build, to compare under the same load; the in-process
@@ -168,6 +169,10 @@ fn bench(vigie: &Path, base: &Path, n: usize) -> Result<Figures, String> {
     let copy = base.join(format!("copy-{n}"));
     eprintln!("N = {n}: generating {}", site.display());
     gen::generate(&site, n).map_err(|e| e.to_string())?;
+    if let Ok(list) = std::env::var("BENCH_LANGUAGES") {
+        let list: Vec<&str> = list.split(',').collect();
+        gen::add_languages(&site, n, &list).map_err(|e| e.to_string())?;
+    }
     let runs = std::env::var("BENCH_RUNS")
         .ok()
         .and_then(|r| r.parse().ok())

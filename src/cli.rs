@@ -212,6 +212,10 @@ pub enum CliCommand {
         /// complete message to pipe to sendmail.
         #[arg(long, value_enum, default_value_t = AnnounceFormat::Text)]
         format: AnnounceFormat,
+        /// The language to write it in, one of the site's `languages` [default: the
+        /// site's default language].
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
         /// The site's folder, holding site.yaml and incidents/ [default: the current folder].
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,

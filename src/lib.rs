@@ -98,6 +98,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             id,
             post,
             format,
+            lang,
             root,
             now,
         } => cmd::announce::run(&cmd::announce::AnnounceOptions {
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             id,
             post: announce::PostChoice::parse(&post)?,
             format,
+            lang,
             now: resolve_now(now.as_deref())?,
         }),
         CliCommand::Notify {

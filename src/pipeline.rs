@@ -74,10 +74,35 @@ pub fn generate_with(
 ) -> Result<(Site, Vec<OutputFile>), Error> {
     let mut files = load::list_incident_files(root, caches.parse.keeps());
     let site = load_site(root, drafts, base_url, &mut caches.parse, &mut files)?;
-    let model = derive::derive(&site, now);
-    let files = render::site_with(&model, &mut caches.pages)?;
-    drop(model);
+    let others = translated(&site);
+    let models = models(&site, &others, now);
+    let files = render::sites_with(&models, &mut caches.pages)?;
+    drop(models);
     Ok((site, files))
+}
+
+/// The site as seen in each of its languages but the default (none for a site of one
+/// language): see [`Site::in_language`].
+pub fn translated(site: &Site) -> Vec<Site> {
+    let languages = &site.config.languages;
+    languages
+        .iter()
+        .skip(1)
+        .map(|&l| site.in_language(l))
+        .collect()
+}
+
+/// The models of `site` at `now` in each of its languages, the default first, the others
+/// from `others` (see [`translated`]).
+pub fn models<'s>(
+    site: &'s Site,
+    others: &'s [Site],
+    now: DateTime<Utc>,
+) -> Vec<derive::StatusModel<'s>> {
+    std::iter::once(site)
+        .chain(others)
+        .map(|s| derive::derive(s, now))
+        .collect()
 }
 
 /// The site at `root`, from the incident files listed in `files`, with `--base-url`

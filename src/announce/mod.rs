@@ -44,6 +44,8 @@ pub struct AnnounceOptions {
     pub id: String,
     pub post: PostChoice,
     pub format: AnnounceFormat,
+    /// The language to write it in (`--lang`); `None`: the site's default language.
+    pub lang: Option<String>,
     /// The moment the announcement is made: decides the incident's status word.
     pub now: DateTime<Utc>,
 }
@@ -76,6 +78,10 @@ impl PostChoice {
 pub fn announce(options: &AnnounceOptions) -> Result<String, Error> {
     // Drafts too: an announcement is often prepared before the incident is published.
     let site = load::load(&options.root, &LoadOptions { drafts: true })?;
+    let site = match &options.lang {
+        Some(code) => site.in_language(language(&site, code)?),
+        None => site,
+    };
     let model = derive::derive(&site, options.now);
     let n = find_incident(&model, &options.id)?;
     let k = choose_post(&model, n, options.post)?;
@@ -86,6 +92,20 @@ pub fn announce(options: &AnnounceOptions) -> Result<String, Error> {
         AnnounceFormat::Markdown => markdown::render(&a),
         AnnounceFormat::Email => email::render(&a),
     })
+}
+
+/// The language `--lang` names, if the site has it.
+fn language(site: &crate::model::Site, code: &str) -> Result<crate::model::lang::Lang, Error> {
+    let languages = &site.config.languages;
+    crate::model::lang::Lang::from_code(code)
+        .filter(|l| languages.contains(l))
+        .ok_or_else(|| {
+            let codes: Vec<&str> = languages.iter().map(|l| l.code()).collect();
+            Error::Usage(format!(
+                "--lang `{code}` is not one of the site's languages\n  = help: use {} (`languages` in site.yaml)",
+                codes.join(" or ")
+            ))
+        })
 }
 
 fn find_incident(model: &StatusModel, id: &str) -> Result<usize, Error> {

@@ -128,15 +128,18 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
         &mut files,
     )?;
     clock.lap("load");
+    // The site in its other languages.
+    let translated = crate::pipeline::translated(&site);
     // The files as they were read.
     let listed = files;
-    let (key, model) = rayon::join(
+    let (key, models) = rayon::join(
         || build_key(options, &listed, &others),
-        || derive::derive(&site, options.now),
+        || crate::pipeline::models(&site, &translated, options.now),
     );
+    let model = &models[0];
     clock.lap("derive");
     // The same files as `generate`'s; each incident page is rendered as it is written.
-    let files = render::plan_with(&model, &mut caches.pages)?;
+    let files = render::plan_with(&models, &mut caches.pages)?;
     clock.lap("render");
     let write = match key {
         Some(key) => {
@@ -159,7 +162,8 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
         stages: clock.stages,
     };
     drop(files);
-    drop(model);
+    drop(models);
+    drop(translated);
     if caches.parse.keeps() {
         caches.listing = Some(listed);
     }

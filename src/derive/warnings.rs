@@ -5,6 +5,9 @@
 //!   before its announcement ([`super::timeline::is_announced`]).
 //! - A forgotten `end`: an incident ongoing for longer than `ongoing_warning_days`, or a
 //!   maintenance past its window.
+//! - A text left untranslated in a site of several languages: an incident without its
+//!   translation file, or a translation without the announcement or an update; its pages
+//!   in that language show the default language's text.
 //! - An accent colour for the dark colour scheme that vigie chose: `brand.accent` has too
 //!   little contrast there and `brand.accent_dark` is not given.
 
@@ -33,7 +36,72 @@ pub fn warnings(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
         .collect();
     found.sort_by(|a, b| a.0.source.cmp(&b.0.source));
     let incidents = found.into_iter().flat_map(|(_, w)| w).flatten();
-    derived_accent(site).into_iter().chain(incidents).collect()
+    derived_accent(site)
+        .into_iter()
+        .chain(incidents)
+        .chain(untranslated(site))
+        .collect()
+}
+
+/// The texts left untranslated, file by file: each incident without a translation into
+/// one of the site's other languages (at its title), each translation without the
+/// announcement or an update (at its first line).
+fn untranslated(site: &Site) -> Vec<Diagnostic> {
+    let cfg = &site.config;
+    let mut incidents: Vec<&Incident> = site.incidents.iter().map(|i| &**i).collect();
+    incidents.sort_by(|a, b| a.source.cmp(&b.source));
+    let mut out = Vec::new();
+    let default = cfg.default_lang().code();
+    for i in incidents {
+        for &lang in cfg.languages.iter().skip(1) {
+            let code = lang.code();
+            let Some(t) = cfg.translations.get(lang, &i.id) else {
+                let file = i.source.with_file_name(format!(
+                    "{}.{code}.md",
+                    i.source.file_stem().unwrap_or_default().to_string_lossy()
+                ));
+                out.push(at(
+                    i,
+                    i.positions.title.as_ref(),
+                    format!("this incident has no `{code}` translation: its `{code}` pages show it in `{default}`"),
+                    format!(
+                        "write `{}` with `title:` and the announcement in `{code}` (and `updates:` with `at` and `body` for its updates)",
+                        file.display()
+                    ),
+                ));
+                continue;
+            };
+            let mut missing = Vec::new();
+            if t.announcement.is_none() {
+                missing.push("the announcement".to_string());
+            }
+            for p in i.posts.iter().skip(1) {
+                if !t.updates.iter().any(|(at, _)| *at == p.at) {
+                    missing.push(format!("the update of {}", as_written(p.at, cfg.tz)));
+                }
+            }
+            if missing.is_empty() {
+                continue;
+            }
+            let mut d = Diagnostic::file(
+                &t.source,
+                format!(
+                    "this translation leaves out {}: its `{code}` pages show {} in `{default}`",
+                    missing.join(", "),
+                    if missing.len() == 1 { "it" } else { "them" }
+                ),
+            )
+            .with_help(if t.announcement.is_none() {
+                "write the announcement as the Markdown text after the front matter; an update as an item of `updates:` with the original's `at` and a `body`"
+            } else {
+                "add each update to `updates:` with the original's `at` and a `body`"
+            });
+            d.span = t.front.span;
+            d.source_line = Some(t.front.line.clone());
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// The shade of `brand.accent` vigie uses in the dark colour scheme, when it chose one.

@@ -15,13 +15,16 @@ use crate::load::text::{self, Lines};
 use crate::load::yaml::{self, At, Names, Source};
 use crate::model::config::{Author, CollapseGroups, Component, Config, Contact};
 use crate::model::lang::Lang;
+use crate::model::translation::ConfigTexts;
 
 pub mod brand;
 pub mod ingest;
+pub mod languages;
 pub mod notify;
 
 use brand::{RawBrand, BRAND_KEYS};
 use ingest::{RawIngest, INGEST_KEYS};
+use languages::{pick, Localized, RawText};
 use notify::notify;
 
 /// The keys `site.yaml` accepts, for did-you-mean hints.
@@ -30,6 +33,7 @@ pub const SITE_KEYS: &[&str] = &[
     "description",
     "base_url",
     "language",
+    "languages",
     "timezone",
     "components",
     "contact",
@@ -78,6 +82,7 @@ const WEBHOOK_KEYS: &[&str] = &[
     "token_env",
     "insecure",
     "ca_file",
+    "lang",
 ];
 
 /// What site.yaml and its mappings are called in messages.
@@ -99,12 +104,14 @@ const NAMES: Names = Names {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: At<String>,
+    title: At<RawText>,
     #[serde(default)]
-    description: Option<At<String>>,
+    description: Option<At<RawText>>,
     base_url: At<String>,
     #[serde(default)]
     language: Option<At<String>>,
+    #[serde(default)]
+    languages: Option<At<Vec<At<String>>>>,
     #[serde(default)]
     timezone: Option<At<String>>,
     #[serde(deserialize_with = "yaml::blank_at_default")]
@@ -169,8 +176,8 @@ struct RawEmail {
     password_env: Option<At<String>>,
     #[serde(default)]
     from: Option<At<String>>,
-    #[serde(default, deserialize_with = "yaml::blank_as_default")]
-    to: Vec<At<String>>,
+    #[serde(default)]
+    to: Option<At<notify::RawTo>>,
     #[serde(default)]
     to_by_component: Option<At<BTreeMap<String, Vec<At<String>>>>>,
     #[serde(default, deserialize_with = "yaml::plain_bool")]
@@ -204,27 +211,29 @@ struct RawWebhook {
     insecure: bool,
     #[serde(default)]
     ca_file: Option<At<String>>,
+    #[serde(default)]
+    lang: Option<At<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawComponent {
     id: At<String>,
-    name: At<String>,
+    name: At<RawText>,
     #[serde(default)]
-    group: Option<At<String>>,
+    group: Option<At<RawText>>,
     #[serde(default)]
-    description: Option<At<String>>,
+    description: Option<At<RawText>>,
 }
 
 /// [`Contact`] as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawContact {
-    forum: Option<At<String>>,
-    chat: Option<At<String>>,
-    email: Option<At<String>>,
-    page: Option<At<String>>,
+    forum: Option<At<RawText>>,
+    chat: Option<At<RawText>>,
+    email: Option<At<RawText>>,
+    page: Option<At<RawText>>,
 }
 
 /// [`Author`] as written.
@@ -251,25 +260,42 @@ pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, 
     };
     let raw: RawConfig = yaml::parse(&src, text, &NAMES).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
-    check_title(&src, &raw.title, &mut errors);
+    let languages = languages::languages(
+        &src,
+        raw.language.as_ref(),
+        raw.languages.as_ref(),
+        &mut errors,
+    );
+    let lang = languages[0];
+    let title_pos = raw.title.pos;
+    let title = pick(
+        &src,
+        "title",
+        raw.title,
+        &languages,
+        Lines::One,
+        &mut errors,
+    );
+    if title.all().any(|t| t.trim().is_empty()) {
+        errors.push(src.error(title_pos, "`title` is empty", None));
+    }
     let description = raw
         .description
-        .map(|d| text_of(&src, "description", d, &mut errors));
+        .map(|d| pick(&src, "description", d, &languages, Lines::Many, &mut errors));
     let base_url = base_url(&src, &raw.base_url, &mut errors);
-    let lang = language(&src, raw.language.as_ref(), &mut errors);
     let tz = time_zone(&src, raw.timezone.as_ref(), &mut errors);
-    let components = components(&src, raw.components, &mut errors);
+    let (components, component_texts) = components(&src, raw.components, &languages, &mut errors);
     if let Some(n) = raw.feed_items.as_ref().filter(|n| n.value == 0) {
         errors.push(src.error(n.pos, "`feed_items` must be at least 1", None));
     }
     let theme = theme(&src, raw.theme.as_ref(), &mut errors);
     let collapse_groups = collapse_groups(&src, raw.collapse_groups.as_ref(), &mut errors);
     check_list_unsubscribe(&src, &raw.list_unsubscribe, &mut errors);
-    let contact = contact(&src, raw.contact, &mut errors);
+    let contact = contact(&src, raw.contact, &languages, &mut errors);
     let authors = authors(&src, raw.authors, &mut errors);
     let notify = raw
         .notify
-        .map(|n| notify(&src, n, &components, &mut errors));
+        .map(|n| notify(&src, n, &components, &languages, &mut errors));
     let brand = raw
         .brand
         .map(|b| brand::brand(&src, b, root, &mut errors))
@@ -284,14 +310,42 @@ pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, 
     if !errors.is_empty() {
         return Err(errors);
     }
+    let localized = languages[1..]
+        .iter()
+        .map(|&l| {
+            let texts = ConfigTexts {
+                title: title.in_lang(l).to_string(),
+                description: description.as_ref().map(|d| d.in_lang(l).to_string()),
+                components: component_texts
+                    .iter()
+                    .map(|(name, group, description)| {
+                        (
+                            name.in_lang(l).to_string(),
+                            group
+                                .as_ref()
+                                .map(|g| g.in_lang(l).to_string())
+                                .filter(|g| !g.trim().is_empty()),
+                            description.as_ref().map(|d| d.in_lang(l).to_string()),
+                        )
+                    })
+                    .collect(),
+                contact: contact_in(&contact, l),
+            };
+            (l, texts)
+        })
+        .collect();
     Ok(Config {
-        title: raw.title.value,
-        description,
+        title: title.default,
+        description: description.map(|d| d.default),
         base_url: base_url.unwrap_or_default(),
         lang,
+        languages,
+        localized,
+        translations: Default::default(),
+        fallbacks: Default::default(),
         tz,
         components,
-        contact,
+        contact: contact_in(&contact, lang),
         authors,
         theme,
         history_days: raw.history_days.unwrap_or(90),
@@ -307,14 +361,6 @@ pub fn parse_in(root: Option<&Path>, path: &Path, text: &str) -> Result<Config, 
         notice_html,
         ingest,
     })
-}
-
-/// The site's title: not blank, and one line of characters pages can show.
-fn check_title(src: &Source, title: &At<String>, errors: &mut Vec<Diagnostic>) {
-    if title.value.trim().is_empty() {
-        errors.push(src.error(title.pos, "`title` is empty", None));
-    }
-    text::check(src, "title", title, &title.value, Lines::One, errors);
 }
 
 /// `value` (of `key`), once checked to hold only characters pages can show.
@@ -342,21 +388,6 @@ fn base_url(src: &Source, url: &At<String>, errors: &mut Vec<Diagnostic>) -> Opt
         );
     }
     normalized
-}
-
-/// The language of the interface (English when not given).
-fn language(src: &Source, code: Option<&At<String>>, errors: &mut Vec<Diagnostic>) -> Lang {
-    let Some(code) = code else {
-        return Lang::En;
-    };
-    Lang::from_code(&code.value).unwrap_or_else(|| {
-        errors.push(src.error(
-            code.pos,
-            format!("unsupported language `{}`", code.value),
-            Some("use `fr` or `en`".to_string()),
-        ));
-        Lang::En
-    })
 }
 
 /// When the front page folds its groups (`auto` when not given).
@@ -402,10 +433,12 @@ fn time_zone(src: &Source, name: Option<&At<String>>, errors: &mut Vec<Diagnosti
 fn components(
     src: &Source,
     raw: At<Vec<RawComponent>>,
+    languages: &[Lang],
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Component> {
+) -> (Vec<Component>, Vec<ComponentTexts>) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut components = Vec::with_capacity(raw.value.len());
+    let mut texts = Vec::with_capacity(raw.value.len());
     for c in raw.value {
         let count = seen.entry(c.id.value.clone()).or_default();
         *count += 1;
@@ -422,17 +455,23 @@ fn components(
                 Some("each component needs an id of its own".to_string()),
             ));
         }
+        let name = pick(src, "name", c.name, languages, Lines::Many, errors);
+        let group = c
+            .group
+            .map(|g| pick(src, "group", g, languages, Lines::Many, errors));
+        let description = c
+            .description
+            .map(|d| pick(src, "description", d, languages, Lines::Many, errors));
         components.push(Component {
             id: c.id.value,
-            name: text_of(src, "name", c.name, errors),
-            group: c
-                .group
-                .map(|g| text_of(src, "group", g, errors))
+            name: name.default.clone(),
+            group: group
+                .as_ref()
+                .map(|g| g.default.clone())
                 .filter(|g| !g.trim().is_empty()),
-            description: c
-                .description
-                .map(|d| text_of(src, "description", d, errors)),
+            description: description.as_ref().map(|d| d.default.clone()),
         });
+        texts.push((name, group, description));
     }
     if components.is_empty() {
         errors.push(src.error(
@@ -443,7 +482,30 @@ fn components(
             ),
         ));
     }
-    components
+    (components, texts)
+}
+
+/// A component's name, group and description in each language.
+type ComponentTexts = (Localized, Option<Localized>, Option<Localized>);
+
+/// The ways of contact in each language.
+#[derive(Debug, Default)]
+struct ContactTexts {
+    forum: Option<Localized>,
+    chat: Option<Localized>,
+    email: Option<Localized>,
+    page: Option<Localized>,
+}
+
+/// The ways of contact in `lang`.
+fn contact_in(c: &ContactTexts, lang: Lang) -> Contact {
+    let text = |t: &Option<Localized>| t.as_ref().map(|t| t.in_lang(lang).to_string());
+    Contact {
+        forum: text(&c.forum),
+        chat: text(&c.chat),
+        email: text(&c.email),
+        page: text(&c.page),
+    }
 }
 
 /// The theme's name: `default`, the only one compiled in.
@@ -487,13 +549,19 @@ fn check_list_unsubscribe(src: &Source, urls: &[At<String>], errors: &mut Vec<Di
 }
 
 /// The ways of contact, each a text pages can show.
-fn contact(src: &Source, raw: Option<RawContact>, errors: &mut Vec<Diagnostic>) -> Contact {
+fn contact(
+    src: &Source,
+    raw: Option<RawContact>,
+    languages: &[Lang],
+    errors: &mut Vec<Diagnostic>,
+) -> ContactTexts {
     let Some(raw) = raw else {
-        return Contact::default();
+        return ContactTexts::default();
     };
-    let mut checked =
-        |key: &str, value: Option<At<String>>| value.map(|v| text_of(src, key, v, errors));
-    Contact {
+    let mut checked = |key: &str, value: Option<At<RawText>>| {
+        value.map(|v| pick(src, key, v, languages, Lines::Many, errors))
+    };
+    ContactTexts {
         forum: checked("forum", raw.forum),
         chat: checked("chat", raw.chat),
         email: checked("email", raw.email),

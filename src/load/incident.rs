@@ -285,6 +285,7 @@ pub fn parse(
         end: written(&src, raw.end.as_ref().map(|a| a.pos)),
         published: written(&src, raw.published.as_ref().map(|a| a.pos)),
         severity: written(&src, raw.severity.as_ref().map(|a| a.pos)),
+        title: written(&src, raw.title.as_ref().map(|a| a.pos)),
     };
     let (severity, impacts) = severity_and_impacts(
         &src,

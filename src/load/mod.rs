@@ -10,6 +10,7 @@ mod listing;
 pub mod markdown;
 pub mod text;
 pub mod time;
+pub mod translation;
 mod walk;
 pub mod yaml;
 
@@ -92,13 +93,24 @@ pub fn load_listed(
     let (config_bytes, config) = read_config(root)?;
     let files = &mut files.0;
     let mut diagnostics = std::mem::take(&mut files.errors);
-    let mut incidents = Vec::with_capacity(files.paths.len());
-    for result in parse_all(root, &config, &config_bytes, cache, files) {
+    // The translation files aside: each is read once its original is.
+    let (mut originals, mut translated, order) = split_translations(files);
+    let mut incidents = Vec::with_capacity(originals.paths.len());
+    let mut failed = Vec::new();
+    let parsed = parse_all(root, &config, &config_bytes, cache, &mut originals);
+    for (result, path) in parsed.into_iter().zip(&originals.paths) {
         match result {
             Ok(incident) => incidents.push(incident),
-            Err(mut d) => diagnostics.append(&mut d),
+            Err(mut d) => {
+                diagnostics.append(&mut d);
+                failed.push(path.strip_prefix(root).unwrap_or(path).to_path_buf());
+            }
         }
     }
+    let texts = read_translations(root, &mut translated);
+    let (translations, mut errors) = translation::read_all(texts, &incidents, &failed, &config);
+    diagnostics.append(&mut errors);
+    merge_translations(files, originals, translated, &order);
     diagnostics.extend(duplicate_ids(&incidents));
     if !diagnostics.is_empty() {
         return Err(Error::Content(diagnostics));
@@ -110,11 +122,84 @@ pub fn load_listed(
     let files = static_files(root, &config.theme)?;
     let mut config = config;
     config.brand.custom_css = files.iter().any(|(path, _)| path == CUSTOM_CSS);
+    config.translations = Arc::new(crate::model::translation::Translations::new(translations));
     Ok(Site {
         config,
         incidents,
         files,
     })
+}
+
+/// The files of `files` split into incident files and translation files (`x.en.md`, see
+/// [`translation`]), each with its listed metadata, and which of the two each file went to.
+fn split_translations(files: &mut Found) -> (Found, Found, Vec<bool>) {
+    let mut originals = Found::default();
+    let mut translated = Found::default();
+    let mut order = Vec::with_capacity(files.paths.len());
+    let stamps = std::mem::take(&mut files.stamps);
+    let with_stamps = !stamps.is_empty();
+    for (n, path) in std::mem::take(&mut files.paths).into_iter().enumerate() {
+        let is_translation = translation::translation_of(&path).is_some();
+        let to = if is_translation {
+            &mut translated
+        } else {
+            &mut originals
+        };
+        to.paths.push(path);
+        if with_stamps {
+            to.stamps.push(stamps.get(n).copied().flatten());
+        }
+        order.push(is_translation);
+    }
+    (originals, translated, order)
+}
+
+/// The two halves of [`split_translations`] put back in the listing's order, with the
+/// metadata of the files as they were read.
+fn merge_translations(files: &mut Found, originals: Found, translated: Found, order: &[bool]) {
+    let with_stamps = !originals.stamps.is_empty() || !translated.stamps.is_empty();
+    let mut o = originals.paths.into_iter().zip(pad(originals.stamps));
+    let mut t = translated.paths.into_iter().zip(pad(translated.stamps));
+    for &is_translation in order {
+        let next = if is_translation { t.next() } else { o.next() };
+        if let Some((path, stamp)) = next {
+            files.paths.push(path);
+            if with_stamps {
+                files.stamps.push(stamp);
+            }
+        }
+    }
+}
+
+/// `stamps`, then `None` for ever.
+fn pad(stamps: Vec<Option<Stamp>>) -> impl Iterator<Item = Option<Stamp>> {
+    stamps.into_iter().chain(std::iter::repeat(None))
+}
+
+/// The text of each translation file of `files` (or why it cannot be read), its path
+/// relative to `root`; `files` gets the metadata of each as it was read.
+fn read_translations(root: &Path, files: &mut Found) -> Vec<(PathBuf, Result<String, Diagnostic>)> {
+    let read: Vec<_> = files
+        .paths
+        .par_iter()
+        .map(|path| {
+            let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            match read_incident(root, path) {
+                Ok((bytes, stamp)) => {
+                    let text = decode(&shown, bytes);
+                    (shown, text, Some(stamp))
+                }
+                Err(mut d) => (shown, Err(d.remove(0)), None),
+            }
+        })
+        .collect();
+    files.stamps.clear();
+    read.into_iter()
+        .map(|(shown, text, stamp)| {
+            files.stamps.push(stamp);
+            (shown, text)
+        })
+        .collect()
 }
 
 /// The output path of the site's own style sheet (`static/custom.css`), linked after the

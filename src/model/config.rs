@@ -91,7 +91,18 @@ pub struct Config {
     pub description: Option<String>,
     /// Absolute, always ending with `/`.
     pub base_url: String,
+    /// The language the site is seen in: the default language (the first of `languages`)
+    /// as loaded, another in [`crate::model::Site::in_language`].
     pub lang: Lang,
+    /// The languages of the site, the default first (`languages`, or `language` alone).
+    pub languages: Vec<Lang>,
+    /// The texts of site.yaml in each language but the default.
+    pub localized: Vec<(Lang, super::translation::ConfigTexts)>,
+    /// The incidents' translation files.
+    pub translations: std::sync::Arc<super::translation::Translations>,
+    /// In a site seen in a language other than the default, the texts left in the
+    /// default language; empty otherwise.
+    pub fallbacks: std::sync::Arc<super::translation::Fallbacks>,
     pub tz: Tz,
     /// In the order of `site.yaml`.
     pub components: Vec<Component>,
@@ -229,8 +240,11 @@ pub struct Email {
     pub password_env: Option<String>,
     /// The sender address; `None`: `contact.email`, else `no-reply@` the site's host.
     pub from: Option<String>,
-    /// Addresses that receive every event.
+    /// Addresses that receive every event, in the default language.
     pub to: Vec<String>,
+    /// Addresses that receive every event in another of the site's languages (`to` as a
+    /// mapping by language).
+    pub to_by_lang: BTreeMap<Lang, Vec<String>>,
     /// Addresses that also receive the events of the incidents touching a component.
     pub to_by_component: BTreeMap<String, Vec<String>>,
     /// Plain `smtp://` without STARTTLS to a host that is not loopback.
@@ -303,6 +317,8 @@ pub struct Webhook {
     pub token_env: Option<String>,
     /// The Matrix room id or alias.
     pub room: Option<String>,
+    /// The language of its messages (`lang`); `None`: the site's default language.
+    pub lang: Option<Lang>,
     /// Plain `http://` to a host that is not loopback.
     pub insecure: bool,
     /// A PEM file of the certificate authorities to trust instead of the usual ones (a
@@ -333,6 +349,39 @@ impl Notify {
 }
 
 impl Config {
+    /// The default language: the first of `languages`.
+    pub fn default_lang(&self) -> Lang {
+        self.languages.first().copied().unwrap_or(self.lang)
+    }
+
+    /// The folder of the pages in `lang` from the site's root: empty for the default
+    /// language, else its code and `/` (`en/`).
+    pub fn prefix_of(&self, lang: Lang) -> &'static str {
+        if lang == self.default_lang() {
+            ""
+        } else {
+            match lang {
+                Lang::Fr => "fr/",
+                Lang::En => "en/",
+            }
+        }
+    }
+
+    /// The folder of the pages in the language the site is seen in (see [`Config::prefix_of`]).
+    pub fn prefix(&self) -> &'static str {
+        self.prefix_of(self.lang)
+    }
+
+    /// The language of a text of incident `id` (its title, or post `post`) on the pages in
+    /// the language the site is seen in, when it is another: a text left untranslated.
+    pub fn fallback_lang(&self, id: &str, post: Option<usize>) -> Option<Lang> {
+        let fallback = match post {
+            None => self.fallbacks.title(id),
+            Some(k) => self.fallbacks.post(id, k),
+        };
+        fallback.then(|| self.default_lang())
+    }
+
     /// The component with this id.
     pub fn component(&self, id: &str) -> Option<&Component> {
         self.components.iter().find(|c| c.id == id)

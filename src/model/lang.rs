@@ -1,7 +1,7 @@
 //! The languages a site can be written in.
 
 /// A language of the interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lang {
     Fr,
     En,
@@ -37,5 +37,24 @@ pub fn capitalize(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+impl Lang {
+    /// Every language of the interface.
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// The language's own name, for the link to a page's translation: "Français", "English".
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Lang::Fr => "Français",
+            Lang::En => "English",
+        }
+    }
+
+    /// The language of a translation file's suffix (`en` in `panne.en.md`): exactly the
+    /// code [`Lang::code`] gives, so that `x.io.md` stays an incident of its own.
+    pub fn from_suffix(suffix: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == suffix)
     }
 }

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 pub mod config;
 pub mod lang;
 pub mod time;
+pub mod translation;
 
 pub use config::Config;
 
@@ -171,6 +172,8 @@ pub struct KeyPositions {
     pub end: Option<Written>,
     pub published: Option<Written>,
     pub severity: Option<Written>,
+    /// The title, which the warning about a missing translation points at.
+    pub title: Option<Written>,
 }
 
 /// One incident or maintenance, from one file.

@@ -20,6 +20,7 @@ use crate::announce::{email, markdown, text};
 use crate::derive::StatusModel;
 use crate::load::config::notify::{is_loopback, smtp_problem, url_problem};
 use crate::model::config::{Email, MailTransport, Notify, Setting, Webhook, WebhookKind};
+use crate::model::lang::Lang;
 use crate::model::Severity;
 use crate::render::api::page_and_incident;
 
@@ -40,26 +41,53 @@ const MASTODON_HEADLINE: usize = 200;
 /// Slack advises keeping `text` under 4000 characters.
 const SLACK_TEXT: usize = 3900;
 
-/// One configured channel, as site.yaml describes it.
+/// One configured channel, as site.yaml describes it. E-mail is one channel per
+/// language: `email` for the default language's addresses, `email.<code>` for another's.
 #[derive(Debug, Clone)]
 pub enum Spec<'a> {
-    Email(&'a Email),
+    Email(Box<std::borrow::Cow<'a, Email>>, Option<Lang>),
     Webhook(&'a Webhook),
 }
 
 impl Spec<'_> {
     /// The channel's name, in messages and in the ledger.
-    pub fn name(&self) -> &str {
+    pub fn name(&self) -> String {
         match self {
-            Spec::Email(_) => "email",
-            Spec::Webhook(w) => &w.name,
+            Spec::Email(_, None) => "email".to_string(),
+            Spec::Email(_, Some(l)) => format!("email.{}", l.code()),
+            Spec::Webhook(w) => w.name.clone(),
+        }
+    }
+
+    /// The language of its messages; `None`: the site's default language.
+    pub fn lang(&self) -> Option<Lang> {
+        match self {
+            Spec::Email(_, l) => *l,
+            Spec::Webhook(w) => w.lang,
         }
     }
 }
 
-/// Every channel of `notify`, e-mail first.
+/// Every channel of `notify`, e-mail first (the default language's, then the others').
 pub fn specs(notify: &Notify) -> Vec<Spec<'_>> {
-    let mut out: Vec<Spec> = notify.email.iter().map(Spec::Email).collect();
+    let mut out: Vec<Spec> = Vec::new();
+    if let Some(e) = &notify.email {
+        if !e.to.is_empty() || !e.to_by_component.is_empty() {
+            out.push(Spec::Email(Box::new(std::borrow::Cow::Borrowed(e)), None));
+        }
+        for (l, to) in &e.to_by_lang {
+            let email = Email {
+                to: to.clone(),
+                to_by_lang: Default::default(),
+                to_by_component: Default::default(),
+                ..e.clone()
+            };
+            out.push(Spec::Email(
+                Box::new(std::borrow::Cow::Owned(email)),
+                Some(*l),
+            ));
+        }
+    }
     out.extend(notify.webhooks.iter().map(Spec::Webhook));
     out
 }
@@ -107,7 +135,7 @@ impl Channel {
     /// says what is missing.
     pub fn open(spec: &Spec, site_host: &str, root: &Path) -> Result<Channel, String> {
         match spec {
-            Spec::Email(e) => open_email(e, site_host, root),
+            Spec::Email(e, _) => open_email(e, site_host, root),
             Spec::Webhook(w) => {
                 let url = match &w.url {
                     Setting::Value(u) => u.clone(),
@@ -516,7 +544,7 @@ fn mastodon_body(m: &Message) -> serde_json::Value {
 /// Where `spec` would send, for `--dry-run` (secrets left out).
 pub fn destination(spec: &Spec) -> String {
     match spec {
-        Spec::Email(e) => match &e.transport {
+        Spec::Email(e, _) => match &e.transport {
             MailTransport::Smtp(url) => format!("SMTP {url}"),
             MailTransport::Sendmail(path) => format!("sendmail {path}"),
         },

@@ -22,6 +22,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::derive;
 use crate::error::Error;
 use crate::load::{self, LoadOptions};
+use crate::model::lang::Lang;
 
 use channel::{destination, specs, Channel, Spec};
 use events::{events, new_windows, Event};
@@ -73,7 +74,16 @@ pub fn run(options: &NotifyOptions) -> Result<Report, Error> {
         ));
     };
     let now = options.now;
-    let model = derive::derive(&site, now);
+    // The site in each of its languages, for the channels that speak another than the
+    // default; the events are the same in every language.
+    let others = crate::pipeline::translated(&site);
+    let models = crate::pipeline::models(&site, &others, now);
+    let model = &models[0];
+    let model_of = |spec: &Spec| -> &derive::StatusModel {
+        spec.lang()
+            .and_then(|l| models.iter().find(|m| m.site.config.lang == l))
+            .unwrap_or(model)
+    };
     // A dry run changes nothing, and so neither waits for nor blocks a real one.
     let _lock = if options.dry_run {
         None
@@ -81,17 +91,17 @@ pub fn run(options: &NotifyOptions) -> Result<Report, Error> {
         Some(LedgerLock::take(&options.ledger)?)
     };
     let mut ledger = Ledger::read(&options.ledger)?;
-    for (id, window) in new_windows(&model, &ledger.windows) {
+    for (id, window) in new_windows(model, &ledger.windows) {
         ledger.windows.entry(id).or_default().push((window, now));
     }
-    let due = events(&model, &ledger.windows, &notify.reminders);
+    let due = events(model, &ledger.windows, &notify.reminders);
     let specs = specs(notify);
     let mut report = Report::default();
 
     // What each channel has to do.
     let mut plans: Vec<Vec<(usize, Plan)>> = Vec::with_capacity(specs.len());
     for spec in &specs {
-        let name = spec.name();
+        let name = &spec.name();
         let start = match ledger.starts.get(name) {
             Some(start) => *start,
             None => {
@@ -116,14 +126,14 @@ pub fn run(options: &NotifyOptions) -> Result<Report, Error> {
     }
 
     if options.dry_run {
-        dry_run(&model, &specs, &plans, &due, &report);
+        dry_run(&model_of, &specs, &plans, &due, &report);
         return Ok(report);
     }
 
     for (spec, plan) in specs.iter().zip(&plans) {
         for (k, p) in plan {
             if let Plan::Skip = p {
-                ledger.record(spec.name(), &due[*k].id, Outcome::Skipped, now);
+                ledger.record(&spec.name(), &due[*k].id, Outcome::Skipped, now);
                 report.skipped += 1;
             }
         }
@@ -140,7 +150,7 @@ pub fn run(options: &NotifyOptions) -> Result<Report, Error> {
             match Channel::open(spec, &host, &options.root) {
                 Ok(c) => Some(c),
                 Err(why) => {
-                    report.failed.push((spec.name().to_string(), why));
+                    report.failed.push((spec.name(), why));
                     None
                 }
             }
@@ -159,20 +169,21 @@ pub fn run(options: &NotifyOptions) -> Result<Report, Error> {
                 .map(move |(k, _)| (c, *k))
         })
         .collect();
-    let mut messages: HashMap<usize, Message> = HashMap::new();
+    let mut messages: HashMap<(usize, Option<Lang>), Message> = HashMap::new();
     for (k, event) in due.iter().enumerate() {
         for (c, spec) in specs.iter().enumerate() {
-            let name = spec.name();
+            let name = &spec.name();
             if !sends.contains(&(c, k)) || report.failed.iter().any(|(f, _)| f == name) {
                 continue;
             }
             let Some(channel) = &channels[c] else {
                 continue;
             };
+            let model = model_of(spec);
             let m = messages
-                .entry(k)
-                .or_insert_with(|| Message::new(&model, event));
-            match channel.deliver(&model, m) {
+                .entry((k, spec.lang()))
+                .or_insert_with(|| Message::new(model, event));
+            match channel.deliver(model, m) {
                 Ok(()) => {
                     ledger.record(name, &event.id, Outcome::Sent, now);
                     ledger.write(&options.ledger)?;
@@ -191,15 +202,16 @@ pub fn run(options: &NotifyOptions) -> Result<Report, Error> {
 }
 
 /// Prints, channel by channel, what a run would send.
-fn dry_run(
-    model: &derive::StatusModel,
+fn dry_run<'m>(
+    model_of: &dyn Fn(&Spec) -> &'m derive::StatusModel<'m>,
     specs: &[Spec],
     plans: &[Vec<(usize, Plan)>],
     due: &[Event],
     report: &Report,
 ) {
     for (spec, plan) in specs.iter().zip(plans) {
-        let name = spec.name();
+        let name = &spec.name();
+        let model = model_of(spec);
         println!("{name} ({}):", destination(spec));
         if let Some((_, old)) = report.started.iter().find(|(n, _)| n == name) {
             println!("  first run: {old} past events would be recorded, not sent");
@@ -212,7 +224,7 @@ fn dry_run(
                 Plan::Send => {
                     any = true;
                     match spec {
-                        Spec::Email(mail) => println!(
+                        Spec::Email(mail, _) => println!(
                             "  would send {} to {}: {}",
                             e.id,
                             channel::recipients(mail, model, &m).join(", "),

@@ -141,6 +141,9 @@ pub struct PageCache {
     pub(crate) pages: PageMemo,
     pub(crate) summaries: SummaryMemo,
     pub(crate) events: EventMemo,
+    /// The caches of the pages in the site's other languages: a page of one language is
+    /// never taken for another's.
+    pub(crate) others: std::collections::BTreeMap<crate::model::lang::Lang, PageCache>,
 }
 
 /// The incident pages of a [`PageCache`].
@@ -159,6 +162,7 @@ impl PageCache {
             pages: Memo::new(),
             summaries: Memo::new(),
             events: Memo::new(),
+            others: Default::default(),
         }
     }
 
@@ -172,8 +176,38 @@ impl PageCache {
         self.pages.keeps()
     }
 
-    /// How many incident pages the last render rendered; the others came from the cache.
+    /// How many incident pages the last render rendered, in every language; the others
+    /// came from the cache.
     pub fn last_rendered(&self) -> usize {
         self.pages.computed()
+            + self
+                .others
+                .values()
+                .map(PageCache::last_rendered)
+                .sum::<usize>()
+    }
+
+    /// The cache of the pages in `lang`: this one for `default`, else one of its own (that
+    /// keeps pages when this one does); the caches of the languages not in `languages`
+    /// are dropped.
+    pub(crate) fn of(
+        &mut self,
+        lang: crate::model::lang::Lang,
+        default: crate::model::lang::Lang,
+        languages: &[crate::model::lang::Lang],
+    ) -> &mut PageCache {
+        self.others
+            .retain(|l, _| languages.contains(l) && *l != default);
+        if lang == default {
+            return self;
+        }
+        let keeps = self.keeps();
+        self.others.entry(lang).or_insert_with(|| {
+            if keeps {
+                PageCache::new()
+            } else {
+                PageCache::unused()
+            }
+        })
     }
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 
 use super::brand::BrandView;
-use super::views::{Chrome, ChromeParts, LinkView, TimeView};
+use super::views::{Alternate, Chrome, ChromeParts, LinkView, TimeView};
 use super::{absolute, root_of};
 use crate::derive::StatusModel;
 use crate::error::Error;
@@ -28,11 +28,29 @@ pub(super) fn chrome_sharing<'a>(
     let cfg = &site.config;
     let t = cfg.lang.strings();
     let folder = path.strip_suffix("index.html").unwrap_or(path);
+    let root = root_of(path);
+    let site_root = format!("{}{root}", root_of(cfg.prefix()));
+    let alternates = if cfg.languages.len() > 1 {
+        cfg.languages
+            .iter()
+            .map(|&l| Alternate {
+                code: l.code(),
+                name: l.own_name(),
+                href: format!("{site_root}{}{path}", cfg.prefix_of(l)),
+                url: format!("{}{}{folder}", cfg.base_url, cfg.prefix_of(l)),
+                current: l == cfg.lang,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let c = Chrome {
         t,
         lang: cfg.lang.code(),
         site_title: &cfg.title,
-        root: root_of(path),
+        root,
+        site_root,
+        alternates,
         canonical: absolute(site, folder),
         description: cfg
             .description

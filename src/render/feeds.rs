@@ -167,7 +167,11 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
         at: p.at,
         author: author_line(site, i.author_of(k)),
         categories,
-        html: format!("{facts}{}", p.html),
+        // A post left in the default language says so, as on the page.
+        html: match site.config.fallback_lang(&i.id, Some(k)) {
+            Some(l) => format!("{facts}<div lang=\"{}\">\n{}</div>\n", l.code(), p.html),
+            None => format!("{facts}{}", p.html),
+        },
     }
 }
 
@@ -175,8 +179,11 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
 pub fn post_url(site: &Site, n: usize, k: usize) -> String {
     let i = &site.incidents[n];
     format!(
-        "{}incidents/{}/#{}",
-        site.config.base_url, i.id, i.posts[k].anchor
+        "{}{}incidents/{}/#{}",
+        site.config.base_url,
+        site.config.prefix(),
+        i.id,
+        i.posts[k].anchor
     )
 }
 
@@ -230,13 +237,15 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         .map(|e| e.at)
         .or_else(|| crate::derive::timeline::last_change(model))
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    // The address of the pages in the site's language.
+    let base = format!("{}{}", cfg.base_url, cfg.prefix());
     let atom = AtomFeed {
-        id: &cfg.base_url,
+        id: &base,
         title: &cfg.title,
         subtitle: description.clone(),
         lang: cfg.lang.code(),
-        link: &cfg.base_url,
-        self_url: format!("{}atom.xml", cfg.base_url),
+        link: &base,
+        self_url: format!("{base}atom.xml"),
         updated: crate::render::views::iso(updated),
         author: &cfg.title,
         items: items.clone(),
@@ -249,10 +258,10 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
         "feed.xml",
         RssFeed {
             title: &cfg.title,
-            link: cfg.base_url.clone(),
+            link: base.clone(),
             description,
             lang: cfg.lang.code(),
-            self_url: format!("{}feed.xml", cfg.base_url),
+            self_url: format!("{base}feed.xml"),
             last_build: items.first().map(FeedEntry::rfc822),
             items,
         },
@@ -273,10 +282,10 @@ pub fn all(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
                 &path,
                 RssFeed {
                     title: &format!("{} — {}", c.name, cfg.title),
-                    link: format!("{}components/{}/", cfg.base_url, c.id),
+                    link: format!("{base}components/{}/", c.id),
                     description: format!("{} — {}", cfg.title, c.name),
                     lang: cfg.lang.code(),
-                    self_url: format!("{}{path}", cfg.base_url),
+                    self_url: format!("{base}{path}"),
                     last_build: items.first().map(FeedEntry::rfc822),
                     items,
                 },

@@ -116,6 +116,8 @@ pub struct Strings {
     pub previous_year: &'static str,
     pub next_year: &'static str,
     pub pages: &'static str,
+    /// The label of the links to a page's translations.
+    pub languages: &'static str,
     pub feed_description: &'static str,
     /// Announcements: the label of an incident's time span.
     pub period: &'static str,
@@ -261,6 +263,7 @@ static FR: Strings = Strings {
     previous_year: "Année précédente",
     next_year: "Année suivante",
     pages: "Pages",
+    languages: "Langues",
     feed_description: "Annonces d’incidents et de maintenances",
     period: "Période",
     time_from: "de",
@@ -389,6 +392,7 @@ static EN: Strings = Strings {
     previous_year: "Previous year",
     next_year: "Next year",
     pages: "Pages",
+    languages: "Languages",
     feed_description: "Incident and maintenance announcements",
     period: "When",
     time_from: "from",

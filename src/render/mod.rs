@@ -57,18 +57,42 @@ pub const THEME_ASSETS: &[(&str, &[u8])] = &[
     ("assets/live.js", live::SCRIPT),
 ];
 
-/// Renders every file of the site.
+/// Renders every file of the site, from the model of each of its languages, the default
+/// first (one model for a site of one language; see [`models`]).
 pub fn site(model: &StatusModel) -> Result<Vec<OutputFile>, Error> {
-    site_with(model, &mut PageCache::unused())
+    sites(std::slice::from_ref(model))
 }
 
-/// [`site`], taking from `cache` the incident pages whose inputs have not changed since it
+/// [`site`] of a site in several languages: `models` holds one model per language, the
+/// default first.
+pub fn sites(models: &[StatusModel]) -> Result<Vec<OutputFile>, Error> {
+    sites_with(models, &mut PageCache::unused())
+}
+
+/// [`sites`], taking from `cache` the incident pages whose inputs have not changed since it
 /// rendered them, and leaving in it exactly the incident pages of this render. The files
-/// are the same as [`site`]'s.
-pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
-    let (pages, memos) = split(cache);
-    let planned = assemble(model, memos, || incident_pages(model, pages))?;
+/// are the same as [`sites`]'s.
+pub fn sites_with(models: &[StatusModel], cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
+    let mut all = Vec::new();
+    for model in models {
+        let (pages, memos) = split(of_language(cache, model));
+        all.extend(language_files(model, memos, || {
+            incident_pages(model, pages)
+        })?);
+    }
+    let planned = finish(models, all);
     planned.into_iter().map(Planned::into_file).collect()
+}
+
+/// [`sites_with`] of a site of one language.
+pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
+    sites_with(std::slice::from_ref(model), cache)
+}
+
+/// The cache of the pages in the language of `model`.
+fn of_language<'c>(cache: &'c mut PageCache, model: &StatusModel) -> &'c mut PageCache {
+    let cfg = &model.site.config;
+    cache.of(cfg.lang, cfg.default_lang(), &cfg.languages)
 }
 
 /// [`plan`], for a build that keeps `cache` from one run to the next (`vigie watch`): the
@@ -76,40 +100,51 @@ pub fn site_with(model: &StatusModel, cache: &mut PageCache) -> Result<Vec<Outpu
 /// the hash of their bytes, so that the write stage neither renders nor hashes them again.
 /// With a cache that keeps nothing, [`plan`] itself.
 pub fn plan_with<'m>(
-    model: &'m StatusModel<'m>,
+    models: &'m [StatusModel<'m>],
     cache: &mut PageCache,
 ) -> Result<Vec<Planned<'m>>, Error> {
     if !cache.keeps() {
-        return plan(model);
+        return plan(models);
     }
-    let (pages, memos) = split(cache);
-    assemble(model, memos, || incident_pages(model, pages))
+    let mut all = Vec::new();
+    for model in models {
+        let (pages, memos) = split(of_language(cache, model));
+        all.extend(language_files(model, memos, || {
+            incident_pages(model, pages)
+        })?);
+    }
+    Ok(finish(models, all))
 }
 
-/// Every file of the site, sorted by path, as [`site`] renders them, except that the
+/// Every file of the site, sorted by path, as [`sites`] renders them, except that the
 /// incident pages are left to render when their bytes are asked for.
-pub fn plan<'m>(model: &'m StatusModel<'m>) -> Result<Vec<Planned<'m>>, Error> {
-    let parts = incident_parts(model)?;
-    let memos = Memos {
-        summaries: &mut Memo::unused(),
-        events: &mut Memo::unused(),
-    };
-    assemble(model, memos, || {
-        Ok(model
-            .site
-            .incidents
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| is_announced(i, model.now))
-            .map(|(n, i)| Planned {
-                path: format!("incidents/{}/index.html", i.id),
-                body: Body::Incident(model, n, parts.clone()),
-            })
-            .collect())
-    })
+pub fn plan<'m>(models: &'m [StatusModel<'m>]) -> Result<Vec<Planned<'m>>, Error> {
+    let mut all = Vec::new();
+    for model in models {
+        let parts = incident_parts(model)?;
+        let memos = Memos {
+            summaries: &mut Memo::unused(),
+            events: &mut Memo::unused(),
+        };
+        let prefix = model.site.config.prefix();
+        all.extend(language_files(model, memos, || {
+            Ok(model
+                .site
+                .incidents
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| is_announced(i, model.now))
+                .map(|(n, i)| Planned {
+                    path: format!("{prefix}incidents/{}/index.html", i.id),
+                    body: Body::Incident(model, n, parts.clone()),
+                })
+                .collect())
+        })?);
+    }
+    Ok(finish(models, all))
 }
 
-/// The memos of the aggregate files, for [`assemble`].
+/// The memos of the aggregate files, for [`language_files`].
 struct Memos<'c> {
     summaries: &'c mut SummaryMemo,
     events: &'c mut EventMemo,
@@ -124,14 +159,18 @@ fn split(cache: &mut PageCache) -> (&mut PageMemo, Memos<'_>) {
     (&mut cache.pages, memos)
 }
 
-/// Every file of the site, sorted by path, with the incident pages that `incident_pages`
-/// gives.
-fn assemble<'m>(
+/// The files of the site in the language of `model`, with the incident pages that
+/// `incident_pages` gives: every file in the default language; in another, under its
+/// folder (`en/`), the pages and the feeds only (the API, the calendar, the badges, the
+/// embed and the assets are the default language's).
+fn language_files<'m>(
     model: &'m StatusModel<'m>,
     memos: Memos,
     incident_pages: impl FnOnce() -> Result<Vec<Planned<'m>>, Error> + Send,
 ) -> Result<Vec<Planned<'m>>, Error> {
     let site = model.site;
+    let prefix = site.config.prefix();
+    let default = prefix.is_empty();
     // Four groups of about equal cost at 10,000 incidents, rendered side by side (each
     // group in parallel inside where it can be): the incident pages; the other pages;
     // the feeds; the API and the calendar.
@@ -141,10 +180,10 @@ fn assemble<'m>(
                 // The site at its next transitions, for the pages that show a current
                 // state (see `live`).
                 let later = live::models(model);
-                let mut files: Vec<OutputFile> = vec![
-                    page("index.html", index(model, &later)?)?,
-                    page("404.html", not_found(model))?,
-                ];
+                let mut files: Vec<OutputFile> = vec![page("index.html", index(model, &later)?)?];
+                if default {
+                    files.push(page("404.html", not_found(model))?);
+                }
                 files.extend(history(model, memos.summaries)?);
                 files.extend(ongoing::all(model)?);
                 for k in 0..site.config.components.len() {
@@ -161,10 +200,14 @@ fn assemble<'m>(
             let (feeds, (api, ics)) = rayon::join(
                 || feeds::all(model),
                 || {
-                    rayon::join(
+                    if !default {
+                        return (Ok(Vec::new()), None);
+                    }
+                    let (api, ics) = rayon::join(
                         || crate::render::api::all(model),
                         || crate::render::ics::calendar_with(model, memos.events),
-                    )
+                    );
+                    (api, Some(ics))
                 },
             );
             (feeds, api.map(|api| (api, ics)))
@@ -172,9 +215,20 @@ fn assemble<'m>(
     );
     let mut files = pages?;
     files.extend(feeds?);
+    if !default {
+        let mut files: Vec<Planned> = files
+            .into_iter()
+            .map(|mut f| {
+                f.path = format!("{prefix}{}", f.path);
+                Planned::file(f)
+            })
+            .collect();
+        files.extend(incidents?);
+        return Ok(files);
+    }
     let (api, ics) = api_ics?;
     files.extend(api);
-    files.push(ics);
+    files.extend(ics);
     files.push(build_info::file(model)?);
     files.extend(crate::render::badge::all(model));
     files.extend(shields::all(model)?);
@@ -191,6 +245,16 @@ fn assemble<'m>(
         files.retain(|f| &f.path != path);
         files.push(Planned::file(OutputFile::new(path.clone(), bytes.clone())));
     }
+    Ok(files)
+}
+
+/// The files of every language together, with the sitemap, `robots.txt` and `_headers`
+/// (unless the site brings its own), sorted by path.
+fn finish<'m>(models: &[StatusModel], mut files: Vec<Planned<'m>>) -> Vec<Planned<'m>> {
+    let Some(model) = models.first() else {
+        return files;
+    };
+    let site = model.site;
     // After the site's files, so that their HTML pages are listed, unless they bring a
     // sitemap.xml or robots.txt of their own.
     for f in crate::render::sitemap::all(site, files.iter().map(|f| f.path.as_str())) {
@@ -204,7 +268,7 @@ fn assemble<'m>(
         files.push(Planned::file(rules));
     }
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    files
 }
 
 /// Every `incidents/<id>/index.html` of an announced incident (the others have no page
@@ -229,7 +293,7 @@ fn incident_pages<'m>(
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|&n| {
             let (i, st) = (&site.incidents[n], &model.incidents[n]);
-            let path = format!("incidents/{}/index.html", i.id);
+            let path = format!("{}incidents/{}/index.html", site.config.prefix(), i.id);
             if let Some(seen) = old
                 .get(&i.id)
                 .filter(|p| p.key.matches(i, st, &site.config, model.now))
@@ -315,7 +379,8 @@ pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// The absolute URL of a page from its folder path (`incidents/x/`).
+/// The absolute URL of a page from its folder path (`incidents/x/`), in the language the
+/// site is seen in.
 pub fn absolute(site: &Site, folder: &str) -> String {
-    format!("{}{folder}", site.config.base_url)
+    format!("{}{}{folder}", site.config.base_url, site.config.prefix())
 }

@@ -267,6 +267,8 @@ pub(super) fn not_found<'a>(model: &'a StatusModel<'a>) -> NotFoundPage<'a> {
     // would not hold.
     c.live = false;
     c.root = home.clone();
+    c.site_root = home.clone();
+    c.alternates.clear();
     c.canonical = absolute(site, "404.html");
     NotFoundPage { c, home }
 }

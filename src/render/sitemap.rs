@@ -22,16 +22,48 @@ pub fn all<'p>(site: &Site, paths: impl Iterator<Item = &'p str>) -> Vec<OutputF
     folders.dedup();
     let base = escape(base);
     let mut xml = String::with_capacity(folders.len() * (base.len() + 80));
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let cfg = &site.config;
+    let several = cfg.languages.len() > 1;
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if several {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
+    let url = |folder: &str| {
+        if folder.contains(['&', '<', '>', '"', '\'']) {
+            format!("{base}{}", escape(folder))
+        } else {
+            format!("{base}{folder}")
+        }
+    };
     for folder in &folders {
         xml.push_str("<url><loc>");
-        xml.push_str(&base);
-        if folder.contains(['&', '<', '>', '"', '\'']) {
-            xml.push_str(&escape(folder));
-        } else {
-            xml.push_str(folder);
+        xml.push_str(&url(folder));
+        xml.push_str("</loc>");
+        if several {
+            // The same page in every language that has it, this one included.
+            let rest = cfg
+                .languages
+                .iter()
+                .find_map(|&l| {
+                    let prefix = cfg.prefix_of(l);
+                    (!prefix.is_empty())
+                        .then(|| folder.strip_prefix(prefix))
+                        .flatten()
+                })
+                .unwrap_or(folder);
+            for &l in &cfg.languages {
+                let other = format!("{}{rest}", cfg.prefix_of(l));
+                if folders.binary_search(&other.as_str()).is_ok() {
+                    xml.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+                    xml.push_str(l.code());
+                    xml.push_str("\" href=\"");
+                    xml.push_str(&url(&other));
+                    xml.push_str("\"/>");
+                }
+            }
         }
-        xml.push_str("</loc></url>\n");
+        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     let base = &site.config.base_url;

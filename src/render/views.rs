@@ -16,8 +16,14 @@ pub struct Chrome<'a> {
     pub t: &'static Strings,
     pub lang: &'static str,
     pub site_title: &'a str,
-    /// Relative path from the page to the site root: `""`, `"../"`, `"../../"`.
+    /// Relative path from the page to the root of its language's pages: `""`, `"../"`,
+    /// `"../../"`.
     pub root: String,
+    /// Relative path from the page to the site root, where the assets, the API and the
+    /// calendar are: `root`, and one more `../` in a language other than the default.
+    pub site_root: String,
+    /// The page in each of the site's languages (none for a site of one language).
+    pub alternates: Vec<Alternate>,
     /// The page's absolute URL.
     pub canonical: String,
     pub description: String,
@@ -37,13 +43,30 @@ pub struct Chrome<'a> {
     pub parts: std::cell::OnceCell<std::sync::Arc<ChromeParts>>,
 }
 
+/// The same page in one of the site's languages.
+#[derive(Debug, Clone)]
+pub struct Alternate {
+    /// The language's code: `hreflang` and `lang`.
+    pub code: &'static str,
+    /// Its own name: "English".
+    pub name: &'static str,
+    /// The page's address relative to this page.
+    pub href: String,
+    /// The page's absolute URL.
+    pub url: String,
+    /// Whether it is this page.
+    pub current: bool,
+}
+
 /// The parts of `layout.html` that depend only on a [`Chrome`]'s shared fields (not on the
 /// page's title, description or address), each rendered by its own template.
 #[derive(Debug, Clone)]
 pub struct ChromeParts {
     /// `_head.html`: style sheet, icon and feed links.
     pub head: String,
-    /// `_header.html`: the skip link, the site header, the opening of `<main>`.
+    /// `_header.html`: the skip link and the site header up to its page links (the links
+    /// to the page's translations, the end of the header and the opening of `<main>` are
+    /// the page's own, in `layout.html`).
     pub header: String,
     /// `_footer.html`: the end of `<main>`, the footer, the end of the page.
     pub footer: String,
@@ -134,6 +157,10 @@ pub fn update_class(s: UpdateStatus) -> &'static str {
 pub struct IncidentSummary {
     pub href: String,
     pub title: String,
+    /// The title's language when it is not the page's: left untranslated.
+    pub title_lang: Option<&'static str>,
+    /// The excerpt's language when it is not the page's.
+    pub excerpt_lang: Option<&'static str>,
     pub severity: Badge,
     /// Empty for a notice, which has no status word.
     pub status_word: &'static str,
@@ -176,6 +203,8 @@ pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSu
     summary.short_date = site.config.lang.short_date(i.start, site.config.tz);
     (summary.components_label, summary.components) = affected_line(site, i);
     summary.excerpt = excerpt(&latest.text, 240);
+    let k = latest_public_post(i, model.now).unwrap_or(0);
+    summary.excerpt_lang = site.config.fallback_lang(&i.id, Some(k)).map(Lang::code);
     summary
 }
 
@@ -196,6 +225,8 @@ pub fn incident_head_in(site: &Site, n: usize, st: &IncidentState) -> IncidentSu
     IncidentSummary {
         href: String::new(),
         title: i.title.clone(),
+        title_lang: site.config.fallback_lang(&i.id, None).map(Lang::code),
+        excerpt_lang: None,
         severity: Badge::severity(t, i.severity),
         status_word: if i.is_notice() {
             ""
@@ -318,6 +349,8 @@ pub struct PostView<'a> {
     /// Safe HTML rendered from the post's Markdown (see [`crate::load::markdown`]),
     /// borrowed: the bodies are the bulk of a page.
     pub html: &'a str,
+    /// The post's language when it is not the page's: left untranslated.
+    pub lang: Option<&'static str>,
     pub is_announcement: bool,
 }
 
@@ -357,6 +390,7 @@ pub fn post_views<'a>(model: &StatusModel<'a>, n: usize) -> Vec<PostView<'a>> {
                 at: TimeView::new(lang, tz, p.at),
                 author: author_line(site, i.author_of(k)),
                 html: &p.html,
+                lang: site.config.fallback_lang(&i.id, Some(k)).map(Lang::code),
                 is_announcement: k == 0,
             }
         })

@@ -137,9 +137,11 @@ const SITES = {
   // A maintenance from 02:00 to 03:00 in Paris on 1 December, built before it and during it.
   window: { root: path.join(REPO, 'tests', 'fixtures', 'window'), out: path.join(tmp, 'window'), now: '2026-12-01T00:30:00Z' },
   'window-during': { root: path.join(REPO, 'tests', 'fixtures', 'window'), out: path.join(tmp, 'window-during'), now: '2026-12-01T01:05:00Z' },
+  // French by default, English under en/.
+  bilingual: { root: path.join(REPO, 'tests', 'fixtures', 'bilingual'), out: path.join(tmp, 'bilingual') },
 };
 for (const s of Object.values(SITES)) s.now ??= NOW;
-const built = await check(`build: example, ongoing, branded and hostile sites with --now ${NOW}; window at 00:30 and 01:05 UTC`, () => {
+const built = await check(`build: example, ongoing, branded, hostile and bilingual sites with --now ${NOW}; window at 00:30 and 01:05 UTC`, () => {
   const cargo = spawnSync('cargo', ['build', '--quiet'], { cwd: REPO, encoding: 'utf8' });
   if (cargo.status !== 0) return [`cargo build failed:\n${cargo.stderr}`];
   // Cargo's own answer, which follows CARGO_TARGET_DIR and .cargo/config.toml.
@@ -192,6 +194,7 @@ const ONGOING_INCIDENT = { site: 'ongoing', path: findDir('ongoing', 'incidents'
 const MAIL_PAGE = { site: 'example', path: 'components/mail/index.html', name: 'example mail component page' };
 const ONGOING_FRONT = { site: 'ongoing', path: 'index.html', name: 'ongoing front page' };
 const BRANDED_FRONT = { site: 'branded', path: 'index.html', name: 'branded front page' };
+const BILINGUAL_EN_FRONT = { site: 'bilingual', path: 'en/index.html', name: 'bilingual site, English front page' };
 const BRANDED_INCIDENT = { site: 'branded', path: findDir('branded', 'incidents', '2026-11-25-'), name: 'branded ongoing incident' };
 const PAGES = [
   FRONT,
@@ -221,7 +224,7 @@ function vnu(dirs) {
   return out.length ? out : [`vnu exited ${r.status}`];
 }
 const pagesOf = (site) => htmlFiles.filter((f) => f.startsWith(SITES[site].out + path.sep)).length;
-const CHECKED = ['example', 'ongoing', 'branded', 'window', 'window-during'];
+const CHECKED = ['example', 'ongoing', 'branded', 'window', 'window-during', 'bilingual'];
 await check(`Nu HTML Checker: ${CHECKED.map(pagesOf).reduce((a, b) => a + b)} pages and the SVG files of the ${CHECKED.join(', ')} builds, no error`,
   () => vnu(CHECKED.map((s) => SITES[s].out)));
 await check(`Nu HTML Checker: ${pagesOf('hostile')} pages built from hostile Markdown (tests/fixtures/hostile), no error`, () => {
@@ -315,6 +318,13 @@ async function open(context, p, at = SITES[p.site].now) {
   return page;
 }
 
+// The bilingual fixture's English pages (its French text left untranslated in one of
+// them): checked by axe only.
+const BILINGUAL_PAGES = [
+  BILINGUAL_EN_FRONT,
+  { site: 'bilingual', path: 'en/incidents/2026-11-05-lenteurs-web/index.html', name: 'bilingual site, English page of an untranslated incident' },
+];
+
 // ---------------------------------------------------------------------------------------
 // 2. axe-core, light and dark
 
@@ -322,7 +332,7 @@ async function open(context, p, at = SITES[p.site].now) {
 // 'self') refuses: these contexts bypass it; section 9 checks the pages under it.
 for (const scheme of ['light', 'dark']) {
   const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true, ...DESKTOP });
-  for (const p of [...PAGES, ...HOSTILE_PAGES]) {
+  for (const p of [...PAGES, ...HOSTILE_PAGES, ...BILINGUAL_PAGES]) {
     await check(`axe WCAG 2 A/AA, ${scheme}: ${p.name}, no serious or critical violation`, async () => {
       const page = await open(context, p);
       await page.addScriptTag({ path: axePath });
@@ -895,6 +905,8 @@ const SHOTS_WANTED = [
   // The brand shows at the top of the page: the first screen only, which keeps them small.
   ['branded-desktop.png', BRANDED_FRONT, desktop, 1280, false],
   ['branded-phone-dark.png', BRANDED_FRONT, phoneDark, 780, false],
+  // A site in two languages: the English pages, with the link to the French ones.
+  ['bilingual-en-desktop.png', BILINGUAL_EN_FRONT, desktop, 1280, false],
 ];
 if (SHOTS) {
   await check(`screenshots written to ${path.relative(REPO, SHOT_DIR)}/`, async () => {
@@ -907,7 +919,7 @@ if (SHOTS) {
     return [];
   });
 }
-await check('screenshots committed: docs/screenshots/{front,incident}-{phone,desktop}.png and branded-{desktop,phone-dark}.png, referenced by README.md', () => {
+await check('screenshots committed: docs/screenshots/{front,incident}-{phone,desktop}.png, branded-{desktop,phone-dark}.png and bilingual-en-desktop.png, referenced by README.md', () => {
   const problems = [];
   const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
   for (const [file, , , width] of SHOTS_WANTED) {

@@ -69,7 +69,7 @@ print(json.dumps({
 }))
 "#;
 
-fn feedparser(path: &std::path::Path) -> Value {
+pub(crate) fn feedparser(path: &std::path::Path) -> Value {
     let run = python(FEEDPARSER, &[path.to_str().unwrap()], &["feedparser"]);
     assert_eq!(run.code, 0, "feedparser failed: {}", run.stderr);
     serde_json::from_str(&run.stdout).unwrap()

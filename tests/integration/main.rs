@@ -25,6 +25,7 @@ mod hostile;
 mod import;
 mod ingest;
 mod init;
+mod languages;
 mod layers;
 mod live;
 mod next_change;

@@ -440,6 +440,47 @@ pub fn generate_with(dir: &Path, n: usize, options: &Options) -> io::Result<()> 
     Ok(())
 }
 
+/// Makes the site of `n` incidents that [`generate`] wrote into `dir` a site in the
+/// languages `languages` (the first, `fr`, the default; the others `en`): `languages` in
+/// site.yaml, and an English translation file beside nine incidents in ten, all with their
+/// updates translated but one in ten, which has its first update only (the rest is left to
+/// fall back to French, as a busy team would).
+pub fn add_languages(dir: &Path, n: usize, languages: &[&str]) -> io::Result<()> {
+    let yaml = fs::read_to_string(dir.join("site.yaml"))?;
+    let yaml = yaml.replace(
+        "language: fr\n",
+        &format!("languages: [{}]\n", languages.join(", ")),
+    );
+    fs::write(dir.join("site.yaml"), yaml)?;
+    for lang in languages.iter().skip(1) {
+        for k in (0..n).filter(|k| k % 10 != 7) {
+            let (path, text) = incident(n, k);
+            let ats: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("  - at: "))
+                .collect();
+            let keep = if k % 10 == 3 {
+                ats.len().min(1)
+            } else {
+                ats.len()
+            };
+            let mut t = format!("---\ntitle: Incident {k} ({lang})\n");
+            if keep > 0 {
+                t.push_str("updates:\n");
+                for at in &ats[..keep] {
+                    t.push_str(&format!(
+                        "  - at: {at}\n    body: |\n      The team keeps working on it; the next update follows within the hour.\n"
+                    ));
+                }
+            }
+            t.push_str("---\nSome of our customers are affected. We are looking into it and will post what we find here.\n");
+            let path = dir.join(path.replace(".md", &format!(".{lang}.md")));
+            fs::write(path, t)?;
+        }
+    }
+    Ok(())
+}
+
 /// The groups of a provider's site ([`generate_provider`]), each with the kind of its
 /// members.
 const PROVIDER_GROUPS: &[(&str, &str)] = &[

@@ -2,6 +2,7 @@
 //! Secrets are never read here: only the names of the environment variables that hold
 //! them (`vigie check` and `vigie notify` say which are missing).
 
+use crate::model::lang::Lang;
 use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;
 
@@ -19,11 +20,14 @@ pub(super) fn notify(
     src: &Source,
     raw: At<RawNotify>,
     components: &[Component],
+    languages: &[Lang],
     errors: &mut Vec<Diagnostic>,
 ) -> Notify {
     let raw_pos = raw.pos;
     let raw = raw.value;
-    let email = raw.email.and_then(|e| email(src, e, components, errors));
+    let email = raw
+        .email
+        .and_then(|e| email(src, e, components, languages, errors));
     let mut names: HashSet<String> = HashSet::new();
     if email.is_some() {
         names.insert("email".to_string());
@@ -31,7 +35,7 @@ pub(super) fn notify(
     let webhooks: Vec<Webhook> = raw
         .webhooks
         .into_iter()
-        .filter_map(|w| webhook(src, w, &mut names, errors))
+        .filter_map(|w| webhook(src, w, &mut names, languages, errors))
         .collect();
     if email.is_none() && webhooks.is_empty() && errors.is_empty() {
         errors.push(src.error(
@@ -160,6 +164,7 @@ fn email(
     src: &Source,
     raw: At<RawEmail>,
     components: &[Component],
+    languages: &[Lang],
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Email> {
     let pos = raw.pos;
@@ -227,9 +232,7 @@ fn email(
     if let Some(from) = &raw.from {
         address(src, "from", from, errors);
     }
-    for a in &raw.to {
-        address(src, "to", a, errors);
-    }
+    let (to, to_by_lang) = recipients(src, raw.to, languages, errors);
     let mut to_by_component = BTreeMap::new();
     if let Some(map) = raw.to_by_component {
         for (id, list) in map.value {
@@ -253,7 +256,10 @@ fn email(
             to_by_component.insert(id, list.into_iter().map(|a| a.value).collect::<Vec<_>>());
         }
     }
-    if raw.to.is_empty() && to_by_component.values().all(Vec::is_empty) {
+    if to.is_empty()
+        && to_by_lang.values().all(Vec::is_empty)
+        && to_by_component.values().all(Vec::is_empty)
+    {
         errors.push(src.error(
             pos,
             "`notify.email` has no recipient",
@@ -272,7 +278,8 @@ fn email(
         username_env,
         password_env,
         from: raw.from.map(|f| f.value),
-        to: raw.to.into_iter().map(|a| a.value).collect(),
+        to,
+        to_by_lang,
         to_by_component,
         insecure: raw.insecure,
         ca_file: raw.ca_file.map(|c| c.value),
@@ -306,10 +313,15 @@ fn webhook(
     src: &Source,
     raw: At<RawWebhook>,
     names: &mut HashSet<String>,
+    languages: &[Lang],
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Webhook> {
     let pos = raw.pos;
     let raw = raw.value;
+    let lang = raw
+        .lang
+        .as_ref()
+        .and_then(|code| declared(src, code, "lang", languages, errors));
     let Some(kind) = WebhookKind::from_keyword(&raw.kind.value) else {
         let kinds = WebhookKind::ALL.map(WebhookKind::keyword);
         let help = match did_you_mean(&raw.kind.value, kinds) {
@@ -453,9 +465,116 @@ fn webhook(
         secret_env,
         token_env,
         room,
+        lang,
         insecure: raw.insecure,
         ca_file: raw.ca_file.map(|c| c.value),
     })
+}
+
+/// `to` of `notify.email` as written: a list of addresses (the default language's), or a
+/// mapping from language code to a list of addresses.
+#[derive(Debug)]
+pub(super) enum RawTo {
+    List(Vec<At<String>>),
+    ByLang(Vec<(At<String>, Vec<At<String>>)>),
+}
+
+impl<'de> serde::Deserialize<'de> for RawTo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a list of addresses, or a mapping from language code to a list of addresses",
+                )
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawTo, A::Error> {
+                let mut out = Vec::new();
+                while let Some(a) = seq.next_element::<At<String>>()? {
+                    out.push(a);
+                }
+                Ok(RawTo::List(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawTo, A::Error> {
+                let mut out = Vec::new();
+                while let Some(pair) = map.next_entry::<At<String>, Vec<At<String>>>()? {
+                    out.push(pair);
+                }
+                Ok(RawTo::ByLang(out))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<RawTo, E> {
+                Ok(RawTo::List(Vec::new()))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// The language `code` names, when it is one of the site's; else an error about `key`.
+fn declared(
+    src: &Source,
+    code: &At<String>,
+    key: &str,
+    languages: &[Lang],
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Lang> {
+    let lang = Lang::from_code(&code.value).filter(|l| languages.contains(l));
+    if lang.is_none() {
+        let codes: Vec<&str> = languages.iter().map(|l| l.code()).collect();
+        errors.push(src.error(
+            code.pos,
+            format!(
+                "`{key}` names `{}`, which is not one of the site's languages",
+                code.value
+            ),
+            Some(format!(
+                "the site's languages are {} (`languages` in site.yaml)",
+                codes.join(", ")
+            )),
+        ));
+    }
+    lang
+}
+
+/// The addresses of `to` in the default language, and in each other language.
+fn recipients(
+    src: &Source,
+    raw: Option<At<RawTo>>,
+    languages: &[Lang],
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<String>, BTreeMap<Lang, Vec<String>>) {
+    let mut to = Vec::new();
+    let mut by_lang = BTreeMap::new();
+    let Some(raw) = raw else {
+        return (to, by_lang);
+    };
+    let default = languages.first().copied();
+    match raw.value {
+        RawTo::List(list) => {
+            for a in &list {
+                address(src, "to", a, errors);
+            }
+            to = list.into_iter().map(|a| a.value).collect();
+        }
+        RawTo::ByLang(pairs) => {
+            for (code, list) in pairs {
+                for a in &list {
+                    address(src, "to", a, errors);
+                }
+                let list: Vec<String> = list.into_iter().map(|a| a.value).collect();
+                match declared(src, &code, "to", languages, errors) {
+                    Some(l) if Some(l) == default => to = list,
+                    Some(l) => {
+                        by_lang.insert(l, list);
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    (to, by_lang)
 }
 
 /// The keys a kind of webhook takes, for hints.

@@ -1,0 +1,396 @@
+//! Translation files: `<id>.<lang>.md` beside `<id>.md` holds the incident's texts in
+//! another of the site's languages. Its front matter gives the `title` and, optionally,
+//! `updates` as `{at, body}` matching the original's updates by time; its Markdown body
+//! translates the announcement. Times, severity and components stay in the original.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::incident::split_front_matter;
+use super::markdown;
+use super::text::{self, Lines};
+use super::time::TimeSpec;
+use super::yaml::{self, At, Names, Source};
+use crate::error::{Diagnostic, Span};
+use crate::model::lang::Lang;
+use crate::model::translation::{PostText, Translation};
+use crate::model::{Config, Incident, Written};
+
+/// The keys of a translation's front matter.
+const KEYS: &[&str] = &["title", "updates"];
+const UPDATE_KEYS: &[&str] = &["at", "body"];
+
+/// The keys of an incident file that stay in the original.
+const ORIGINAL_ONLY: &[&str] = &[
+    "start",
+    "end",
+    "severity",
+    "components",
+    "author",
+    "published",
+    "draft",
+];
+
+const NAMES: Names = Names {
+    document: "the front matter",
+    mappings: &[(KEYS, "the front matter"), (UPDATE_KEYS, "an update")],
+};
+
+/// A translation's front matter as written; the keys of the original are read only to
+/// say that they do not belong here.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslation {
+    title: Option<At<String>>,
+    #[serde(default, deserialize_with = "yaml::blank_as_default")]
+    updates: Vec<At<RawUpdate>>,
+    start: Option<At<serde::de::IgnoredAny>>,
+    end: Option<At<serde::de::IgnoredAny>>,
+    severity: Option<At<serde::de::IgnoredAny>>,
+    components: Option<At<serde::de::IgnoredAny>>,
+    author: Option<At<serde::de::IgnoredAny>>,
+    published: Option<At<serde::de::IgnoredAny>>,
+    draft: Option<At<serde::de::IgnoredAny>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpdate {
+    at: Option<At<TimeSpec>>,
+    #[serde(default)]
+    body: String,
+    status: Option<At<serde::de::IgnoredAny>>,
+}
+
+/// The language and the original's file stem of a translation file's path
+/// (`x.en.md`: English, `x`); `None` for an incident file.
+pub fn translation_of(path: &Path) -> Option<(Lang, String)> {
+    let stem = path.file_stem()?.to_str()?;
+    let (base, suffix) = stem.rsplit_once('.')?;
+    let lang = Lang::from_suffix(suffix)?;
+    (!base.is_empty()).then(|| (lang, base.to_string()))
+}
+
+/// The original of a translation file: `x.md` in its folder.
+pub fn original_path(path: &Path, base: &str) -> PathBuf {
+    path.with_file_name(format!("{base}.md"))
+}
+
+/// Reads the translation files `files` (path shown in diagnostics, its text), each beside
+/// the original among `incidents`, into the site's translations; every problem becomes a
+/// diagnostic. `failed` are the originals that did not parse (their translations are not
+/// checked: the original's errors come first).
+pub fn read_all(
+    files: Vec<(PathBuf, Result<String, Diagnostic>)>,
+    incidents: &[Arc<Incident>],
+    failed: &[PathBuf],
+    config: &Config,
+) -> (Vec<Translation>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let by_source: HashMap<&Path, &Incident> = incidents
+        .iter()
+        .map(|i| (i.source.as_path(), &**i))
+        .collect();
+    let results: Vec<Option<Result<Translation, Vec<Diagnostic>>>> = files
+        .into_par_iter()
+        .map(|(shown, text)| {
+            let (lang, base) = translation_of(&shown)?;
+            let original = original_path(&shown, &base);
+            if failed.contains(&original) {
+                return None;
+            }
+            let text = match text {
+                Ok(text) => text,
+                Err(d) => return Some(Err(vec![d])),
+            };
+            Some(check_language(&shown, lang, config).and_then(|()| {
+                match by_source.get(original.as_path()) {
+                    Some(i) => parse(&shown, &text, lang, i, config),
+                    None => Err(vec![no_original(&shown, &original)]),
+                }
+            }))
+        })
+        .collect();
+    let mut translations = Vec::new();
+    let mut errors = Vec::new();
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(t) => translations.push(t),
+            Err(mut d) => errors.append(&mut d),
+        }
+    }
+    (translations, errors)
+}
+
+fn check_language(shown: &Path, lang: Lang, config: &Config) -> Result<(), Vec<Diagnostic>> {
+    let declared: Vec<&str> = config.languages.iter().map(|l| l.code()).collect();
+    if lang == config.default_lang() {
+        return Err(vec![Diagnostic::file(
+            shown,
+            format!(
+                "a translation into `{}`, the site's default language",
+                lang.code()
+            ),
+        )
+        .with_help("the original file holds the default language's texts; a translation is in another of `languages`")]);
+    }
+    if !config.languages.contains(&lang) {
+        return Err(vec![Diagnostic::file(
+            shown,
+            format!(
+                "a translation into `{}`, which is not one of the site's languages ({})",
+                lang.code(),
+                declared.join(", ")
+            ),
+        )
+        .with_help(format!(
+            "add it to `languages` in site.yaml, e.g. `languages: [{}, {}]`",
+            declared[0],
+            lang.code()
+        ))]);
+    }
+    Ok(())
+}
+
+fn no_original(shown: &Path, original: &Path) -> Diagnostic {
+    Diagnostic::file(
+        shown,
+        format!(
+            "a translation file without its original `{}`",
+            original.display()
+        ),
+    )
+    .with_help("a translation `<id>.<lang>.md` sits beside its incident file `<id>.md`; rename it, or write the original")
+}
+
+/// Parses the translation file `shown` (whole text `text`) of incident `original`.
+pub fn parse(
+    shown: &Path,
+    text: &str,
+    lang: Lang,
+    original: &Incident,
+    config: &Config,
+) -> Result<Translation, Vec<Diagnostic>> {
+    let split = split_front_matter(shown, text).map_err(|d| vec![d])?;
+    let src = Source {
+        path: shown,
+        text: text.strip_prefix('\u{feff}').unwrap_or(text),
+        line0: split.front_line,
+    };
+    let raw: RawTranslation = yaml::parse(&src, split.front, &NAMES).map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    let here = [
+        &raw.start,
+        &raw.end,
+        &raw.severity,
+        &raw.components,
+        &raw.author,
+        &raw.published,
+        &raw.draft,
+    ];
+    for (key, value) in ORIGINAL_ONLY.iter().zip(here) {
+        if let Some(v) = value {
+            errors.push(src.error(
+                v.pos,
+                format!("a translation does not carry `{key}`"),
+                Some(format!(
+                    "`{key}` is written once, in the original `{}`; a translation gives only `title`, `updates` (`at` and `body`) and the announcement",
+                    original.source.display()
+                )),
+            ));
+        }
+    }
+    let title = match &raw.title {
+        None => {
+            errors.push(
+                Diagnostic::at(shown, src.text, Span::new(1, 1, 3), "missing `title`")
+                    .with_help("add `title: …`, the incident's title in this language"),
+            );
+            String::new()
+        }
+        Some(t) => {
+            if t.value.trim().is_empty() {
+                errors.push(src.error(t.pos, "`title` is empty", None));
+            }
+            text::check(&src, "title", t, &t.value, Lines::One, &mut errors);
+            t.value.clone()
+        }
+    };
+    let mut updates = Vec::with_capacity(raw.updates.len());
+    for u in raw.updates {
+        if let Some(s) = &u.value.status {
+            errors.push(src.error(
+                s.pos,
+                "a translation does not carry `status`",
+                Some("the status stays in the original; a translated update gives `at` and `body`".to_string()),
+            ));
+        }
+        let Some(at) = &u.value.at else {
+            errors.push(src.error(
+                u.pos,
+                "an update without `at`",
+                Some("give the time of the original's update it translates, e.g. `at: 2017-10-28 11:15`".to_string()),
+            ));
+            continue;
+        };
+        let time = match at.value.resolve(config.tz) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(src.error(at.pos, e.message, Some(e.help)));
+                continue;
+            }
+        };
+        let Some(post) = original.posts.iter().skip(1).find(|p| p.at == time) else {
+            let times: Vec<String> = original
+                .posts
+                .iter()
+                .skip(1)
+                .map(|p| {
+                    p.at.with_timezone(&config.tz)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
+                .collect();
+            errors.push(src.error(
+                at.pos,
+                "the original has no update at this time",
+                Some(if times.is_empty() {
+                    format!("`{}` has no updates", original.source.display())
+                } else {
+                    format!(
+                        "the updates of `{}` are at: {}",
+                        original.source.display(),
+                        times.join(", ")
+                    )
+                }),
+            ));
+            continue;
+        };
+        if updates.iter().any(|(t, _)| *t == time) {
+            errors.push(src.error(
+                at.pos,
+                "this update is translated twice",
+                Some("keep one translation of each update".to_string()),
+            ));
+            continue;
+        }
+        let rendered = markdown::render(&u.value.body, &post.anchor);
+        let body = u.value.body;
+        updates.push((
+            time,
+            PostText {
+                markdown: body,
+                html: rendered.html,
+                text: rendered.text,
+            },
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let body = split.body;
+    let announcement = (!body.trim().is_empty()).then(|| {
+        let rendered = markdown::render(body, "announcement");
+        PostText {
+            markdown: body.to_string(),
+            html: rendered.html,
+            text: rendered.text,
+        }
+    });
+    let first = src.text.lines().next().unwrap_or("").to_string();
+    Ok(Translation {
+        lang,
+        id: original.id.clone(),
+        source: shown.to_path_buf(),
+        title,
+        announcement,
+        updates,
+        front: Written {
+            span: Span::new(1, 1, first.chars().count().max(1)),
+            line: first,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::testing::site;
+
+    fn config() -> Config {
+        crate::load::config::parse(
+            Path::new("site.yaml"),
+            "title: {fr: T, en: E}\nbase_url: https://s.example.fr/\nlanguages: [fr, en]\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: {fr: Toile, en: Web}}\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn only_the_codes_of_the_interface_languages_make_a_translation_file() {
+        let of = |p: &str| translation_of(Path::new(p));
+        assert_eq!(of("incidents/x.en.md"), Some((Lang::En, "x".to_string())));
+        assert_eq!(
+            of("incidents/2017/a.b.fr.md"),
+            Some((Lang::Fr, "a.b".to_string()))
+        );
+        assert_eq!(of("incidents/x.io.md"), None);
+        assert_eq!(of("incidents/x.EN.md"), None);
+        assert_eq!(of("incidents/x.md"), None);
+        assert_eq!(of("incidents/.en.md"), None);
+        assert_eq!(
+            original_path(Path::new("incidents/2017/x.en.md"), "x"),
+            Path::new("incidents/2017/x.md")
+        );
+    }
+
+    #[test]
+    fn the_site_in_english_takes_the_translated_texts_and_marks_the_others() {
+        let mut s = site(
+            config(),
+            &[
+                ("a", "---\ntitle: Panne\nstart: 2026-11-20 09:00\nseverity: degraded\nupdates:\n  - {at: 2026-11-20 10:00, status: identified, body: Trouvé.}\n  - {at: 2026-11-20 11:00, status: resolved, body: Réglé.}\n---\nAnnonce.\n"),
+                ("b", "---\ntitle: Lenteurs\nstart: 2026-11-21 09:00\nseverity: degraded\n---\nLent.\n"),
+            ],
+        );
+        let a = s.incidents.iter().find(|i| i.id == "a").unwrap().clone();
+        let t = parse(
+            Path::new("incidents/a.en.md"),
+            "---\ntitle: Outage\nupdates:\n  - {at: 2026-11-20 10:00, body: Found.}\n---\n",
+            Lang::En,
+            &a,
+            &s.config,
+        )
+        .unwrap();
+        assert!(t.announcement.is_none());
+        s.config.translations =
+            std::sync::Arc::new(crate::model::translation::Translations::new(vec![t]));
+        let en = s.in_language(Lang::En);
+        assert_eq!(en.config.lang, Lang::En);
+        assert_eq!(en.config.title, "E");
+        assert_eq!(en.config.components[0].name, "Web");
+        assert_eq!(en.config.prefix(), "en/");
+        let ea = en.incidents.iter().find(|i| i.id == "a").unwrap();
+        assert_eq!(ea.title, "Outage");
+        assert_eq!(ea.posts[1].text, "Found.");
+        assert_eq!(ea.posts[2].text, "Réglé.");
+        let c = &en.config;
+        assert_eq!(c.fallback_lang("a", None), None);
+        assert_eq!(c.fallback_lang("a", Some(0)), Some(Lang::Fr));
+        assert_eq!(c.fallback_lang("a", Some(1)), None);
+        assert_eq!(c.fallback_lang("a", Some(2)), Some(Lang::Fr));
+        assert_eq!(c.fallback_lang("b", None), Some(Lang::Fr));
+        // An incident without translation is the very same.
+        let (b, eb) = (
+            s.incidents.iter().find(|i| i.id == "b").unwrap(),
+            en.incidents.iter().find(|i| i.id == "b").unwrap(),
+        );
+        assert!(std::sync::Arc::ptr_eq(b, eb));
+        // In the default language, nothing is marked.
+        let fr = s.in_language(Lang::Fr);
+        assert_eq!(fr.config.fallback_lang("b", None), None);
+        assert_eq!(fr.config.title, "T");
+    }
+}
