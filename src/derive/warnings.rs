@@ -11,6 +11,8 @@
 //! - An accent colour for the dark colour scheme that vigie chose: `brand.accent` has too
 //!   little contrast there and `brand.accent_dark` is not given.
 
+use std::path::Path;
+
 use chrono::{DateTime, Duration, Utc};
 
 use super::timeline::{announced_at, is_announced, maintenance_end};
@@ -48,11 +50,14 @@ pub fn warnings(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
 /// announcement or an update (at its first line).
 fn untranslated(site: &Site) -> Vec<Diagnostic> {
     let cfg = &site.config;
-    let mut incidents: Vec<&Incident> = site.incidents.iter().map(|i| &**i).collect();
-    incidents.sort_by(|a, b| a.source.cmp(&b.source));
-    let mut out = Vec::new();
+    if cfg.languages.len() < 2 {
+        return Vec::new();
+    }
+    // Each warning with its incident's file, sorted by it once found (the few, not the
+    // thousands of incidents).
+    let mut out: Vec<(&Path, Diagnostic)> = Vec::new();
     let default = cfg.default_lang().code();
-    for i in incidents {
+    for i in site.incidents.iter().map(|i| &**i) {
         for &lang in cfg.languages.iter().skip(1) {
             let code = lang.code();
             let Some(t) = cfg.translations.get(lang, &i.id) else {
@@ -60,7 +65,7 @@ fn untranslated(site: &Site) -> Vec<Diagnostic> {
                     "{}.{code}.md",
                     i.source.file_stem().unwrap_or_default().to_string_lossy()
                 ));
-                out.push(at(
+                out.push((&i.source, at(
                     i,
                     i.positions.title.as_ref(),
                     format!("this incident has no `{code}` translation: its `{code}` pages show it in `{default}`"),
@@ -68,7 +73,7 @@ fn untranslated(site: &Site) -> Vec<Diagnostic> {
                         "write `{}` with `title:` and the announcement in `{code}` (and `updates:` with `at` and `body` for its updates)",
                         file.display()
                     ),
-                ));
+                )));
                 continue;
             };
             let mut missing = Vec::new();
@@ -98,10 +103,11 @@ fn untranslated(site: &Site) -> Vec<Diagnostic> {
             });
             d.span = t.front.span;
             d.source_line = Some(t.front.line.clone());
-            out.push(d);
+            out.push((&i.source, d));
         }
     }
-    out
+    out.sort_by(|a, b| a.0.cmp(b.0));
+    out.into_iter().map(|(_, d)| d).collect()
 }
 
 /// The shade of `brand.accent` vigie uses in the dark colour scheme, when it chose one.
