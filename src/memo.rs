@@ -6,6 +6,10 @@
 //! `vigie build` passes memos that keep nothing, so that both commands run the same code.
 
 use std::collections::HashMap;
+
+/// The map of a memo's entries: keyed by paths and ids, which need no protection from
+/// crafted collisions, and looked up ten thousand times a rebuild.
+pub type Entries<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 use std::hash::Hash;
 
 /// Results of one stage remembered from one run to the next, all valid under one scope
@@ -15,7 +19,7 @@ use std::hash::Hash;
 pub struct Memo<K, V, S> {
     keep: bool,
     scope: Option<S>,
-    entries: HashMap<K, V>,
+    entries: Entries<K, V>,
     /// How many results the last run computed (the others were remembered).
     computed: usize,
 }
@@ -25,7 +29,7 @@ impl<K, V, S> Default for Memo<K, V, S> {
         Memo {
             keep: false,
             scope: None,
-            entries: HashMap::new(),
+            entries: Entries::default(),
             computed: 0,
         }
     }
@@ -58,22 +62,22 @@ impl<K: Eq + Hash, V, S: PartialEq> Memo<K, V, S> {
     /// Starts a run under the scope `scope()` (only evaluated when results are kept):
     /// returns the entries still valid (none when the scope changed), to be put back,
     /// pruned and completed, with [`Memo::finish`].
-    pub(crate) fn start(&mut self, scope: impl FnOnce() -> S) -> HashMap<K, V> {
+    pub(crate) fn start(&mut self, scope: impl FnOnce() -> S) -> Entries<K, V> {
         let entries = std::mem::take(&mut self.entries);
         if !self.keep {
-            return HashMap::new();
+            return Entries::default();
         }
         let scope = scope();
         if self.scope.as_ref() != Some(&scope) {
             self.scope = Some(scope);
-            return HashMap::new();
+            return Entries::default();
         }
         entries
     }
 
     /// Ends a run: `entries` are exactly the results it produced, `computed` how many of
     /// them it computed.
-    pub(crate) fn finish(&mut self, entries: HashMap<K, V>, computed: usize) {
+    pub(crate) fn finish(&mut self, entries: Entries<K, V>, computed: usize) {
         if self.keep {
             self.entries = entries;
         }
@@ -86,7 +90,7 @@ impl<K: Eq + Hash, V, S: PartialEq> Memo<K, V, S> {
     /// `computed` as for [`Memo::finish`].
     pub(crate) fn finish_in_place<'a, Q>(
         &mut self,
-        mut entries: HashMap<K, V>,
+        mut entries: Entries<K, V>,
         current: impl ExactSizeIterator<Item = &'a Q>,
         computed: usize,
     ) where
@@ -94,7 +98,8 @@ impl<K: Eq + Hash, V, S: PartialEq> Memo<K, V, S> {
         Q: Hash + Eq + ?Sized + 'a,
     {
         if self.keep && entries.len() > current.len() {
-            let current: std::collections::HashSet<&Q> = current.collect();
+            let current: std::collections::HashSet<&Q, rustc_hash::FxBuildHasher> =
+                current.collect();
             entries.retain(|k, _| current.contains(k.borrow()));
         }
         self.finish(entries, computed);
