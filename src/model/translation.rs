@@ -146,26 +146,34 @@ impl Site {
             }
             config.contact = texts.contact;
         }
-        let mut marks = BTreeMap::new();
-        let incidents = self
+        // Each incident in `lang` (the same one when it has no translation), with the
+        // texts left in the default language; side by side, as ten thousand incidents
+        // are copied.
+        use rayon::prelude::*;
+        let translated: Vec<(Arc<Incident>, Option<Marks>)> = self
             .incidents
-            .iter()
+            .par_iter()
             .map(|i| {
                 let Some(t) = self.config.translations.get(lang, &i.id) else {
                     let m = Marks {
                         title: true,
                         posts: vec![true; i.posts.len()],
                     };
-                    marks.insert(i.id.clone(), m);
-                    return Arc::clone(i);
+                    return (Arc::clone(i), Some(m));
                 };
                 let (translated, m) = translate(i, t);
-                if m.title || m.posts.iter().any(|&b| b) {
-                    marks.insert(i.id.clone(), m);
-                }
-                Arc::new(translated)
+                let marked = m.title || m.posts.iter().any(|&b| b);
+                (Arc::new(translated), marked.then_some(m))
             })
             .collect();
+        let mut marks = BTreeMap::new();
+        let mut incidents = Vec::with_capacity(translated.len());
+        for (i, m) in translated {
+            if let Some(m) = m {
+                marks.insert(i.id.clone(), m);
+            }
+            incidents.push(i);
+        }
         config.fallbacks = Arc::new(Fallbacks { marks });
         Site {
             config,

@@ -133,6 +133,11 @@ pub(super) struct Manifest {
     pub(super) dirs: HashMap<String, Meta>,
     /// The manifest file's own metadata, as read: when it was written.
     saved: Option<Meta>,
+    /// The lines of the entries as last written, with the [`Manifest::digest`] of the
+    /// entries they were written from: a manifest saved again with the same entries (the
+    /// old output's, saved as the staging folder's after each build) is not written out
+    /// entry by entry again.
+    lines: Option<(u128, std::sync::Arc<str>)>,
 }
 
 /// How long after an entry's modification time its metadata is trusted to change with its
@@ -228,9 +233,8 @@ impl Manifest {
         Some(manifest)
     }
 
-    fn text(&self) -> String {
-        use std::fmt::Write;
-        let mut text = String::with_capacity(64 + (self.files.len() + self.dirs.len()) * 100);
+    fn text(&mut self) -> String {
+        let mut text = String::with_capacity(64);
         text.push_str(HEADER);
         text.push('\n');
         match &self.stamp {
@@ -242,6 +246,51 @@ impl Manifest {
         } else {
             "\nunchecked\n"
         });
+        let digest = self.digest();
+        let lines = match &self.lines {
+            Some((was, lines)) if *was == digest => lines.clone(),
+            _ => {
+                let lines: std::sync::Arc<str> = self.entry_lines().into();
+                self.lines = Some((digest, lines.clone()));
+                lines
+            }
+        };
+        text.push_str(&lines);
+        text
+    }
+
+    /// A digest of every entry (path, metadata and hash), in no order: equal digests mean
+    /// the same entries.
+    fn digest(&self) -> u128 {
+        use rayon::prelude::*;
+        use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
+        let entry = |path: &str, m: &Meta, hash: u128| -> u128 {
+            let mut fields = [0u8; 48];
+            fields[..8].copy_from_slice(&m.ino.to_le_bytes());
+            fields[8..16].copy_from_slice(&m.len.to_le_bytes());
+            fields[16..24].copy_from_slice(&m.secs.to_le_bytes());
+            fields[24..32].copy_from_slice(&m.nanos.to_le_bytes());
+            fields[32..].copy_from_slice(&hash.to_le_bytes());
+            xxh3_128_with_seed(path.as_bytes(), xxh3_64(&fields))
+        };
+        let files = self
+            .files
+            .par_iter()
+            .map(|(p, (m, hash))| entry(p, m, *hash))
+            .reduce(|| 0, u128::wrapping_add);
+        // A folder's entry apart from a file's of the same path: its path ends with `/`.
+        let dirs = self
+            .dirs
+            .par_iter()
+            .map(|(p, m)| entry(&format!("{p}/"), m, 0))
+            .reduce(|| 0, u128::wrapping_add);
+        files.wrapping_add(dirs)
+    }
+
+    /// The entries' lines, sorted: the files, then the folders.
+    fn entry_lines(&self) -> String {
+        use std::fmt::Write;
+        let mut text = String::with_capacity((self.files.len() + self.dirs.len()) * 100);
         // Sorted, and written in parallel pieces.
         use rayon::prelude::*;
         let mut files: Vec<(&String, &(Meta, u128))> = self.files.iter().collect();
@@ -479,7 +528,7 @@ mod tests {
         m.dirs.insert(".".into(), meta(3));
         m.dirs.insert("a b".into(), meta(4));
         let text = m.text();
-        let back = Manifest::parse(&text).unwrap();
+        let mut back = Manifest::parse(&text).unwrap();
         assert_eq!(back.text(), text);
         assert_eq!(back.files, m.files);
         assert_eq!(back.dirs, m.dirs);
@@ -490,5 +539,51 @@ mod tests {
             assert!(Manifest::parse(&text[..cut]).is_none(), "{cut}");
         }
         assert!(Manifest::parse(&text.replace("manifest 3", "manifest 2")).is_none());
+    }
+
+    #[test]
+    fn a_manifest_saved_again_writes_its_entries_as_they_are_now() {
+        let meta = |ino, secs| Meta {
+            ino,
+            len: 12,
+            secs,
+            nanos: 5,
+        };
+        let mut m = Manifest::default();
+        m.files.insert("a.html".into(), (meta(1, 10), 1));
+        m.files.insert("b.html".into(), (meta(2, 10), 2));
+        m.dirs.insert(".".into(), meta(3, 10));
+        let first = m.text();
+        // The same entries, and only the header changed: the lines kept are the same.
+        m.checked = true;
+        assert_eq!(m.text(), first.replace("unchecked", "checked"));
+        // Each kind of change to an entry is written.
+        let changes: [&dyn Fn(&mut Manifest); 5] = [
+            &|m| m.files.get_mut("a.html").unwrap().0.secs = 11,
+            &|m| m.files.get_mut("a.html").unwrap().1 = 7,
+            &|m| {
+                m.files.remove("b.html");
+            },
+            &|m| {
+                m.dirs.insert("x".into(), meta(4, 10));
+            },
+            &|m| m.dirs.get_mut(".").unwrap().ino = 9,
+        ];
+        for change in changes {
+            let before = m.text();
+            change(&mut m);
+            let now = m.text();
+            assert_ne!(now, before);
+            let fresh = Manifest::parse(&now).unwrap();
+            assert_eq!((fresh.files, fresh.dirs), (m.files.clone(), m.dirs.clone()));
+            assert_eq!(
+                now,
+                Manifest {
+                    lines: None,
+                    ..m.clone()
+                }
+                .text()
+            );
+        }
     }
 }
