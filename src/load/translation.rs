@@ -147,8 +147,9 @@ fn check_language(shown: &Path, lang: Lang, config: &Config) -> Result<(), Vec<D
             ),
         )
         .with_help(format!(
-            "add it to `languages` in site.yaml, e.g. `languages: [{}, {}]`",
+            "add it to `languages` in site.yaml, e.g. `languages: [{}, {}]`; or, if this file is an incident of its own, rename it: a name ending in `.{}.md` is a translation",
             declared[0],
+            lang.code(),
             lang.code()
         ))]);
     }
