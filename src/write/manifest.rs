@@ -129,8 +129,9 @@ pub(super) struct Manifest {
     pub(super) stamp: Option<Stamp>,
     /// Whether every entry was found true since the folder last left vigie's hands.
     pub(super) checked: bool,
-    pub(super) files: HashMap<String, (Meta, u128)>,
-    pub(super) dirs: HashMap<String, Meta>,
+    /// Keyed by path, with a fast hash: ten thousand lookups a build.
+    pub(super) files: rustc_hash::FxHashMap<String, (Meta, u128)>,
+    pub(super) dirs: rustc_hash::FxHashMap<String, Meta>,
     /// The manifest file's own metadata, as read: when it was written.
     saved: Option<Meta>,
     /// The lines of the entries as last written, with the [`Manifest::digest`] of the
