@@ -73,6 +73,15 @@ pub fn sites(models: &[StatusModel]) -> Result<Vec<OutputFile>, Error> {
 /// rendered them, and leaving in it exactly the incident pages of this render. The files
 /// are the same as [`sites`]'s.
 pub fn sites_with(models: &[StatusModel], cache: &mut PageCache) -> Result<Vec<OutputFile>, Error> {
+    let planned = cached(models, cache)?;
+    planned.into_iter().map(Planned::into_file).collect()
+}
+
+/// Every file of the sites of `models`, the incident pages rendered or taken from `cache`.
+fn cached<'m>(
+    models: &'m [StatusModel<'m>],
+    cache: &mut PageCache,
+) -> Result<Vec<Planned<'m>>, Error> {
     let mut all = Vec::new();
     for model in models {
         let (pages, memos) = split(of_language(cache, model));
@@ -80,8 +89,7 @@ pub fn sites_with(models: &[StatusModel], cache: &mut PageCache) -> Result<Vec<O
             incident_pages(model, pages)
         })?);
     }
-    let planned = finish(models, all);
-    planned.into_iter().map(Planned::into_file).collect()
+    Ok(finish(models, all))
 }
 
 /// [`sites_with`] of a site of one language.
@@ -106,14 +114,7 @@ pub fn plan_with<'m>(
     if !cache.keeps() {
         return plan(models);
     }
-    let mut all = Vec::new();
-    for model in models {
-        let (pages, memos) = split(of_language(cache, model));
-        all.extend(language_files(model, memos, || {
-            incident_pages(model, pages)
-        })?);
-    }
-    Ok(finish(models, all))
+    cached(models, cache)
 }
 
 /// Every file of the site, sorted by path, as [`sites`] renders them, except that the
