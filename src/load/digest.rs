@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 
 use super::fingerprint::{file_stamp, Stamp};
-use super::listing::{incident_name, other_input, Changes, Look};
+use super::listing::{look_again, Changes, Seen};
 use super::{list_incident_files, list_other_inputs};
 
 /// The hash of every input file a build reads (`site.yaml`, the incident files, the files
@@ -74,35 +74,23 @@ impl SourceDigest {
         self.files = now;
         changed
     }
-}
-
-impl SourceDigest {
     /// [`SourceDigest::look`], at only the paths `changes` names when it knows them (the
     /// events of a watcher since the last look): each looked at again (one `lstat`, and
     /// a read when its metadata changed), a removed folder dropped with what it held.
     /// Goes the whole way when the changes are unknown, nothing was looked at yet, or a
     /// changed path is a folder or a link (only a walk tells what they hold).
     pub fn look_with(&mut self, root: &Path, changes: &Changes) -> bool {
-        let Some(paths) = changes.paths() else {
-            return self.look(root);
-        };
         if self.files.is_empty() {
             return self.look(root);
         }
+        let Some(seen) = look_again(root, changes, true) else {
+            return self.look(root);
+        };
         let looked_at = SystemTime::now();
         let mut changed = false;
-        for rel in paths {
-            let wanted = match incident_name(rel) {
-                Look::Walk => return self.look(root),
-                Look::Name(name) => Path::new(name).extension().is_some_and(|x| x == "md"),
-                Look::Skip => other_input(rel),
-            };
-            let path = root.join(rel);
-            match std::fs::symlink_metadata(&path) {
-                Ok(meta) if meta.is_file() => {
-                    if !wanted {
-                        continue;
-                    }
+        for now in seen {
+            match now {
+                Seen::File(path, meta) => {
                     let stamp = file_stamp(&meta);
                     let seen = self.files.get(&path);
                     let hash = match seen {
@@ -116,13 +104,11 @@ impl SourceDigest {
                     let trusted = settled(&stamp, looked_at).then_some(stamp);
                     self.files.insert(path, (trusted, hash));
                 }
-                Ok(_) => return self.look(root),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Seen::Gone(path) => {
                     let before = self.files.len();
                     self.files.retain(|p, _| !p.starts_with(&path));
                     changed |= self.files.len() != before;
                 }
-                Err(_) => return self.look(root),
             }
         }
         changed

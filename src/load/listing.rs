@@ -57,11 +57,6 @@ impl Changes {
             _ => self.paths = None,
         }
     }
-
-    /// The changed paths, relative to the site's root; `None` when unknown.
-    pub fn paths(&self) -> Option<&BTreeSet<PathBuf>> {
-        self.paths.as_ref()
-    }
 }
 
 impl IncidentFiles {
@@ -73,7 +68,6 @@ impl IncidentFiles {
     /// met an error or a link, or a file cannot be looked at.
     pub fn relisted(&self, root: &Path, changes: &Changes) -> Option<IncidentFiles> {
         let found = &self.0;
-        let paths = changes.paths.as_ref()?;
         if !found.errors.is_empty() || found.links || found.stamps.iter().any(Option::is_none) {
             return None;
         }
@@ -83,30 +77,16 @@ impl IncidentFiles {
             .cloned()
             .zip(found.stamps.iter().map(|s| s.expect("checked above")))
             .collect();
-        for rel in paths {
-            let name = match incident_name(rel) {
-                Look::Skip => continue,
-                Look::Walk => return None,
-                Look::Name(name) => name,
-            };
-            let path = root.join(rel);
-            match fs::symlink_metadata(&path) {
-                Ok(meta) if meta.is_file() => {
-                    if Path::new(name).extension().is_none_or(|x| x != "md") {
-                        continue;
-                    }
+        for seen in look_again(root, changes, false)? {
+            match seen {
+                Seen::File(path, meta) => {
                     let stamp = file_stamp(&meta);
                     match listed.binary_search_by(|(p, _)| p.as_path().cmp(&path)) {
                         Ok(k) => listed[k].1 = stamp,
                         Err(k) => listed.insert(k, (path, stamp)),
                     }
                 }
-                Ok(_) => return None,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    // The file, or a folder and everything under it.
-                    listed.retain(|(p, _)| !p.starts_with(&path));
-                }
-                Err(_) => return None,
+                Seen::Gone(path) => listed.retain(|(p, _)| !p.starts_with(&path)),
             }
         }
         let (paths, stamps) = listed.into_iter().map(|(p, s)| (p, Some(s))).unzip();
@@ -119,8 +99,46 @@ impl IncidentFiles {
     }
 }
 
+/// A changed input as it is now.
+pub(super) enum Seen {
+    /// A file the build reads, with its metadata.
+    File(PathBuf, fs::Metadata),
+    /// Gone: the file, or a folder and everything it held.
+    Gone(PathBuf),
+}
+
+/// The paths of `changes` that are inputs, each looked at again under `root` (one
+/// `lstat`): the incident files under `incidents/` and, with `others`, `site.yaml` and the
+/// files under `static/` and `themes/`. `None` when the changes are unknown or only a walk
+/// can tell: a changed path is a folder or a symbolic link (a folder moved in, a link
+/// made), has a name a walk reads otherwise, or cannot be looked at.
+pub(super) fn look_again(root: &Path, changes: &Changes, others: bool) -> Option<Vec<Seen>> {
+    let mut seen = Vec::new();
+    for rel in changes.paths.as_ref()? {
+        let wanted = match incident_name(rel) {
+            Look::Walk => return None,
+            Look::Name(name) => Path::new(name).extension().is_some_and(|x| x == "md"),
+            Look::Skip if others && other_input(rel) => true,
+            // Not an input: nothing a build reads changed.
+            Look::Skip => continue,
+        };
+        let path = root.join(rel);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_file() => {
+                if wanted {
+                    seen.push(Seen::File(path, meta));
+                }
+            }
+            Ok(_) => return None,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => seen.push(Seen::Gone(path)),
+            Err(_) => return None,
+        }
+    }
+    Some(seen)
+}
+
 /// What a changed path is to the inputs a build reads.
-pub(super) enum Look<'a> {
+enum Look<'a> {
     /// Not under `incidents/`, or hidden there: not the walk's.
     Skip,
     /// Under `incidents/`, with this file name.
@@ -131,7 +149,7 @@ pub(super) enum Look<'a> {
 
 /// Whether `rel`, a path relative to the site's root that exists as a file, is an input
 /// other than an incident file: `site.yaml`, or a file under `static/` or `themes/`.
-pub(super) fn other_input(rel: &Path) -> bool {
+fn other_input(rel: &Path) -> bool {
     let mut parts = rel.components();
     match parts.next() {
         Some(Component::Normal(first)) if first == "static" || first == "themes" => true,
@@ -141,7 +159,7 @@ pub(super) fn other_input(rel: &Path) -> bool {
 }
 
 /// What `rel`, a path relative to the site's root, is to the walk of `incidents/`.
-pub(super) fn incident_name(rel: &Path) -> Look<'_> {
+fn incident_name(rel: &Path) -> Look<'_> {
     let mut parts = rel.components();
     if parts.next() != Some(Component::Normal("incidents".as_ref())) {
         return Look::Skip;

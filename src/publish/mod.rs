@@ -155,10 +155,9 @@ where
     S: FnMut(),
     N: FnMut(DateTime<Utc>) -> Result<(), Error>,
 {
-    /// Builds at the current time, then publishes if that changed files. A build that
-    /// fails is reported and the loop goes on, unless the command line itself is wrong.
     /// Builds at the current time, the sources having changed by `changes` since the last
-    /// build.
+    /// build, then publishes if that changed files. A build that fails is reported and the
+    /// loop goes on, unless the command line itself is wrong.
     fn build(&mut self, changes: Changes) -> Result<(), Error> {
         let now = clock()?;
         let result = (self.build)(now, changes);
