@@ -99,10 +99,9 @@ pub fn models<'s>(
     others: &'s [Site],
     now: DateTime<Utc>,
 ) -> Vec<derive::StatusModel<'s>> {
-    std::iter::once(site)
-        .chain(others)
-        .map(|s| derive::derive(s, now))
-        .collect()
+    let first = derive::derive(site, now);
+    let seen: Vec<_> = others.iter().map(|s| first.seen_in(s)).collect();
+    std::iter::once(first).chain(seen).collect()
 }
 
 /// The site at `root`, from the incident files listed in `files`, with `--base-url`

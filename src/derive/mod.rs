@@ -28,13 +28,31 @@ pub struct StatusModel<'a> {
     pub components: Vec<ComponentState>,
     /// Parallel to `site.incidents`.
     pub incidents: Vec<IncidentState>,
-    /// [`next_change::next_change`] at `now`, once asked.
-    next: std::sync::OnceLock<Option<DateTime<Utc>>>,
-    /// [`StatusModel::last_changes`], once asked.
-    last_changes: std::sync::OnceLock<Vec<Option<DateTime<Utc>>>>,
+    /// [`next_change::next_change`] at `now`, once asked; shared with the same site's
+    /// models in its other languages ([`StatusModel::seen_in`]).
+    next: std::sync::Arc<std::sync::OnceLock<Option<DateTime<Utc>>>>,
+    /// [`StatusModel::last_changes`], once asked; shared as `next` is.
+    last_changes: std::sync::Arc<std::sync::OnceLock<Vec<Option<DateTime<Utc>>>>>,
 }
 
 impl StatusModel<'_> {
+    /// The model of `site`, the same site as this model's seen in another language
+    /// ([`Site::in_language`]): the same incidents in the same order, with the same times,
+    /// severities and components, so the same states at the same `now`; only the texts
+    /// differ, and the states hold none.
+    pub fn seen_in<'s>(&self, site: &'s Site) -> StatusModel<'s> {
+        debug_assert_eq!(site.incidents.len(), self.site.incidents.len());
+        StatusModel {
+            site,
+            now: self.now,
+            overall: self.overall,
+            components: self.components.clone(),
+            incidents: self.incidents.clone(),
+            next: self.next.clone(),
+            last_changes: self.last_changes.clone(),
+        }
+    }
+
     /// When the site will next say something else ([`next_change::next_change`]),
     /// computed once for every output that tells it.
     pub fn next_change(&self) -> Option<DateTime<Utc>> {
@@ -126,8 +144,8 @@ pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
         overall,
         components,
         incidents,
-        next: std::sync::OnceLock::new(),
-        last_changes: std::sync::OnceLock::new(),
+        next: Default::default(),
+        last_changes: Default::default(),
     }
 }
 

@@ -20,10 +20,11 @@ use crate::model::{KeyPositions, Written};
 
 mod front_matter;
 
-/// The generator of large sites (benchmarks and scale tests), for the front matter tests.
+/// The generator of large sites (benchmarks and scale tests), for the tests of the direct
+/// readers of front matter (incidents' and translations').
 #[cfg(test)]
 #[path = "../../tests/support/gen.rs"]
-mod test_gen;
+pub(super) mod test_gen;
 
 /// The keys of an incident's front matter, for did-you-mean hints.
 const FRONT_KEYS: &[&str] = &[
@@ -259,6 +260,35 @@ fn read_front(src: &Source, yaml: &str) -> Result<RawFront, Diagnostic> {
         Some(raw) => Ok(raw),
         None => yaml::parse(src, yaml, &NAMES),
     }
+}
+
+/// A translation's front matter read directly (see [`read_plain_translation`]).
+pub(super) struct PlainTranslation {
+    pub title: Option<At<String>>,
+    /// Each update: where its mapping starts, its `at` and its `body`.
+    pub updates: Vec<(Pos, Option<At<TimeSpec>>, String)>,
+}
+
+/// A translation's front matter `yaml` read directly, when it is plain (see
+/// [`front_matter`]) and gives only `title` and `updates`, each update only `at` and
+/// `body`; `None` otherwise, and the caller reads it with the YAML reader, which says what
+/// is wrong and where. What it gives is what the YAML reader gives.
+pub(super) fn read_plain_translation(yaml: &str) -> Option<PlainTranslation> {
+    let (front, keys) = front_matter::read_keys(yaml)?;
+    if keys.iter().any(|k| !matches!(*k, "title" | "updates")) {
+        return None;
+    }
+    let mut updates = Vec::with_capacity(front.updates.len());
+    for u in front.updates {
+        if u.status.is_some() || u.author.is_some() {
+            return None;
+        }
+        updates.push((u.pos, u.at, u.body));
+    }
+    Some(PlainTranslation {
+        title: front.title,
+        updates,
+    })
 }
 
 /// Parses one incident file. `path` is the path shown in diagnostics, `id` the incident's id.

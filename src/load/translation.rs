@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::incident::split_front_matter;
+use super::incident::{read_plain_translation, split_front_matter, PlainTranslation};
 use super::markdown;
 use super::text::{self, Lines};
 use super::time::TimeSpec;
@@ -41,7 +41,7 @@ const NAMES: Names = Names {
 
 /// A translation's front matter as written; the keys of the original are read only to
 /// say that they do not belong here.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct RawTranslation {
     title: Option<At<String>>,
@@ -56,7 +56,34 @@ struct RawTranslation {
     draft: Option<At<serde::de::IgnoredAny>>,
 }
 
-#[derive(Debug, Deserialize)]
+impl From<PlainTranslation> for RawTranslation {
+    fn from(plain: PlainTranslation) -> RawTranslation {
+        RawTranslation {
+            title: plain.title,
+            updates: plain
+                .updates
+                .into_iter()
+                .map(|(pos, at, body)| At {
+                    value: RawUpdate {
+                        at,
+                        body,
+                        status: None,
+                    },
+                    pos,
+                })
+                .collect(),
+            start: None,
+            end: None,
+            severity: None,
+            components: None,
+            author: None,
+            published: None,
+            draft: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct RawUpdate {
     at: Option<At<TimeSpec>>,
@@ -181,7 +208,10 @@ pub fn parse(
         text: text.strip_prefix('\u{feff}').unwrap_or(text),
         line0: split.front_line,
     };
-    let raw: RawTranslation = yaml::parse(&src, split.front, &NAMES).map_err(|d| vec![d])?;
+    let raw = match read_plain_translation(split.front) {
+        Some(plain) => RawTranslation::from(plain),
+        None => yaml::parse(&src, split.front, &NAMES).map_err(|d| vec![d])?,
+    };
     let mut errors = Vec::new();
     let here = [
         &raw.start,
@@ -327,6 +357,71 @@ mod tests {
             "title: {fr: T, en: E}\nbase_url: https://s.example.fr/\nlanguages: [fr, en]\ntimezone: Europe/Paris\ncomponents:\n  - {id: web, name: {fr: Toile, en: Web}}\n",
         )
         .unwrap()
+    }
+
+    /// The front matter of `text` as the YAML reader reads it.
+    fn by_yaml(text: &str) -> Result<RawTranslation, Diagnostic> {
+        let path = Path::new("incidents/x.en.md");
+        let split = split_front_matter(path, text).unwrap();
+        let src = Source {
+            path,
+            text,
+            line0: split.front_line,
+        };
+        yaml::parse(&src, split.front, &NAMES)
+    }
+
+    #[test]
+    fn the_direct_reader_reads_plain_translations_as_the_yaml_reader_does() {
+        let plain = [
+            "---\ntitle: Outage\n---\nBody.\n",
+            "---\ntitle: 'It''s down'\nupdates:\n  - at: 2026-11-20 10:00\n    body: Found.\n  - body: |\n      Two\n\n      lines\n    at: 2026-11-20 11:00\n---\n",
+            "---\n# a comment\ntitle: \"Quoted: yes\"\nupdates:\n- at: 2026-11-20T10:00:00+01:00\n  body: |-\n    Kept.\n- at: 2026-11-20 12:00\n---\n",
+            "---\nupdates: []\ntitle: Empty\n---\n",
+        ];
+        for text in plain {
+            let split = split_front_matter(Path::new("x.en.md"), text).unwrap();
+            let direct = read_plain_translation(split.front)
+                .unwrap_or_else(|| panic!("not read directly: {text:?}"));
+            assert_eq!(
+                RawTranslation::from(direct),
+                by_yaml(text).unwrap(),
+                "{text:?}"
+            );
+        }
+        // What the direct reader leaves to the YAML reader, which says what is wrong.
+        let others = [
+            "---\ntitle: Outage\nstart: 2026-11-20 09:00\n---\n",
+            "---\ntitle: Outage\ndraft: false\n---\n",
+            "---\ntitle: Outage\nupdates:\n  - at: 2026-11-20 10:00\n    status: resolved\n    body: x\n---\n",
+            "---\ntitle: Outage\nupdates:\n  - at: 2026-11-20 10:00\n    author: ana\n---\n",
+            "---\ntitle: Outage\nlang: en\n---\n",
+            "---\n# nothing\n---\n",
+        ];
+        for text in others {
+            let split = split_front_matter(Path::new("x.en.md"), text).unwrap();
+            assert!(read_plain_translation(split.front).is_none(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_generated_translations_are_read_directly() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::load::incident::test_gen::generate(dir.path(), 40).unwrap();
+        crate::load::incident::test_gen::add_languages(dir.path(), 40, &["fr", "en"]).unwrap();
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(dir.path()) {
+            let entry = entry.unwrap();
+            if translation_of(entry.path()).is_none() {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let split = split_front_matter(entry.path(), &text).unwrap();
+            let direct = read_plain_translation(split.front).expect("read directly");
+            assert_eq!(RawTranslation::from(direct), by_yaml(&text).unwrap());
+            seen += 1;
+        }
+        assert_eq!(seen, 36);
     }
 
     #[test]

@@ -183,33 +183,55 @@ impl Site {
     }
 }
 
-/// Incident `i` with the texts of `t`, and which of its texts `t` leaves out.
+/// Incident `i` with the texts of `t`, and which of its texts `t` leaves out. Only what
+/// stays in the original is copied from it, field by field: a translated text is never
+/// copied and then replaced.
 fn translate(i: &Incident, t: &Translation) -> (Incident, Marks) {
-    let mut out = i.clone();
-    out.title = t.title.clone();
-    let mut posts = Vec::with_capacity(i.posts.len());
-    for (k, p) in out.posts.iter_mut().enumerate() {
-        let text = if k == 0 {
-            t.announcement.as_ref()
-        } else {
-            t.updates.iter().find(|(at, _)| *at == p.at).map(|(_, x)| x)
-        };
-        posts.push(text.is_none());
-        if let Some(text) = text {
-            set_text(p, text);
-        }
-    }
+    let mut marks = Vec::with_capacity(i.posts.len());
+    let posts = i
+        .posts
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let text = if k == 0 {
+                t.announcement.as_ref()
+            } else {
+                t.updates.iter().find(|(at, _)| *at == p.at).map(|(_, x)| x)
+            };
+            marks.push(text.is_none());
+            match text {
+                None => p.clone(),
+                Some(text) => Post {
+                    at: p.at,
+                    status: p.status,
+                    markdown: text.markdown.clone(),
+                    html: text.html.clone(),
+                    text: text.text.clone(),
+                    anchor: p.anchor.clone(),
+                    author: p.author.clone(),
+                },
+            }
+        })
+        .collect();
+    let translated = Incident {
+        id: i.id.clone(),
+        source: i.source.clone(),
+        title: t.title.clone(),
+        start: i.start,
+        end: i.end,
+        severity: i.severity,
+        impacts: i.impacts.clone(),
+        author: i.author.clone(),
+        published: i.published,
+        draft: i.draft,
+        posts,
+        positions: i.positions.clone(),
+    };
     (
-        out,
+        translated,
         Marks {
             title: false,
-            posts,
+            posts: marks,
         },
     )
-}
-
-fn set_text(p: &mut Post, text: &PostText) {
-    p.markdown = text.markdown.clone();
-    p.html = text.html.clone();
-    p.text = text.text.clone();
 }

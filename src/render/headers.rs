@@ -31,20 +31,36 @@ pub const PATH: &str = "_headers";
 /// root page, since Netlify and Cloudflare Pages both apply every rule that matches a path,
 /// and one `/*` rule would forbid framing `embed/` too), and the cross-origin reads.
 pub fn file<'p>(paths: impl Iterator<Item = &'p str>) -> OutputFile {
-    let mut roots: Vec<String> = Vec::new();
-    let mut folders: Vec<String> = Vec::new();
+    // The pages at the root, and the folders that hold pages (each once, though ten
+    // thousand pages are in `incidents/`).
+    let mut root_pages: Vec<&str> = Vec::new();
+    let mut folder_names: Vec<&str> = Vec::new();
     for p in paths.filter(|p| p.ends_with(".html")) {
         match p.split_once('/') {
             Some(("embed", _)) => {}
-            Some((folder, _)) => folders.push(format!("/{folder}/*")),
-            None if p == "index.html" => roots.extend(["/".to_string(), "/index.html".into()]),
-            None => roots.push(format!("/{p}")),
+            Some((folder, _)) => {
+                if folder_names.last() != Some(&folder) {
+                    folder_names.push(folder);
+                }
+            }
+            None => root_pages.push(p),
+        }
+    }
+    let mut roots: Vec<String> = Vec::new();
+    for p in root_pages {
+        if p == "index.html" {
+            roots.extend(["/".to_string(), "/index.html".into()]);
+        } else {
+            roots.push(format!("/{p}"));
         }
     }
     roots.sort_unstable();
     roots.dedup();
+    folder_names.sort_unstable();
+    folder_names.dedup();
+    let mut folders: Vec<String> = folder_names.iter().map(|f| format!("/{f}/*")).collect();
+    // In the order of the rules, which is not quite that of the names (`/a-b/*` < `/a/*`).
     folders.sort_unstable();
-    folders.dedup();
     let framed_by_none = framed_by_none();
     let mut text = String::from(
         "# Written by vigie: the HTTP headers of the site, for Netlify and Cloudflare Pages.\n\

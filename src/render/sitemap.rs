@@ -29,16 +29,26 @@ pub fn all<'p>(site: &Site, paths: impl Iterator<Item = &'p str>) -> Vec<OutputF
         xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
     }
     xml.push_str(">\n");
-    let url = |folder: &str| {
+    // A URL of the site: its folder (`incidents/x/`) after the base URL, escaped when it
+    // needs to be (ids are URL-safe, but a site's own files may have any name).
+    let push_url = |xml: &mut String, folder: &str| {
+        xml.push_str(&base);
         if folder.contains(['&', '<', '>', '"', '\'']) {
-            format!("{base}{}", escape(folder))
+            xml.push_str(&escape(folder));
         } else {
-            format!("{base}{folder}")
+            xml.push_str(folder);
         }
     };
+    // The pages, to tell which languages have a page.
+    let listed: rustc_hash::FxHashSet<&str> = if several {
+        folders.iter().copied().collect()
+    } else {
+        Default::default()
+    };
+    let mut other = String::new();
     for folder in &folders {
         xml.push_str("<url><loc>");
-        xml.push_str(&url(folder));
+        push_url(&mut xml, folder);
         xml.push_str("</loc>");
         if several {
             // The same page in every language that has it, this one included.
@@ -53,12 +63,14 @@ pub fn all<'p>(site: &Site, paths: impl Iterator<Item = &'p str>) -> Vec<OutputF
                 })
                 .unwrap_or(folder);
             for &l in &cfg.languages {
-                let other = format!("{}{rest}", cfg.prefix_of(l));
-                if folders.binary_search(&other.as_str()).is_ok() {
+                other.clear();
+                other.push_str(cfg.prefix_of(l));
+                other.push_str(rest);
+                if listed.contains(other.as_str()) {
                     xml.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
                     xml.push_str(l.code());
                     xml.push_str("\" href=\"");
-                    xml.push_str(&url(&other));
+                    push_url(&mut xml, &other);
                     xml.push_str("\"/>");
                 }
             }

@@ -19,6 +19,11 @@ use crate::model::{Severity, UpdateStatus};
 /// The front matter `text` (between the fences) read directly, or `None` when it holds
 /// anything but the plain subset described above.
 pub(super) fn read(text: &str) -> Option<RawFront> {
+    read_keys(text).map(|(front, _)| front)
+}
+
+/// [`read`], and the keys the front matter gives, in its order.
+pub(super) fn read_keys(text: &str) -> Option<(RawFront, Vec<&str>)> {
     let mut lines = Lines {
         lines: lines_of(text)?,
         next: 0,
@@ -74,7 +79,7 @@ pub(super) fn read(text: &str) -> Option<RawFront> {
         }
     }
     // Comments only: the YAML reader's business.
-    (!seen.is_empty()).then_some(front)
+    (!seen.is_empty()).then_some((front, seen))
 }
 
 /// The lines of `text` (split at `\n`), or `None` if a character is not one YAML allows
