@@ -494,6 +494,12 @@ fn fold_id(chars: impl Iterator<Item = char>, len: usize) -> String {
 
 /// One diagnostic per id shared by several files, naming all of them.
 fn duplicate_ids(incidents: &[Arc<Incident>]) -> Vec<Diagnostic> {
+    // Nearly always none: one pass tells, before the sort that groups them for the message.
+    let mut seen = rustc_hash::FxHashSet::default();
+    seen.reserve(incidents.len());
+    if incidents.iter().all(|i| seen.insert(i.id.as_str())) {
+        return Vec::new();
+    }
     // Sorted by id, then path: files that share an id are next to each other.
     let mut ids: Vec<(&str, &Path)> = incidents
         .iter()

@@ -3,7 +3,6 @@
 //! `updates` as `{at, body}` matching the original's updates by time; its Markdown body
 //! translates the announcement. Times, severity and components stay in the original.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -117,7 +116,10 @@ pub fn read_all(
     config: &Config,
 ) -> (Vec<Translation>, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let by_source: HashMap<&Path, &Incident> = incidents
+    if files.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let by_source: rustc_hash::FxHashMap<&Path, &Incident> = incidents
         .iter()
         .map(|i| (i.source.as_path(), &**i))
         .collect();

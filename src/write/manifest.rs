@@ -288,9 +288,43 @@ impl Manifest {
         files.wrapping_add(dirs)
     }
 
+    /// The entries' lines as last written, when they are still those of the entries: the
+    /// base for [`Manifest::entries_changed`].
+    pub(super) fn current_lines(&self) -> Option<std::sync::Arc<str>> {
+        let (was, lines) = self.lines.as_ref()?;
+        (*was == self.digest()).then(|| lines.clone())
+    }
+
+    /// Says that the entries of the files `files` and of the folders `dirs` (each added,
+    /// changed or removed) are all that changed since `base`, the lines of the entries
+    /// before ([`Manifest::current_lines`]): the lines to write are `base` with those
+    /// lines written again, instead of every entry's (see [`patch_lines`]).
+    pub(super) fn entries_changed(&mut self, base: &str, files: Vec<&str>, dirs: Vec<&str>) {
+        let lines = patch_lines(self, base, files, dirs);
+        self.lines = Some((self.digest(), lines.into()));
+    }
+
+    /// The line of the file `path`'s entry, if it has one.
+    fn push_file_line(&self, text: &mut String, path: &str) {
+        use std::fmt::Write;
+        if let Some((meta, hash)) = self.files.get(path) {
+            meta.push(text);
+            let _ = writeln!(text, " {hash:032x}\t{path}");
+        }
+    }
+
+    /// The line of the folder `path`'s entry, if it has one.
+    fn push_dir_line(&self, text: &mut String, path: &str) {
+        if let Some(meta) = self.dirs.get(path) {
+            meta.push(text);
+            text.push('\t');
+            text.push_str(path);
+            text.push_str("/\n");
+        }
+    }
+
     /// The entries' lines, sorted: the files, then the folders.
     fn entry_lines(&self) -> String {
-        use std::fmt::Write;
         let mut text = String::with_capacity((self.files.len() + self.dirs.len()) * 100);
         // Sorted, and written in parallel pieces.
         use rayon::prelude::*;
@@ -300,9 +334,8 @@ impl Manifest {
             .par_chunks(1024)
             .map(|chunk| {
                 let mut text = String::with_capacity(chunk.len() * 100);
-                for (path, (meta, hash)) in chunk {
-                    meta.push(&mut text);
-                    let _ = writeln!(text, " {hash:032x}\t{path}");
+                for (path, _) in chunk {
+                    self.push_file_line(&mut text, path);
                 }
                 text
             })
@@ -314,9 +347,8 @@ impl Manifest {
             .par_chunks(1024)
             .map(|chunk| {
                 let mut text = String::with_capacity(chunk.len() * 80);
-                for (path, meta) in chunk {
-                    meta.push(&mut text);
-                    let _ = writeln!(text, "\t{path}/");
+                for (path, _) in chunk {
+                    self.push_dir_line(&mut text, path);
                 }
                 text
             })
@@ -481,9 +513,164 @@ pub fn current_stamp(out: &Path) -> Option<Stamp> {
     Some(stamp)
 }
 
+/// `base`, lines of entries as [`Manifest::entry_lines`] writes them (the files sorted by
+/// path, then the folders, each line's path after its first tab, a folder's ending in
+/// `/`), with the lines of the paths in `files` and `dirs` written again from `m`'s
+/// entries: the line of such a path is replaced by its entry's, or dropped when it has
+/// none any more, and a path without a line gets its entry's in its place. When every
+/// other entry of `m` is as `base` has it, this is `m.entry_lines()`, in one pass over
+/// `base` rather than one line formatted per entry.
+fn patch_lines(m: &Manifest, base: &str, mut files: Vec<&str>, mut dirs: Vec<&str>) -> String {
+    files.sort_unstable();
+    files.dedup();
+    dirs.sort_unstable();
+    dirs.dedup();
+    let mut text = String::with_capacity(base.len() + (files.len() + dirs.len()) * 100);
+    let (mut files, mut dirs) = (files.into_iter().peekable(), dirs.into_iter().peekable());
+    let mut in_dirs = false;
+    for line in base.split_inclusive('\n') {
+        let path = line
+            .split_once('\t')
+            .map_or("", |(_, p)| p)
+            .trim_end_matches('\n');
+        match path.strip_suffix('/') {
+            Some(dir) => {
+                if !in_dirs {
+                    // The files' lines are over: the files left come before the folders.
+                    for f in files.by_ref() {
+                        m.push_file_line(&mut text, f);
+                    }
+                    in_dirs = true;
+                }
+                while let Some(d) = dirs.next_if(|d| *d < dir) {
+                    m.push_dir_line(&mut text, d);
+                }
+                if dirs.next_if(|d| *d == dir).is_some() {
+                    m.push_dir_line(&mut text, dir);
+                } else {
+                    text.push_str(line);
+                }
+            }
+            None => {
+                while let Some(f) = files.next_if(|f| *f < path) {
+                    m.push_file_line(&mut text, f);
+                }
+                if files.next_if(|f| *f == path).is_some() {
+                    m.push_file_line(&mut text, path);
+                } else {
+                    text.push_str(line);
+                }
+            }
+        }
+    }
+    for f in files {
+        m.push_file_line(&mut text, f);
+    }
+    for d in dirs {
+        m.push_dir_line(&mut text, d);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod patched_lines {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A path among a few, so that changes meet existing entries; some share a prefix
+        /// that sorts before `/` (`a-b` < `a/`).
+        fn path() -> impl Strategy<Value = String> {
+            prop::sample::select(vec![
+                ".",
+                "a",
+                "a-b",
+                "a/b",
+                "a/b.html",
+                "a-b/c",
+                "b.html",
+                "c/d/e.html",
+                "c/d",
+                "c",
+                "z.xml",
+                "a/index.html",
+            ])
+            .prop_map(str::to_string)
+        }
+
+        /// A change: a file or a folder, set to new metadata (`Some`) or removed.
+        fn change() -> impl Strategy<Value = (bool, String, Option<u64>)> {
+            (any::<bool>(), path(), prop::option::of(0u64..5))
+        }
+
+        fn apply(m: &mut Manifest, (dir, path, to): &(bool, String, Option<u64>)) {
+            let meta = |n: u64| Meta {
+                ino: n,
+                len: n * 3,
+                secs: 1_700_000_000 + n as i64,
+                nanos: 7,
+            };
+            match (dir, to) {
+                (false, Some(n)) => {
+                    m.files
+                        .insert(path.clone(), (meta(*n), u128::from(*n) << 70));
+                }
+                (false, None) => {
+                    m.files.remove(path);
+                }
+                (true, Some(n)) => {
+                    m.dirs.insert(path.clone(), meta(*n));
+                }
+                (true, None) => {
+                    m.dirs.remove(path);
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn are_the_lines_written_from_scratch(
+                before in prop::collection::vec(change(), 0..16),
+                after in prop::collection::vec(change(), 0..8),
+            ) {
+                let mut m = Manifest::default();
+                for c in &before {
+                    apply(&mut m, c);
+                }
+                let base = m.entry_lines();
+                for c in &after {
+                    apply(&mut m, c);
+                }
+                let files = after.iter().filter(|c| !c.0).map(|c| c.1.as_str()).collect();
+                let dirs = after.iter().filter(|c| c.0).map(|c| c.1.as_str()).collect();
+                prop_assert_eq!(patch_lines(&m, &base, files, dirs), m.entry_lines());
+            }
+        }
+
+        #[test]
+        fn are_used_by_the_next_save() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("manifest");
+            let mut m = Manifest::default();
+            for c in [(false, "a.html", 1), (false, "b/c.html", 2), (true, "b", 3)] {
+                apply(&mut m, &(c.0, c.1.to_string(), Some(c.2)));
+            }
+            m.save(&path).unwrap();
+            let base = m.current_lines().expect("the lines just written");
+            apply(&mut m, &(false, "a-b.html".into(), Some(4)));
+            apply(&mut m, &(false, "a.html".into(), None));
+            m.entries_changed(&base, vec!["a-b.html", "a.html"], vec![]);
+            assert!(m.current_lines().is_some());
+            m.save(&path).unwrap();
+            let read = Manifest::read(&path).unwrap();
+            assert_eq!(read.files, m.files);
+            assert_eq!(read.dirs, m.dirs);
+            assert_eq!(read.entry_lines(), m.entry_lines());
+        }
+    }
 
     #[test]
     fn a_stamp_reads_back_its_own_line_and_nothing_else() {

@@ -14,7 +14,8 @@
 //! longer true (a build killed half-way, a file changed by hand).
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+/// Sets of output paths, with a fast hash: ten thousand of them a build.
+type HashSet<T> = rustc_hash::FxHashSet<T>;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -561,7 +562,7 @@ pub(super) fn folders(path: &str) -> impl Iterator<Item = &str> {
 
 /// The folders that `files` need, each once.
 fn wanted_dirs<S: Source>(files: &[S]) -> HashSet<&str> {
-    let mut wanted: HashSet<&str> = HashSet::new();
+    let mut wanted: HashSet<&str> = HashSet::default();
     for f in files {
         for d in folders(f.path()) {
             // A folder already in brought the folders above it.
@@ -598,8 +599,12 @@ fn sync_known<S: Source>(
     let mut report = WriteReport::default();
     let wanted: HashSet<&str> = files.iter().map(|f| f.path()).collect();
     let wanted_dirs = wanted_dirs(files);
+    // The manifest's lines as they are now, and the entries changed from here on: its
+    // new lines are these, with those lines written again.
+    let base = known.current_lines();
+    let (mut changed_files, mut changed_dirs) = (Vec::new(), Vec::new());
     // Folders whose entries change: their metadata is read again at the end.
-    let mut touched: HashSet<String> = HashSet::new();
+    let mut touched: HashSet<String> = HashSet::default();
     let mut touch = |d: Option<&str>| {
         touched.insert(d.unwrap_or(".").to_string());
     };
@@ -617,6 +622,7 @@ fn sync_known<S: Source>(
         known.files.remove(&p);
         touch(parent(&p));
         report.removed += 1;
+        changed_files.push(p);
     }
     let mut stale_dirs: Vec<String> = known
         .dirs
@@ -630,6 +636,7 @@ fn sync_known<S: Source>(
         fs::remove_dir(&path).map_err(|e| Error::io(&path, e))?;
         known.dirs.remove(&d);
         touch(parent(&d));
+        changed_dirs.push(d);
     }
     // New folders, outermost first.
     let mut new_dirs: Vec<&str> = wanted_dirs
@@ -670,6 +677,7 @@ fn sync_known<S: Source>(
         let p = files[n].path();
         touch(parent(p));
         known.files.insert(p.to_string(), (meta, hashed[n].hash));
+        changed_files.push(p.to_string());
     }
     for d in touched {
         if d != "." && !wanted_dirs.contains(d.as_str()) {
@@ -681,7 +689,13 @@ fn sync_known<S: Source>(
             dir.join(&d)
         };
         let meta = Meta::read(&path).map_err(|e| Error::io(&path, e))?;
-        known.dirs.insert(d, meta);
+        known.dirs.insert(d.clone(), meta);
+        changed_dirs.push(d);
+    }
+    if let Some(base) = base {
+        let files = changed_files.iter().map(String::as_str).collect();
+        let dirs = changed_dirs.iter().map(String::as_str).collect();
+        known.entries_changed(&base, files, dirs);
     }
     Ok((report, known))
 }
