@@ -10,6 +10,7 @@ use crate::derive;
 use crate::error::Error;
 use crate::load::cache::ParseCache;
 use crate::load::{self, config, LoadOptions};
+use crate::model::translation::TranslatedCache;
 use crate::model::Site;
 use crate::render::cache::PageCache;
 use crate::render::{self, OutputFile};
@@ -27,6 +28,8 @@ pub struct Caches {
     /// …and what changed in the sources since, when a watcher says (`vigie watch`): the
     /// next build lists again only those paths. Unknown by default, and after each build.
     pub changes: load::Changes,
+    /// The incidents as seen in the site's other languages.
+    pub translated: TranslatedCache,
 }
 
 impl Caches {
@@ -38,6 +41,7 @@ impl Caches {
             manifests: KeptManifests::new(),
             listing: None,
             changes: load::Changes::unknown(),
+            translated: TranslatedCache::new(),
         }
     }
 
@@ -49,6 +53,7 @@ impl Caches {
             manifests: KeptManifests::unused(),
             listing: None,
             changes: load::Changes::unknown(),
+            translated: TranslatedCache::unused(),
         }
     }
 }
@@ -74,7 +79,7 @@ pub fn generate_with(
 ) -> Result<(Site, Vec<OutputFile>), Error> {
     let mut files = load::list_incident_files(root, caches.parse.keeps());
     let site = load_site(root, drafts, base_url, &mut caches.parse, &mut files)?;
-    let others = translated(&site);
+    let others = translated_with(&site, &mut caches.translated);
     let models = models(&site, &others, now);
     let files = render::sites_with(&models, &mut caches.pages)?;
     drop(models);
@@ -84,11 +89,17 @@ pub fn generate_with(
 /// The site as seen in each of its languages but the default (none for a site of one
 /// language): see [`Site::in_language`].
 pub fn translated(site: &Site) -> Vec<Site> {
+    translated_with(site, &mut TranslatedCache::unused())
+}
+
+/// [`translated`], remembering the incidents of each language in `cache` from one call to
+/// the next (see [`Site::in_language_with`]).
+pub fn translated_with(site: &Site, cache: &mut TranslatedCache) -> Vec<Site> {
     let languages = &site.config.languages;
     languages
         .iter()
         .skip(1)
-        .map(|&l| site.in_language(l))
+        .map(|&l| site.in_language_with(l, cache))
         .collect()
 }
 

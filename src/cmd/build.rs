@@ -129,7 +129,7 @@ pub fn build_with(options: &BuildOptions, caches: &mut Caches) -> Result<BuildRe
     )?;
     clock.lap("load");
     // The site in its other languages.
-    let translated = crate::pipeline::translated(&site);
+    let translated = crate::pipeline::translated_with(&site, &mut caches.translated);
     // The files as they were read.
     let listed = files;
     let (key, models) = rayon::join(

@@ -128,6 +128,38 @@ pub fn derive(site: &Site, now: DateTime<Utc>) -> StatusModel<'_> {
         .par_iter()
         .map(|i| incident_state(i, &site.config, now))
         .collect();
+    derive_with(site, incidents, now)
+}
+
+/// The model of the same site as `base`'s at `t`, a moment after `base.now` (the site at
+/// its coming instants, for the pages' script): the incidents over at `base.now` with
+/// every post public then keep their state, which no later moment changes; the others'
+/// are derived again.
+pub fn derive_later<'s>(base: &StatusModel<'s>, t: DateTime<Utc>) -> StatusModel<'s> {
+    use rayon::prelude::*;
+    debug_assert!(t >= base.now);
+    let site = base.site;
+    let incidents: Vec<IncidentState> = site
+        .incidents
+        .par_iter()
+        .zip(&base.incidents)
+        .with_max_len(crate::parallel::SMALL_TASKS)
+        .map(|(i, st)| {
+            let settled = st.phase == Phase::Resolved
+                && (0..i.posts.len()).all(|k| timeline::post_public_at(i, k) <= base.now);
+            if settled {
+                st.clone()
+            } else {
+                incident_state(i, &site.config, t)
+            }
+        })
+        .collect();
+    derive_with(site, incidents, t)
+}
+
+/// The model of `site` at `now`, its incidents' states being `incidents`.
+fn derive_with(site: &Site, incidents: Vec<IncidentState>, now: DateTime<Utc>) -> StatusModel<'_> {
+    use rayon::prelude::*;
     let today = local_date(site.config.tz, now);
     let touched = incidents_by_component(site, now);
     let components: Vec<ComponentState> = site
@@ -266,7 +298,7 @@ pub fn component_status<'a>(
 /// the incidents' order: what is not announced yet has no effect on anything shown.
 fn incidents_by_component(site: &Site, now: DateTime<Utc>) -> Vec<Vec<usize>> {
     let components = &site.config.components;
-    let index: std::collections::HashMap<&str, usize> = components
+    let index: rustc_hash::FxHashMap<&str, usize> = components
         .iter()
         .enumerate()
         .map(|(k, c)| (c.id.as_str(), k))
@@ -452,6 +484,7 @@ mod tests {
                 author: None,
             }],
             positions: Default::default(),
+            untranslated: None,
         }
     }
 
@@ -473,6 +506,67 @@ mod tests {
             config: config(),
             incidents: incidents.into_iter().map(std::sync::Arc::new).collect(),
             files: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_model_at_a_later_moment_is_the_one_derived_then() {
+        let mut resolved_with_a_post_ahead = incident(
+            "d",
+            "2020-01-01T08:00:00Z",
+            Some("2020-01-01T09:00:00Z"),
+            &[("mail", Severity::Degraded)],
+        );
+        resolved_with_a_post_ahead = with_update(
+            resolved_with_a_post_ahead,
+            "2020-01-01T12:30:00Z",
+            UpdateStatus::Resolved,
+        );
+        let s = site(vec![
+            incident(
+                "a",
+                "2019-12-31T10:00:00Z",
+                Some("2019-12-31T11:00:00Z"),
+                &[("web", Severity::MajorOutage)],
+            ),
+            incident(
+                "b",
+                "2020-01-01T10:00:00Z",
+                Some("2020-01-01T13:00:00Z"),
+                &[("web", Severity::Maintenance)],
+            ),
+            with_update(
+                incident(
+                    "c",
+                    "2020-01-01T09:30:00Z",
+                    None,
+                    &[("mail", Severity::PartialOutage)],
+                ),
+                "2020-01-01T11:30:00Z",
+                UpdateStatus::Identified,
+            ),
+            resolved_with_a_post_ahead,
+            incident(
+                "e",
+                "2020-01-02T01:00:00Z",
+                Some("2020-01-02T02:00:00Z"),
+                &[],
+            ),
+        ]);
+        let base = derive(&s, t("2020-01-01T09:45:00Z"));
+        for later in [
+            "2020-01-01T09:45:00Z",
+            "2020-01-01T10:00:00Z",
+            "2020-01-01T11:30:00Z",
+            "2020-01-01T12:30:00Z",
+            "2020-01-01T13:00:00Z",
+            "2020-01-02T01:30:00Z",
+            "2020-01-05T00:00:00Z",
+        ] {
+            let (a, b) = (derive_later(&base, t(later)), derive(&s, t(later)));
+            assert_eq!(a.incidents, b.incidents, "{later}");
+            assert_eq!(a.components, b.components, "{later}");
+            assert_eq!(a.overall, b.overall, "{later}");
         }
     }
 
@@ -779,6 +873,7 @@ mod properties {
                 draft: false,
                 posts: vec![Post { at: start, status: None, markdown: String::new(), html: String::new(), text: String::new(), anchor: "announcement".into(), author: None }],
                 positions: Default::default(),
+                untranslated: None,
             }
         }
     }

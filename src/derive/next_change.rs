@@ -443,6 +443,7 @@ mod properties {
                 draft: false,
                 posts,
                 positions: Default::default(),
+                untranslated: None,
             }
         }
     }

@@ -359,6 +359,7 @@ pub fn parse(
         draft: raw.draft,
         posts: posts(split.body, published, updates),
         positions,
+        untranslated: None,
     })
 }
 

@@ -107,8 +107,14 @@ pub fn load_listed(
             }
         }
     }
-    let texts = read_translations(root, &mut translated);
-    let (translations, mut errors) = translation::read_all(texts, &incidents, &failed, &config);
+    let (translations, mut errors) = translation::read_all(
+        root,
+        &mut translated,
+        &incidents,
+        &failed,
+        (&config, &config_bytes),
+        &mut cache.translations,
+    );
     diagnostics.append(&mut errors);
     merge_translations(files, originals, translated, &order);
     diagnostics.extend(duplicate_ids(&incidents));
@@ -176,32 +182,6 @@ fn pad(stamps: Vec<Option<Stamp>>) -> impl Iterator<Item = Option<Stamp>> {
     stamps.into_iter().chain(std::iter::repeat(None))
 }
 
-/// The text of each translation file of `files` (or why it cannot be read), its path
-/// relative to `root`; `files` gets the metadata of each as it was read.
-fn read_translations(root: &Path, files: &mut Found) -> Vec<(PathBuf, Result<String, Diagnostic>)> {
-    let read: Vec<_> = files
-        .paths
-        .par_iter()
-        .map(|path| {
-            let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-            match read_incident(root, path) {
-                Ok((bytes, stamp)) => {
-                    let text = decode(&shown, bytes);
-                    (shown, text, Some(stamp))
-                }
-                Err(mut d) => (shown, Err(d.remove(0)), None),
-            }
-        })
-        .collect();
-    files.stamps.clear();
-    read.into_iter()
-        .map(|(shown, text, stamp)| {
-            files.stamps.push(stamp);
-            (shown, text)
-        })
-        .collect()
-}
-
 /// The output path of the site's own style sheet (`static/custom.css`), linked after the
 /// theme's on every page when it is there.
 pub const CUSTOM_CSS: &str = "custom.css";
@@ -224,6 +204,7 @@ fn parse_all(
     cache: &mut ParseCache,
     files: &mut Found,
 ) -> Vec<Parsed> {
+    let cache = &mut cache.incidents;
     let mut old = cache.start(|| (root.to_path_buf(), config_bytes.to_vec()));
     let keep = cache.keeps();
     // The metadata the listing found, when it looked (see `list_incident_files`).
@@ -391,7 +372,7 @@ fn read_config(root: &Path) -> Result<(Vec<u8>, Config), Error> {
 }
 
 /// The bytes of one incident file, or the diagnostic of a file that cannot be read.
-fn read_incident(root: &Path, path: &Path) -> Result<(Vec<u8>, Stamp), Vec<Diagnostic>> {
+pub(super) fn read_incident(root: &Path, path: &Path) -> Result<(Vec<u8>, Stamp), Vec<Diagnostic>> {
     // What `fs::read` does, keeping the metadata it asks for the size.
     let read = || -> std::io::Result<(Vec<u8>, Stamp)> {
         use std::io::Read;
@@ -432,7 +413,7 @@ fn parse_incident(root: &Path, path: &Path, bytes: Vec<u8>, config: &Config) -> 
 }
 
 /// The file's text, or a diagnostic pointing at the first byte that is not UTF-8.
-fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub(super) fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;

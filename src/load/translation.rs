@@ -8,10 +8,13 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::cache::{ParsedTranslation, TranslationMemo};
+use super::fingerprint::Stamp;
 use super::incident::{read_plain_translation, split_front_matter, PlainTranslation};
 use super::markdown;
 use super::text::{self, Lines};
 use super::time::TimeSpec;
+use super::walk::Found;
 use super::yaml::{self, At, Names, Source};
 use crate::error::{Diagnostic, Span};
 use crate::model::lang::Lang;
@@ -105,52 +108,154 @@ pub fn original_path(path: &Path, base: &str) -> PathBuf {
     path.with_file_name(format!("{base}.md"))
 }
 
-/// Reads the translation files `files` (path shown in diagnostics, its text), each beside
-/// the original among `incidents`, into the site's translations; every problem becomes a
-/// diagnostic. `failed` are the originals that did not parse (their translations are not
-/// checked: the original's errors come first).
-pub fn read_all(
-    files: Vec<(PathBuf, Result<String, Diagnostic>)>,
+/// What a load does with one translation file.
+enum Outcome {
+    /// Nothing: its original did not parse (its errors come first).
+    Skipped,
+    /// From the cache: the same bytes, the same parse of the original; with the file's
+    /// settled metadata now, to remember, when it is not what the cache has.
+    Remembered(Read, Option<Option<Stamp>>),
+    /// Read now; with what the cache keeps of it, when it keeps.
+    Parsed(Read, Option<ParsedTranslation>),
+}
+
+/// A translation file read: its translation, or what is wrong with it.
+type Read = Result<Arc<Translation>, Vec<Diagnostic>>;
+
+/// Reads the translation files `files`, each beside its original among `incidents`, into
+/// the site's translations; every problem becomes a diagnostic. `failed` are the
+/// originals that did not parse (their translations are not checked: the original's
+/// errors come first). `site` is the configuration and the exact bytes of `site.yaml`.
+/// A file is taken from `memo` when it has the same bytes (or the same settled metadata)
+/// and its original is the very same parse; `memo` then keeps exactly these files, and
+/// `files` gets the metadata of each file as it was read.
+pub(super) fn read_all(
+    root: &Path,
+    files: &mut Found,
     incidents: &[Arc<Incident>],
     failed: &[PathBuf],
-    config: &Config,
-) -> (Vec<Translation>, Vec<Diagnostic>) {
+    (config, config_bytes): (&Config, &[u8]),
+    memo: &mut TranslationMemo,
+) -> (Vec<Arc<Translation>>, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    if files.is_empty() {
+    let mut old = memo.start(|| (root.to_path_buf(), config_bytes.to_vec()));
+    let keep = memo.keeps();
+    if files.paths.is_empty() {
+        memo.finish(old, 0);
         return (Vec::new(), Vec::new());
     }
-    let by_source: rustc_hash::FxHashMap<&Path, &Incident> = incidents
-        .iter()
-        .map(|i| (i.source.as_path(), &**i))
-        .collect();
-    let results: Vec<Option<Result<Translation, Vec<Diagnostic>>>> = files
-        .into_par_iter()
-        .map(|(shown, text)| {
-            let (lang, base) = translation_of(&shown)?;
-            let original = original_path(&shown, &base);
-            if failed.contains(&original) {
-                return None;
-            }
-            let text = match text {
-                Ok(text) => text,
-                Err(d) => return Some(Err(vec![d])),
+    let by_source: rustc_hash::FxHashMap<&Path, &Arc<Incident>> =
+        incidents.iter().map(|i| (i.source.as_path(), i)).collect();
+    // The metadata the listing found, when it looked.
+    let listed = std::mem::take(&mut files.stamps);
+    let listed = |n: usize| listed.get(n).copied().flatten();
+    let looked_at = std::time::SystemTime::now();
+    let outcomes: Vec<(Outcome, Option<Stamp>)> = files
+        .paths
+        .par_iter()
+        .enumerate()
+        .with_max_len(crate::parallel::SMALL_TASKS)
+        .map(|(n, path)| {
+            let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            let original = translation_of(&shown).map(|(lang, base)| {
+                let original = original_path(&shown, &base);
+                (lang, by_source.get(original.as_path()).copied(), original)
+            });
+            let seen = match &original {
+                Some((_, Some(i), _)) => old.get(path).filter(|s| Arc::ptr_eq(&s.original, i)),
+                _ => None,
             };
-            Some(check_language(&shown, lang, config).and_then(|()| {
-                match by_source.get(original.as_path()) {
-                    Some(i) => parse(&shown, &text, lang, i, config),
-                    None => Err(vec![no_original(&shown, &original)]),
+            // Listed with the settled metadata it had when it was read: the same bytes.
+            if let (Some(stamp), Some(seen)) = (listed(n), seen) {
+                if seen.stamp == Some(stamp) {
+                    return (Outcome::Remembered(seen.result.clone(), None), Some(stamp));
                 }
-            }))
+            }
+            let (mut bytes, stamp) = match super::read_incident(root, path) {
+                Ok(read) => read,
+                Err(d) => return (Outcome::Parsed(Err(d), None), None),
+            };
+            let Some((lang, original, original_path)) = original else {
+                return (Outcome::Skipped, Some(stamp));
+            };
+            if failed.contains(&original_path) {
+                return (Outcome::Skipped, Some(stamp));
+            }
+            let settled = super::digest::settled(&stamp, looked_at).then_some(stamp);
+            if let Some(seen) = seen.filter(|seen| seen.bytes == bytes) {
+                let changed = (seen.stamp != settled).then_some(settled);
+                return (
+                    Outcome::Remembered(seen.result.clone(), changed),
+                    Some(stamp),
+                );
+            }
+            // The bytes are kept for the next load only with the parse of an original.
+            let store = keep && original.is_some();
+            let text = super::decode(
+                &shown,
+                if store {
+                    bytes.clone()
+                } else {
+                    std::mem::take(&mut bytes)
+                },
+            );
+            let read = text.map_err(|d| vec![d]).and_then(|text| {
+                check_language(&shown, lang, config)?;
+                match original {
+                    Some(i) => parse(&shown, &text, lang, i, config).map(Arc::new),
+                    None => Err(vec![no_original(&shown, &original_path)]),
+                }
+            });
+            let kept = match original {
+                Some(i) if store => Some(ParsedTranslation {
+                    bytes,
+                    stamp: settled,
+                    original: Arc::clone(i),
+                    result: read.clone(),
+                }),
+                _ => None,
+            };
+            (Outcome::Parsed(read, kept), Some(stamp))
         })
         .collect();
+    files.stamps.clear();
     let mut translations = Vec::new();
     let mut errors = Vec::new();
-    for r in results.into_iter().flatten() {
-        match r {
+    let mut parsed = 0;
+    let mut held = Vec::new();
+    for (path, (outcome, stamp)) in files.paths.iter().zip(outcomes) {
+        files.stamps.push(stamp);
+        let read = match outcome {
+            Outcome::Skipped => continue,
+            Outcome::Remembered(read, settled) => {
+                if let Some(settled) = settled {
+                    if let Some(seen) = old.get_mut(path) {
+                        seen.stamp = settled;
+                    }
+                }
+                held.push(path);
+                read
+            }
+            Outcome::Parsed(read, kept) => {
+                parsed += 1;
+                match kept {
+                    Some(kept) => {
+                        old.insert(path.clone(), kept);
+                        held.push(path);
+                    }
+                    None => {
+                        old.remove(path);
+                    }
+                }
+                read
+            }
+        };
+        match read {
             Ok(t) => translations.push(t),
             Err(mut d) => errors.append(&mut d),
         }
     }
+    memo.finish_in_place(old, held.into_iter(), parsed);
     (translations, errors)
 }
 
@@ -464,7 +569,9 @@ mod tests {
         .unwrap();
         assert!(t.announcement.is_none());
         s.config.translations =
-            std::sync::Arc::new(crate::model::translation::Translations::new(vec![t]));
+            std::sync::Arc::new(crate::model::translation::Translations::new(vec![
+                std::sync::Arc::new(t),
+            ]));
         let en = s.in_language(Lang::En);
         assert_eq!(en.config.lang, Lang::En);
         assert_eq!(en.config.title, "E");
@@ -474,21 +581,42 @@ mod tests {
         assert_eq!(ea.title, "Outage");
         assert_eq!(ea.posts[1].text, "Found.");
         assert_eq!(ea.posts[2].text, "Réglé.");
-        let c = &en.config;
-        assert_eq!(c.fallback_lang("a", None), None);
-        assert_eq!(c.fallback_lang("a", Some(0)), Some(Lang::Fr));
-        assert_eq!(c.fallback_lang("a", Some(1)), None);
-        assert_eq!(c.fallback_lang("a", Some(2)), Some(Lang::Fr));
-        assert_eq!(c.fallback_lang("b", None), Some(Lang::Fr));
-        // An incident without translation is the very same.
+        assert_eq!(ea.fallback_lang(None), None);
+        assert_eq!(ea.fallback_lang(Some(0)), Some(Lang::Fr));
+        assert_eq!(ea.fallback_lang(Some(1)), None);
+        assert_eq!(ea.fallback_lang(Some(2)), Some(Lang::Fr));
+        // An incident without translation keeps every text, all marked.
         let (b, eb) = (
             s.incidents.iter().find(|i| i.id == "b").unwrap(),
             en.incidents.iter().find(|i| i.id == "b").unwrap(),
         );
-        assert!(std::sync::Arc::ptr_eq(b, eb));
+        assert_eq!((&eb.title, &eb.posts), (&b.title, &b.posts));
+        assert_eq!(eb.fallback_lang(None), Some(Lang::Fr));
+        assert_eq!(eb.fallback_lang(Some(0)), Some(Lang::Fr));
         // In the default language, nothing is marked.
         let fr = s.in_language(Lang::Fr);
-        assert_eq!(fr.config.fallback_lang("b", None), None);
+        let fb = fr.incidents.iter().find(|i| i.id == "b").unwrap();
+        assert!(std::sync::Arc::ptr_eq(b, fb));
+        assert_eq!(fb.fallback_lang(None), None);
+        // A rebuild that remembers keeps each incident while its original and its
+        // translation are the same, and makes it again when either changes.
+        let mut cache = crate::model::translation::TranslatedCache::new();
+        let first = s.in_language_with(Lang::En, &mut cache);
+        let again = s.in_language_with(Lang::En, &mut cache);
+        for (x, y) in first.incidents.iter().zip(&again.incidents) {
+            assert!(std::sync::Arc::ptr_eq(x, y));
+        }
+        let t = s.config.translations.get(Lang::En, "a").unwrap().clone();
+        s.config.translations =
+            std::sync::Arc::new(crate::model::translation::Translations::new(vec![
+                std::sync::Arc::new(t),
+            ]));
+        let third = s.in_language_with(Lang::En, &mut cache);
+        let a = |site: &crate::model::Site| {
+            std::sync::Arc::clone(site.incidents.iter().find(|i| i.id == "a").unwrap())
+        };
+        assert!(!std::sync::Arc::ptr_eq(&a(&again), &a(&third)));
+        assert_eq!(a(&again), a(&third));
         assert_eq!(fr.config.title, "T");
     }
 }

@@ -100,9 +100,6 @@ pub struct Config {
     pub localized: Vec<(Lang, super::translation::ConfigTexts)>,
     /// The incidents' translation files.
     pub translations: std::sync::Arc<super::translation::Translations>,
-    /// In a site seen in a language other than the default, the texts left in the
-    /// default language; empty otherwise.
-    pub fallbacks: std::sync::Arc<super::translation::Fallbacks>,
     pub tz: Tz,
     /// In the order of `site.yaml`.
     pub components: Vec<Component>,
@@ -370,16 +367,6 @@ impl Config {
     /// The folder of the pages in the language the site is seen in (see [`Config::prefix_of`]).
     pub fn prefix(&self) -> &'static str {
         self.prefix_of(self.lang)
-    }
-
-    /// The language of a text of incident `id` (its title, or post `post`) on the pages in
-    /// the language the site is seen in, when it is another: a text left untranslated.
-    pub fn fallback_lang(&self, id: &str, post: Option<usize>) -> Option<Lang> {
-        let fallback = match post {
-            None => self.fallbacks.title(id),
-            Some(k) => self.fallbacks.post(id, k),
-        };
-        fallback.then(|| self.default_lang())
     }
 
     /// The component with this id.

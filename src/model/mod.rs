@@ -202,6 +202,10 @@ pub struct Incident {
     pub posts: Vec<Post>,
     /// Where some keys are written in the file, for warnings.
     pub positions: KeyPositions,
+    /// In a site seen in a language other than the default, the texts left in the default
+    /// language for want of a translation; `None` when every text is in the language the
+    /// site is seen in.
+    pub untranslated: Option<Box<translation::Untranslated>>,
 }
 
 impl Incident {
@@ -213,6 +217,17 @@ impl Incident {
     /// Whether this is a notice: information, not an incident.
     pub fn is_notice(&self) -> bool {
         self.severity == Severity::Notice
+    }
+
+    /// The language of a text of this incident (its title, or post `post`) when it is not
+    /// the one the site is seen in: a text left untranslated, which the pages mark.
+    pub fn fallback_lang(&self, post: Option<usize>) -> Option<lang::Lang> {
+        let u = self.untranslated.as_ref()?;
+        let left = match post {
+            None => u.title,
+            Some(k) => u.posts.get(k).copied().unwrap_or(false),
+        };
+        left.then_some(u.lang)
     }
 
     /// Who signs post `k` (0 is the announcement): its own author, else the incident's. The

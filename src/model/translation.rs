@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::memo::Memo;
+
 use super::lang::Lang;
 use super::{Incident, Post, Site, Written};
 
@@ -54,18 +56,23 @@ impl std::fmt::Debug for Translations {
 
 impl Translations {
     /// The translations `list` gives (one per language and incident).
-    pub fn new(list: Vec<Translation>) -> Translations {
+    pub fn new(list: Vec<Arc<Translation>>) -> Translations {
         Translations {
             by: list
                 .into_iter()
-                .map(|t| ((t.lang, t.id.clone()), Arc::new(t)))
+                .map(|t| ((t.lang, t.id.clone()), t))
                 .collect(),
         }
     }
 
     /// The translation of incident `id` into `lang`.
     pub fn get(&self, lang: Lang, id: &str) -> Option<&Translation> {
-        self.by.get(&(lang, id.to_string())).map(|t| &**t)
+        self.get_shared(lang, id).map(|t| &**t)
+    }
+
+    /// [`Translations::get`], shared.
+    pub fn get_shared(&self, lang: Lang, id: &str) -> Option<&Arc<Translation>> {
+        self.by.get(&(lang, id.to_string()))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -73,33 +80,16 @@ impl Translations {
     }
 }
 
-/// Which texts of the incidents of a site seen in one language are in the default
-/// language instead, for want of a translation: the pages mark them with its `lang`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Fallbacks {
-    /// By incident id: whether its title, and each of its posts, is the default's.
-    marks: BTreeMap<String, Marks>,
-}
-
-/// See [`Fallbacks`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Marks {
-    title: bool,
-    posts: Vec<bool>,
-}
-
-impl Fallbacks {
-    /// Whether the title of incident `id` is left in the default language.
-    pub fn title(&self, id: &str) -> bool {
-        self.marks.get(id).is_some_and(|m| m.title)
-    }
-
-    /// Whether post `k` of incident `id` is left in the default language.
-    pub fn post(&self, id: &str, k: usize) -> bool {
-        self.marks
-            .get(id)
-            .is_some_and(|m| m.posts.get(k).copied().unwrap_or(false))
-    }
+/// Which texts of an incident, in a site seen in a language other than the default, are
+/// left in the default language for want of a translation (see
+/// [`Incident::fallback_lang`]): the pages mark them with its `lang`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untranslated {
+    /// The default language, which those texts are in.
+    pub lang: Lang,
+    pub title: bool,
+    /// Parallel to the incident's posts.
+    pub posts: Vec<bool>,
 }
 
 /// The texts of `site.yaml` in one language other than the default: each given for that
@@ -121,16 +111,66 @@ impl std::fmt::Debug for ConfigTexts {
     }
 }
 
+/// An incident as seen in one language, as a rebuild remembers it: right while its
+/// original and its translation are the very same.
+#[derive(Debug)]
+pub struct Translated {
+    original: Arc<Incident>,
+    translation: Option<Arc<Translation>>,
+    incident: Arc<Incident>,
+}
+
+/// The incidents of a site as seen in each language but the default, remembered from one
+/// build to the next (`vigie watch`, `vigie serve`): each stays the same `Arc` while its
+/// original and its translation do, so that the page caches after it find it unchanged
+/// by that alone, as they find the default language's incidents.
+#[derive(Debug, Default)]
+pub struct TranslatedCache {
+    keep: bool,
+    by_lang: BTreeMap<Lang, Memo<String, Translated, ()>>,
+}
+
+impl TranslatedCache {
+    /// A cache that remembers the incidents from one build to the next.
+    pub fn new() -> TranslatedCache {
+        TranslatedCache {
+            keep: true,
+            by_lang: BTreeMap::new(),
+        }
+    }
+
+    /// A cache that remembers nothing.
+    pub fn unused() -> TranslatedCache {
+        TranslatedCache::default()
+    }
+
+    /// The memo of the incidents in `lang`.
+    fn of(&mut self, lang: Lang) -> &mut Memo<String, Translated, ()> {
+        let keep = self.keep;
+        self.by_lang
+            .entry(lang)
+            .or_insert_with(|| if keep { Memo::new() } else { Memo::unused() })
+    }
+}
+
 impl Site {
     /// The site as seen in `lang`: the configuration's texts in that language, each
-    /// incident with its translation's texts, and the texts left in the default language
-    /// marked in `config.fallbacks`. In the default language (or a language the site does
-    /// not declare), the site itself.
+    /// incident with its translation's texts and the texts left in the default language
+    /// marked ([`Incident::untranslated`]). In the default language (or a language the
+    /// site does not declare), the site itself.
     pub fn in_language(&self, lang: Lang) -> Site {
+        self.in_language_with(lang, &mut TranslatedCache::unused())
+    }
+
+    /// [`Site::in_language`], taking from `cache` each incident whose original and
+    /// translation are the same as when it was made, and leaving in it exactly the
+    /// incidents of this site.
+    pub fn in_language_with(&self, lang: Lang, cache: &mut TranslatedCache) -> Site {
         let config = &self.config;
         if lang == config.lang || !config.languages.contains(&lang) {
             return self.clone();
         }
+        let default = config.lang;
         let mut config = config.clone();
         config.lang = lang;
         if let Some((_, texts)) = config.localized.iter().find(|(l, _)| *l == lang) {
@@ -146,35 +186,53 @@ impl Site {
             }
             config.contact = texts.contact;
         }
-        // Each incident in `lang` (the same one when it has no translation), with the
-        // texts left in the default language; side by side, as ten thousand incidents
-        // are copied.
+        // Each incident in `lang`, side by side, as ten thousand incidents are made.
         use rayon::prelude::*;
-        let translated: Vec<(Arc<Incident>, Option<Marks>)> = self
+        let memo = cache.of(lang);
+        let mut old = memo.start(|| ());
+        memo.begin();
+        let keep = memo.keeps();
+        let translations = &self.config.translations;
+        let made: Vec<(Arc<Incident>, Option<Translated>)> = self
             .incidents
             .par_iter()
+            .with_max_len(crate::parallel::SMALL_TASKS)
             .map(|i| {
-                let Some(t) = self.config.translations.get(lang, &i.id) else {
-                    let m = Marks {
-                        title: true,
-                        posts: vec![true; i.posts.len()],
-                    };
-                    return (Arc::clone(i), Some(m));
+                let t = translations.get_shared(lang, &i.id);
+                let same = |seen: &&Translated| {
+                    Arc::ptr_eq(&seen.original, i)
+                        && match (&seen.translation, t) {
+                            (None, None) => true,
+                            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                            _ => false,
+                        }
                 };
-                let (translated, m) = translate(i, t);
-                let marked = m.title || m.posts.iter().any(|&b| b);
-                (Arc::new(translated), marked.then_some(m))
+                if let Some(seen) = old.get(&i.id).filter(same) {
+                    return (Arc::clone(&seen.incident), None);
+                }
+                let incident = Arc::new(match t {
+                    Some(t) => translate(i, t, default),
+                    None => untranslated(i, default),
+                });
+                let seen = keep.then(|| Translated {
+                    original: Arc::clone(i),
+                    translation: t.cloned(),
+                    incident: Arc::clone(&incident),
+                });
+                (incident, seen)
             })
             .collect();
-        let mut marks = BTreeMap::new();
-        let mut incidents = Vec::with_capacity(translated.len());
-        for (i, m) in translated {
-            if let Some(m) = m {
-                marks.insert(i.id.clone(), m);
+        let mut computed = 0;
+        let mut incidents = Vec::with_capacity(made.len());
+        for (i, seen) in made {
+            if let Some(seen) = seen {
+                old.insert(i.id.clone(), seen);
+                computed += 1;
             }
             incidents.push(i);
         }
-        config.fallbacks = Arc::new(Fallbacks { marks });
+        let ids = self.incidents.iter().map(|i| i.id.as_str());
+        memo.finish_in_place(old, ids, computed);
         Site {
             config,
             incidents,
@@ -183,10 +241,23 @@ impl Site {
     }
 }
 
-/// Incident `i` with the texts of `t`, and which of its texts `t` leaves out. Only what
-/// stays in the original is copied from it, field by field: a translated text is never
-/// copied and then replaced.
-fn translate(i: &Incident, t: &Translation) -> (Incident, Marks) {
+/// Incident `i`, which has no translation, as seen in another language than `default`,
+/// the language of all its texts.
+fn untranslated(i: &Incident, default: Lang) -> Incident {
+    Incident {
+        untranslated: Some(Box::new(Untranslated {
+            lang: default,
+            title: true,
+            posts: vec![true; i.posts.len()],
+        })),
+        ..i.clone()
+    }
+}
+
+/// Incident `i` with the texts of `t`, the texts `t` leaves out marked as left in
+/// `default`. Only what stays in the original is copied from it, field by field: a
+/// translated text is never copied and then replaced.
+fn translate(i: &Incident, t: &Translation, default: Lang) -> Incident {
     let mut marks = Vec::with_capacity(i.posts.len());
     let posts = i
         .posts
@@ -213,7 +284,14 @@ fn translate(i: &Incident, t: &Translation) -> (Incident, Marks) {
             }
         })
         .collect();
-    let translated = Incident {
+    let untranslated = marks.contains(&true).then(|| {
+        Box::new(Untranslated {
+            lang: default,
+            title: false,
+            posts: marks,
+        })
+    });
+    Incident {
         id: i.id.clone(),
         source: i.source.clone(),
         title: t.title.clone(),
@@ -226,12 +304,6 @@ fn translate(i: &Incident, t: &Translation) -> (Incident, Marks) {
         draft: i.draft,
         posts,
         positions: i.positions.clone(),
-    };
-    (
-        translated,
-        Marks {
-            title: false,
-            posts: marks,
-        },
-    )
+        untranslated,
+    }
 }

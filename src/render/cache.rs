@@ -140,6 +140,8 @@ pub struct Page {
 pub struct PageCache {
     pub(crate) pages: PageMemo,
     pub(crate) summaries: SummaryMemo,
+    /// The pages of the archive, by path.
+    pub(crate) archive: ArchiveMemo,
     pub(crate) events: EventMemo,
     /// The caches of the pages in the site's other languages: a page of one language is
     /// never taken for another's.
@@ -152,6 +154,9 @@ pub(crate) type PageMemo = Memo<String, Page, String>;
 /// The history's summaries of a [`PageCache`].
 pub(crate) type SummaryMemo = Memo<String, Summaries, String>;
 
+/// The pages of the archive of a [`PageCache`].
+pub(crate) type ArchiveMemo = Memo<String, crate::render::history::ArchivePageSeen, String>;
+
 /// The calendar's events of a [`PageCache`].
 pub(crate) type EventMemo = Memo<String, Event, String>;
 
@@ -161,6 +166,7 @@ impl PageCache {
         PageCache {
             pages: Memo::new(),
             summaries: Memo::new(),
+            archive: Memo::new(),
             events: Memo::new(),
             others: Default::default(),
         }

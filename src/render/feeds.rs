@@ -168,7 +168,7 @@ fn entry(model: &StatusModel, n: usize, k: usize) -> FeedEntry {
         author: author_line(site, i.author_of(k)),
         categories,
         // A post left in the default language says so, as on the page.
-        html: match site.config.fallback_lang(&i.id, Some(k)) {
+        html: match i.fallback_lang(Some(k)) {
             Some(l) => format!("{facts}<div lang=\"{}\">\n{}</div>\n", l.code(), p.html),
             None => format!("{facts}{}", p.html),
         },

@@ -13,8 +13,9 @@ use askama::Template;
 use chrono::Datelike;
 use rayon::prelude::*;
 
-use super::cache::{Summaries, SummaryMemo, SUMMARY_DEPTHS};
+use super::cache::{ArchiveMemo, Summaries, SummaryMemo, SUMMARY_DEPTHS};
 use super::chrome::chrome;
+use super::file::{content_hash, Body as FileBody, Planned};
 use super::views::{incident_summary, Chrome, IncidentSummary, LinkView};
 use super::{page, root_of, OutputFile};
 use crate::derive::timeline::is_announced;
@@ -121,8 +122,14 @@ struct Archive<'m> {
     by_year: BTreeMap<i32, BTreeMap<u32, Vec<usize>>>,
 }
 
-/// Every page of the archive; the summaries from `memo` when still right.
-pub fn history(model: &StatusModel, memo: &mut SummaryMemo) -> Result<Vec<OutputFile>, Error> {
+/// Every page of the archive; the summaries from `memo` when still right, and each page
+/// from `pages` while it shows the same summaries (the very same, as `memo` kept them)
+/// and the same links.
+pub fn history<'m>(
+    model: &StatusModel,
+    memo: &mut SummaryMemo,
+    pages: &mut ArchiveMemo,
+) -> Result<Vec<Planned<'m>>, Error> {
     let archive = Archive::of(model);
     let plans: Vec<PagePlan> = archive
         .pages()
@@ -138,11 +145,115 @@ pub fn history(model: &StatusModel, memo: &mut SummaryMemo) -> Result<Vec<Output
         }
     }
     let summaries = summaries(model, memo, wanted)?;
-    plans
+    let mut old = pages.start(|| format!("{:?}", model.site.config));
+    pages.begin();
+    let keep = pages.keeps();
+    // Each page, and what the memo keeps of it when it was rendered now.
+    let made: Vec<(Planned, Option<ArchivePageSeen>)> = plans
         .into_par_iter()
         .with_max_len(1)
-        .map(|p| archive.render(p, &summaries))
-        .collect()
+        .map(|p| {
+            let shown = Shown::of(&p, &summaries);
+            if let Some(seen) = old.get(&p.path).filter(|seen| seen.shown == shown) {
+                let body = FileBody::Shared(seen.bytes.clone(), seen.hash);
+                return Ok((Planned { path: p.path, body }, None));
+            }
+            let file = archive.render(p, &summaries)?;
+            if !keep {
+                return Ok((Planned::file(file), None));
+            }
+            let hash = content_hash(&file.bytes);
+            let bytes: Arc<[u8]> = file.bytes.into();
+            let seen = ArchivePageSeen {
+                shown,
+                bytes: bytes.clone(),
+                hash,
+            };
+            let body = FileBody::Shared(bytes, hash);
+            Ok((
+                Planned {
+                    path: file.path,
+                    body,
+                },
+                Some(seen),
+            ))
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut rendered = 0;
+    let mut files = Vec::with_capacity(made.len());
+    for (file, seen) in made {
+        if let Some(seen) = seen {
+            old.insert(file.path.clone(), seen);
+            rendered += 1;
+        }
+        files.push(file);
+    }
+    pages.finish_in_place(old, files.iter().map(|f| f.path.as_str()), rendered);
+    Ok(files)
+}
+
+/// One page of the archive as last rendered: what it showed, and its bytes.
+#[derive(Debug)]
+pub(crate) struct ArchivePageSeen {
+    shown: Shown,
+    bytes: Arc<[u8]>,
+    /// [`content_hash`] of `bytes`.
+    hash: u128,
+}
+
+/// What a page of the archive shows, for [`ArchivePageSeen`]: its summaries, which are
+/// the same when they are the very same (the summaries' memo gives the same `Arc` while an
+/// incident's summary stays right, and a new one otherwise), and everything else written
+/// out (headings, links and counts): a few hundred bytes.
+#[derive(Debug)]
+struct Shown {
+    summaries: Vec<Arc<str>>,
+    rest: String,
+}
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Shown) -> bool {
+        self.rest == other.rest
+            && self.summaries.len() == other.summaries.len()
+            && self
+                .summaries
+                .iter()
+                .zip(&other.summaries)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+}
+
+impl Shown {
+    /// What page `p` shows, its summaries taken from `summaries` as [`Archive::render`]
+    /// takes them.
+    fn of(p: &PagePlan, summaries: &[Option<Html>]) -> Shown {
+        use std::fmt::Write;
+        let d = depth(&p.root);
+        let mut rest = String::new();
+        let _ = writeln!(rest, "{}\n{}\n{}", p.path, p.root, p.heading);
+        for y in &p.years {
+            let _ = writeln!(rest, "y {} {} {} {}", y.year, y.href, y.count, y.current);
+        }
+        for l in p.month_links.iter().chain(&p.pages) {
+            let _ = writeln!(rest, "l {} {} {:?} {}", l.label, l.href, l.count, l.current);
+        }
+        let mut shown = Vec::new();
+        for m in &p.months {
+            let _ = writeln!(rest, "m {} {}", m.heading, m.entries.len());
+            if let Some(more) = &m.more {
+                let _ = writeln!(rest, "more {} {}", more.label, more.href);
+            }
+            shown.extend(
+                m.entries
+                    .iter()
+                    .filter_map(|&n| summaries[n].as_ref()?[d].clone()),
+            );
+        }
+        Shown {
+            summaries: shown,
+            rest,
+        }
+    }
 }
 
 /// Where a page's links start from: the number of `../` of its root, from 1.

@@ -108,7 +108,7 @@ pub fn models<'m>(model: &StatusModel<'m>) -> Vec<StatusModel<'m>> {
             break;
         }
         if now != seen {
-            found.push(derive::derive(site, t));
+            found.push(derive::derive_later(model, t));
             seen = now;
         }
     }
@@ -520,6 +520,7 @@ mod tests {
             published: t("2026-11-28T09:00:00Z"),
             draft: false,
             positions: Default::default(),
+            untranslated: None,
             posts: vec![
                 post("2026-11-28T09:00:00Z"),
                 post("2026-12-01T01:00:00Z"),

@@ -37,7 +37,7 @@ use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::memo::Memo;
 use crate::model::Site;
-use cache::{EventMemo, PageCache, PageKey, PageMemo, SummaryMemo};
+use cache::{ArchiveMemo, EventMemo, PageCache, PageKey, PageMemo, SummaryMemo};
 use chrome::incident_parts;
 use history::history;
 use pages::{component, incident, index, not_found};
@@ -125,6 +125,7 @@ pub fn plan<'m>(models: &'m [StatusModel<'m>]) -> Result<Vec<Planned<'m>>, Error
         let parts = incident_parts(model)?;
         let memos = Memos {
             summaries: &mut Memo::unused(),
+            archive: &mut Memo::unused(),
             events: &mut Memo::unused(),
         };
         let prefix = model.site.config.prefix();
@@ -148,6 +149,7 @@ pub fn plan<'m>(models: &'m [StatusModel<'m>]) -> Result<Vec<Planned<'m>>, Error
 /// The memos of the aggregate files, for [`language_files`].
 struct Memos<'c> {
     summaries: &'c mut SummaryMemo,
+    archive: &'c mut ArchiveMemo,
     events: &'c mut EventMemo,
 }
 
@@ -155,6 +157,7 @@ struct Memos<'c> {
 fn split(cache: &mut PageCache) -> (&mut PageMemo, Memos<'_>) {
     let memos = Memos {
         summaries: &mut cache.summaries,
+        archive: &mut cache.archive,
         events: &mut cache.events,
     };
     (&mut cache.pages, memos)
@@ -177,7 +180,7 @@ fn language_files<'m>(
     // the feeds; the API and the calendar.
     let ((incidents, pages), (feeds, api_ics)) = rayon::join(
         || {
-            rayon::join(incident_pages, || -> Result<Vec<OutputFile>, Error> {
+            rayon::join(incident_pages, || -> Result<Vec<Planned<'m>>, Error> {
                 // The site at its next transitions, for the pages that show a current
                 // state (see `live`).
                 let later = live::models(model);
@@ -185,7 +188,6 @@ fn language_files<'m>(
                 if default {
                     files.push(page("404.html", not_found(model))?);
                 }
-                files.extend(history(model, memos.summaries)?);
                 files.extend(ongoing::all(model)?);
                 for k in 0..site.config.components.len() {
                     let id = &site.config.components[k].id;
@@ -194,6 +196,8 @@ fn language_files<'m>(
                         component(model, k, &later)?,
                     )?);
                 }
+                let mut files: Vec<Planned> = files.into_iter().map(Planned::file).collect();
+                files.extend(history(model, memos.summaries, memos.archive)?);
                 Ok(files)
             })
         },
@@ -215,18 +219,16 @@ fn language_files<'m>(
         },
     );
     let mut files = pages?;
-    files.extend(feeds?);
+    files.extend(feeds?.into_iter().map(Planned::file));
     if !default {
-        let mut files: Vec<Planned> = files
-            .into_iter()
-            .map(|mut f| {
-                f.path = format!("{prefix}{}", f.path);
-                Planned::file(f)
-            })
-            .collect();
+        for f in &mut files {
+            f.path = format!("{prefix}{}", f.path);
+        }
         files.extend(incidents?);
         return Ok(files);
     }
+    let mut planned = files;
+    let mut files = Vec::new();
     let (api, ics) = api_ics?;
     files.extend(api);
     files.extend(ics);
@@ -239,7 +241,8 @@ fn language_files<'m>(
         files.push(OutputFile::new(*path, *bytes));
     }
     files.extend(brand::stylesheet(&site.config));
-    let mut files: Vec<Planned> = files.into_iter().map(Planned::file).collect();
+    planned.extend(files.into_iter().map(Planned::file));
+    let mut files = planned;
     files.extend(incidents?);
     // Site files last: they replace theme files of the same path.
     for (path, bytes) in &site.files {

@@ -204,7 +204,7 @@ pub fn incident_summary(model: &StatusModel, n: usize, root: &str) -> IncidentSu
     (summary.components_label, summary.components) = affected_line(site, i);
     summary.excerpt = excerpt(&latest.text, 240);
     let k = latest_public_post(i, model.now).unwrap_or(0);
-    summary.excerpt_lang = site.config.fallback_lang(&i.id, Some(k)).map(Lang::code);
+    summary.excerpt_lang = i.fallback_lang(Some(k)).map(Lang::code);
     summary
 }
 
@@ -225,7 +225,7 @@ pub fn incident_head_in(site: &Site, n: usize, st: &IncidentState) -> IncidentSu
     IncidentSummary {
         href: String::new(),
         title: i.title.clone(),
-        title_lang: site.config.fallback_lang(&i.id, None).map(Lang::code),
+        title_lang: i.fallback_lang(None).map(Lang::code),
         excerpt_lang: None,
         severity: Badge::severity(t, i.severity),
         status_word: if i.is_notice() {
@@ -390,7 +390,7 @@ pub fn post_views<'a>(model: &StatusModel<'a>, n: usize) -> Vec<PostView<'a>> {
                 at: TimeView::new(lang, tz, p.at),
                 author: author_line(site, i.author_of(k)),
                 html: &p.html,
-                lang: site.config.fallback_lang(&i.id, Some(k)).map(Lang::code),
+                lang: i.fallback_lang(Some(k)).map(Lang::code),
                 is_announcement: k == 0,
             }
         })

@@ -265,25 +265,26 @@ impl Manifest {
     fn digest(&self) -> u128 {
         use rayon::prelude::*;
         use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
-        let entry = |path: &str, m: &Meta, hash: u128| -> u128 {
-            let mut fields = [0u8; 48];
+        let entry = |path: &str, m: &Meta, hash: u128, dir: bool| -> u128 {
+            let mut fields = [0u8; 49];
             fields[..8].copy_from_slice(&m.ino.to_le_bytes());
             fields[8..16].copy_from_slice(&m.len.to_le_bytes());
             fields[16..24].copy_from_slice(&m.secs.to_le_bytes());
             fields[24..32].copy_from_slice(&m.nanos.to_le_bytes());
-            fields[32..].copy_from_slice(&hash.to_le_bytes());
+            fields[32..48].copy_from_slice(&hash.to_le_bytes());
+            fields[48] = u8::from(dir);
             xxh3_128_with_seed(path.as_bytes(), xxh3_64(&fields))
         };
         let files = self
             .files
             .par_iter()
-            .map(|(p, (m, hash))| entry(p, m, *hash))
+            .map(|(p, (m, hash))| entry(p, m, *hash, false))
             .reduce(|| 0, u128::wrapping_add);
-        // A folder's entry apart from a file's of the same path: its path ends with `/`.
+        // A folder's entry apart from a file's of the same path.
         let dirs = self
             .dirs
             .par_iter()
-            .map(|(p, m)| entry(&format!("{p}/"), m, 0))
+            .map(|(p, m)| entry(p, m, 0, true))
             .reduce(|| 0, u128::wrapping_add);
         files.wrapping_add(dirs)
     }
