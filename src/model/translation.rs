@@ -3,7 +3,7 @@
 //! one language, where every text that has no translation keeps the default language's
 //! and says so ([`Fallbacks`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ pub struct Translation {
 /// Every translation of a site, by language and incident id.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Translations {
-    by: HashMap<(Lang, String), Arc<Translation>>,
+    by: BTreeMap<Lang, rustc_hash::FxHashMap<String, Arc<Translation>>>,
 }
 
 impl std::fmt::Debug for Translations {
@@ -57,12 +57,12 @@ impl std::fmt::Debug for Translations {
 impl Translations {
     /// The translations `list` gives (one per language and incident).
     pub fn new(list: Vec<Arc<Translation>>) -> Translations {
-        Translations {
-            by: list
-                .into_iter()
-                .map(|t| ((t.lang, t.id.clone()), t))
-                .collect(),
+        let mut by: BTreeMap<Lang, rustc_hash::FxHashMap<String, Arc<Translation>>> =
+            BTreeMap::new();
+        for t in list {
+            by.entry(t.lang).or_default().insert(t.id.clone(), t);
         }
+        Translations { by }
     }
 
     /// The translation of incident `id` into `lang`.
@@ -72,7 +72,7 @@ impl Translations {
 
     /// [`Translations::get`], shared.
     pub fn get_shared(&self, lang: Lang, id: &str) -> Option<&Arc<Translation>> {
-        self.by.get(&(lang, id.to_string()))
+        self.by.get(&lang)?.get(id)
     }
 
     pub fn is_empty(&self) -> bool {
