@@ -9,7 +9,8 @@
 //!   with hard links, the next ones reuse the staging folder);
 //! - the peak memory (`/usr/bin/time -v`, "Maximum resident set size") and the largest
 //!   HTML page, which must stay under 512 KB;
-//! - the time of each stage (load, derive, render, write), in this process.
+//! - the time of each stage of a full build (list, load, derive, render, write: `vigie
+//!   build`'s own, which renders each incident page as it writes it), in this process.
 //!
 //! `BENCH_LANGUAGES=fr,en` benches a site in those languages (gen-site's `--languages`);
 //! `BENCH_RUNS` sets the number of full builds per N (default 5, 3 above 20,000);
@@ -402,28 +403,26 @@ fn build(vigie: &Path, site: &Path, out: &Path) -> Result<Run, String> {
     })
 }
 
-/// The time of each stage of a build into an empty folder, in this process.
+/// The stages of a full build into an empty folder, timed in this process: `vigie
+/// build`'s own pipeline (every language of the site), with nothing remembered.
 fn stages(site: &Path, out: &Path) -> Result<Vec<(&'static str, Duration)>, String> {
+    use vigie::cmd::build::{build_with, BuildOptions};
     remove(out)?;
+    remove(&vigie::write::staging_dir(out))?;
     let now = DateTime::parse_from_rfc3339(gen::NOW)
         .map_err(|e| e.to_string())?
         .to_utc();
-    let mut times = Vec::new();
-    let t = Instant::now();
-    let loaded = vigie::load::load(site, &vigie::load::LoadOptions::default())
+    let options = BuildOptions {
+        root: site.to_path_buf(),
+        out: out.to_path_buf(),
+        now,
+        drafts: false,
+        base_url: None,
+    };
+    let report = build_with(&options, &mut vigie::pipeline::Caches::unused())
         .map_err(|e| format!("{e:?}"))?;
-    times.push(("load", t.elapsed()));
-    let t = Instant::now();
-    let model = vigie::derive::derive(&loaded, now);
-    times.push(("derive", t.elapsed()));
-    let t = Instant::now();
-    let files = vigie::render::site(&model).map_err(|e| format!("{e:?}"))?;
-    times.push(("render", t.elapsed()));
-    let t = Instant::now();
-    vigie::write::write(out, &files).map_err(|e| format!("{e:?}"))?;
-    times.push(("write", t.elapsed()));
     remove(out)?;
-    Ok(times)
+    Ok(report.stages)
 }
 
 /// Path → (inode, mtime) of every file under `dir`.
