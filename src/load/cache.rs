@@ -4,7 +4,9 @@
 //! A file listed with the settled metadata it had when it was read is taken as unchanged
 //! without reading it. Used by [`crate::load::load_with`]; see [`crate::memo`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use super::fingerprint::Stamp;
 
 use crate::error::Diagnostic;
 use crate::memo::Memo;
@@ -22,7 +24,7 @@ pub struct ParsedFile {
     /// The file's metadata when it was read, if it was settled then (old enough to be
     /// trusted to change with the bytes, see `digest.rs`): the same metadata listed later
     /// means the same bytes, and the file is not read again.
-    pub(super) stamp: Option<super::fingerprint::Stamp>,
+    pub(super) stamp: Option<Stamp>,
     pub result: Parsed,
 }
 
@@ -31,9 +33,78 @@ pub struct ParsedFile {
 #[derive(Debug)]
 pub struct ParsedTranslation {
     pub bytes: Vec<u8>,
-    pub(super) stamp: Option<super::fingerprint::Stamp>,
+    pub(super) stamp: Option<Stamp>,
     pub original: std::sync::Arc<Incident>,
     pub result: Result<std::sync::Arc<Translation>, Vec<Diagnostic>>,
+}
+
+/// An entry of a parse memo: the bytes it was made from and the file's settled metadata
+/// then.
+pub(super) trait Remembered {
+    fn bytes(&self) -> &[u8];
+    fn stamp(&self) -> Option<Stamp>;
+}
+
+impl Remembered for ParsedFile {
+    fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+    fn stamp(&self) -> Option<Stamp> {
+        self.stamp
+    }
+}
+
+impl Remembered for ParsedTranslation {
+    fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+    fn stamp(&self) -> Option<Stamp> {
+        self.stamp
+    }
+}
+
+/// What a load finds of one file that a memo may remember (see [`look`]).
+pub(super) enum Looked<'c, V> {
+    /// The remembered entry still holds, and the file's metadata (as listed or as read);
+    /// with the settled metadata to remember instead of the entry's, when it changed.
+    Same(&'c V, Stamp, Option<Option<Stamp>>),
+    /// The file read now: its bytes, its metadata, and that metadata when it is settled
+    /// (to remember with what is made of the bytes).
+    New(Vec<u8>, Stamp, Option<Stamp>),
+    /// The file could not be read.
+    Unreadable(Vec<Diagnostic>),
+}
+
+/// The file `path` under `root` as a load with a memo looks at it: `seen`, the memo's
+/// entry when it holds for everything but the bytes, is taken without reading the file
+/// when the listing found it with the settled metadata the entry has (`listed`), or after
+/// reading it when its bytes are the same; else the file as read. `looked_at` is when the
+/// load started, which tells settled metadata (see `digest.rs`).
+pub(super) fn look<'c, V: Remembered>(
+    root: &Path,
+    path: &Path,
+    listed: Option<Stamp>,
+    seen: Option<&'c V>,
+    looked_at: std::time::SystemTime,
+) -> Looked<'c, V> {
+    // Listed with the settled metadata it had when it was read: the same bytes.
+    if let (Some(stamp), Some(seen)) = (listed, seen) {
+        if seen.stamp() == Some(stamp) {
+            return Looked::Same(seen, stamp, None);
+        }
+    }
+    let (bytes, stamp) = match super::read_incident(root, path) {
+        Ok(read) => read,
+        Err(d) => return Looked::Unreadable(d),
+    };
+    let settled = super::digest::settled(&stamp, looked_at).then_some(stamp);
+    match seen.filter(|seen| seen.bytes() == bytes) {
+        Some(seen) => {
+            let changed = (seen.stamp() != settled).then_some(settled);
+            Looked::Same(seen, stamp, changed)
+        }
+        None => Looked::New(bytes, stamp, settled),
+    }
 }
 
 /// Parsed translation files, by path, under one root and one `site.yaml`.

@@ -32,7 +32,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::error::{Diagnostic, Error};
 use crate::model::Config;
 use crate::model::{Incident, Site};
-use cache::{ParseCache, Parsed, ParsedFile};
+use cache::{Looked, ParseCache, Parsed, ParsedFile};
 
 /// What to load.
 #[derive(Debug, Clone, Default)]
@@ -219,24 +219,15 @@ fn parse_all(
         .enumerate()
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|(n, path)| {
-            let seen = old.get(path);
-            // Listed with the settled metadata it had when it was read: the same bytes.
-            if let Some(stamp) = listed(n) {
-                if let Some(seen) = seen.filter(|seen| seen.stamp == Some(stamp)) {
-                    let outcome = Outcome::Remembered(seen.result.clone(), None);
-                    return (outcome, Some(stamp));
-                }
-            }
-            let (bytes, stamp) = match read_incident(root, path) {
-                Ok(read) => read,
-                Err(d) => return (Outcome::Parsed(None, Err(d)), None),
-            };
-            let settled = digest::settled(&stamp, looked_at).then_some(stamp);
-            if let Some(seen) = seen.filter(|seen| seen.bytes == bytes) {
-                let changed = (seen.stamp != settled).then_some(settled);
-                let outcome = Outcome::Remembered(seen.result.clone(), changed);
-                return (outcome, Some(stamp));
-            }
+            let (bytes, stamp, settled) =
+                match cache::look(root, path, listed(n), old.get(path), looked_at) {
+                    Looked::Same(seen, stamp, changed) => {
+                        let outcome = Outcome::Remembered(seen.result.clone(), changed);
+                        return (outcome, Some(stamp));
+                    }
+                    Looked::Unreadable(d) => return (Outcome::Parsed(None, Err(d)), None),
+                    Looked::New(bytes, stamp, settled) => (bytes, stamp, settled),
+                };
             if keep {
                 let result = parse_incident(root, path, bytes.clone(), config);
                 (Outcome::Parsed(Some((bytes, settled)), result), Some(stamp))

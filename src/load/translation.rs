@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::cache::{ParsedTranslation, TranslationMemo};
+use super::cache::{Looked, ParsedTranslation, TranslationMemo};
 use super::fingerprint::Stamp;
 use super::incident::{read_plain_translation, split_front_matter, PlainTranslation};
 use super::markdown;
@@ -161,33 +161,25 @@ pub(super) fn read_all(
                 let original = original_path(&shown, &base);
                 (lang, by_source.get(original.as_path()).copied(), original)
             });
+            // Remembered for the very parse of its original only.
             let seen = match &original {
                 Some((_, Some(i), _)) => old.get(path).filter(|s| Arc::ptr_eq(&s.original, i)),
                 _ => None,
             };
-            // Listed with the settled metadata it had when it was read: the same bytes.
-            if let (Some(stamp), Some(seen)) = (listed(n), seen) {
-                if seen.stamp == Some(stamp) {
-                    return (Outcome::Remembered(seen.result.clone(), None), Some(stamp));
-                }
-            }
-            let (mut bytes, stamp) = match super::read_incident(root, path) {
-                Ok(read) => read,
-                Err(d) => return (Outcome::Parsed(Err(d), None), None),
-            };
+            let (mut bytes, stamp, settled) =
+                match super::cache::look(root, path, listed(n), seen, looked_at) {
+                    Looked::Same(seen, stamp, changed) => {
+                        let outcome = Outcome::Remembered(seen.result.clone(), changed);
+                        return (outcome, Some(stamp));
+                    }
+                    Looked::Unreadable(d) => return (Outcome::Parsed(Err(d), None), None),
+                    Looked::New(bytes, stamp, settled) => (bytes, stamp, settled),
+                };
             let Some((lang, original, original_path)) = original else {
                 return (Outcome::Skipped, Some(stamp));
             };
             if failed.contains(&original_path) {
                 return (Outcome::Skipped, Some(stamp));
-            }
-            let settled = super::digest::settled(&stamp, looked_at).then_some(stamp);
-            if let Some(seen) = seen.filter(|seen| seen.bytes == bytes) {
-                let changed = (seen.stamp != settled).then_some(settled);
-                return (
-                    Outcome::Remembered(seen.result.clone(), changed),
-                    Some(stamp),
-                );
             }
             // The bytes are kept for the next load only with the parse of an original.
             let store = keep && original.is_some();
