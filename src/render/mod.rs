@@ -259,19 +259,25 @@ fn finish<'m>(models: &[StatusModel], mut files: Vec<Planned<'m>>) -> Vec<Planne
         return files;
     };
     let site = model.site;
+    files.par_sort_by(|a, b| a.path.cmp(&b.path));
+    let find =
+        |files: &[Planned], path: &str| files.binary_search_by(|f| f.path.as_str().cmp(path));
     // After the site's files, so that their HTML pages are listed, unless they bring a
-    // sitemap.xml or robots.txt of their own.
-    for f in crate::render::sitemap::all(site, files.iter().map(|f| f.path.as_str())) {
-        if !files.iter().any(|g| g.path == f.path) {
-            files.push(Planned::file(f));
+    // sitemap.xml or robots.txt of their own; and the headers of every page, unless the
+    // site brings a `_headers` of its own. Side by side: each reads every path.
+    let (sitemap, rules) = rayon::join(
+        || crate::render::sitemap::all(site, files.iter().map(|f| f.path.as_str())),
+        || {
+            find(&files, headers::PATH)
+                .is_err()
+                .then(|| headers::file(files.iter().map(|f| f.path.as_str())))
+        },
+    );
+    for f in sitemap.into_iter().chain(rules) {
+        if let Err(at) = find(&files, &f.path) {
+            files.insert(at, Planned::file(f));
         }
     }
-    // The headers of every page it lists, unless the site brings a `_headers` of its own.
-    if !files.iter().any(|f| f.path == headers::PATH) {
-        let rules = headers::file(files.iter().map(|f| f.path.as_str()));
-        files.push(Planned::file(rules));
-    }
-    files.par_sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
