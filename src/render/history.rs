@@ -153,15 +153,15 @@ pub fn history<'m>(
         .into_par_iter()
         .with_max_len(1)
         .map(|p| {
+            if !keep {
+                return Ok((Planned::file(archive.render(p, &summaries)?), None));
+            }
             let shown = Shown::of(&p, &summaries);
             if let Some(seen) = old.get(&p.path).filter(|seen| seen.shown == shown) {
                 let body = FileBody::Shared(seen.bytes.clone(), seen.hash);
                 return Ok((Planned { path: p.path, body }, None));
             }
             let file = archive.render(p, &summaries)?;
-            if !keep {
-                return Ok((Planned::file(file), None));
-            }
             let hash = content_hash(&file.bytes);
             let bytes: Arc<[u8]> = file.bytes.into();
             let seen = ArchivePageSeen {
