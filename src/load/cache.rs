@@ -43,6 +43,7 @@ pub struct ParsedTranslation {
 pub(super) trait Remembered {
     fn bytes(&self) -> &[u8];
     fn stamp(&self) -> Option<Stamp>;
+    fn set_stamp(&mut self, stamp: Option<Stamp>);
 }
 
 impl Remembered for ParsedFile {
@@ -52,6 +53,9 @@ impl Remembered for ParsedFile {
     fn stamp(&self) -> Option<Stamp> {
         self.stamp
     }
+    fn set_stamp(&mut self, stamp: Option<Stamp>) {
+        self.stamp = stamp;
+    }
 }
 
 impl Remembered for ParsedTranslation {
@@ -60,6 +64,59 @@ impl Remembered for ParsedTranslation {
     }
     fn stamp(&self) -> Option<Stamp> {
         self.stamp
+    }
+    fn set_stamp(&mut self, stamp: Option<Stamp>) {
+        self.stamp = stamp;
+    }
+}
+
+/// What a load did with one file that a memo may remember, to put back in the memo once
+/// every file is done ([`Outcome::settle`]).
+pub(super) enum Outcome<R, V> {
+    /// The memo's result; with the file's settled metadata to remember instead of the
+    /// entry's, when it changed.
+    Remembered(R, Option<Option<Stamp>>),
+    /// Made now; with the memo's new entry for the file, when it keeps one (not for a file
+    /// that could not be read).
+    Made(R, Option<V>),
+}
+
+impl<R, V: Remembered> Outcome<R, V> {
+    /// The result, with the memo's entries `old` brought up to date for the file `path`
+    /// (the entries still right stay where they are; the new ones take their place, and a
+    /// file made now without an entry loses the one it had); `path` is added to `held`
+    /// when the memo holds it, and `made` counts the files made now.
+    pub(super) fn settle<'p>(
+        self,
+        path: &'p PathBuf,
+        old: &mut crate::memo::Entries<PathBuf, V>,
+        held: &mut Vec<&'p PathBuf>,
+        made: &mut usize,
+    ) -> R {
+        match self {
+            Outcome::Remembered(result, settled) => {
+                if let Some(settled) = settled {
+                    if let Some(seen) = old.get_mut(path) {
+                        seen.set_stamp(settled);
+                    }
+                }
+                held.push(path);
+                result
+            }
+            Outcome::Made(result, entry) => {
+                *made += 1;
+                match entry {
+                    Some(entry) => {
+                        old.insert(path.clone(), entry);
+                        held.push(path);
+                    }
+                    None => {
+                        old.remove(path);
+                    }
+                }
+                result
+            }
+        }
     }
 }
 

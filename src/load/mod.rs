@@ -32,7 +32,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::error::{Diagnostic, Error};
 use crate::model::Config;
 use crate::model::{Incident, Site};
-use cache::{Looked, ParseCache, Parsed, ParsedFile};
+use cache::{Looked, Outcome, ParseCache, Parsed, ParsedFile};
 
 /// What to load.
 #[derive(Debug, Clone, Default)]
@@ -186,15 +186,6 @@ fn pad(stamps: Vec<Option<Stamp>>) -> impl Iterator<Item = Option<Stamp>> {
 /// theme's on every page when it is there.
 pub const CUSTOM_CSS: &str = "custom.css";
 
-/// How one incident file's parse was had.
-enum Outcome {
-    /// From the cache: the same bytes under the same `site.yaml`; with the file's settled
-    /// metadata now, to remember, when it is not what the cache has.
-    Remembered(Parsed, Option<Option<Stamp>>),
-    /// Parsed now; with the bytes (and the settled metadata) when the cache keeps them.
-    Parsed(Option<(Vec<u8>, Option<Stamp>)>, Parsed),
-}
-
 /// Every file of `files` parsed (or taken from `cache`), in order; `files` gets the
 /// metadata of each file as it was read, and `cache` exactly the files of this load.
 fn parse_all(
@@ -213,7 +204,7 @@ fn parse_all(
     let looked_at = std::time::SystemTime::now();
     // Small pieces of work (see `crate::parallel::SMALL_TASKS`), so that both threads
     // finish together.
-    let outcomes: Vec<(Outcome, Option<Stamp>)> = files
+    let outcomes: Vec<(Outcome<Parsed, ParsedFile>, Option<Stamp>)> = files
         .paths
         .par_iter()
         .enumerate()
@@ -225,15 +216,20 @@ fn parse_all(
                         let outcome = Outcome::Remembered(seen.result.clone(), changed);
                         return (outcome, Some(stamp));
                     }
-                    Looked::Unreadable(d) => return (Outcome::Parsed(None, Err(d)), None),
+                    Looked::Unreadable(d) => return (Outcome::Made(Err(d), None), None),
                     Looked::New(bytes, stamp, settled) => (bytes, stamp, settled),
                 };
             if keep {
                 let result = parse_incident(root, path, bytes.clone(), config);
-                (Outcome::Parsed(Some((bytes, settled)), result), Some(stamp))
+                let file = ParsedFile {
+                    bytes,
+                    stamp: settled,
+                    result: result.clone(),
+                };
+                (Outcome::Made(result, Some(file)), Some(stamp))
             } else {
                 let result = parse_incident(root, path, bytes, config);
-                (Outcome::Parsed(None, result), Some(stamp))
+                (Outcome::Made(result, None), Some(stamp))
             }
         })
         .collect();
@@ -245,38 +241,7 @@ fn parse_all(
     let mut held = Vec::with_capacity(if keep { outcomes.len() } else { 0 });
     for (path, (outcome, stamp)) in files.paths.iter().zip(outcomes) {
         files.stamps.push(stamp);
-        results.push(match outcome {
-            Outcome::Remembered(result, settled) => {
-                if let Some(settled) = settled {
-                    if let Some(seen) = old.get_mut(path) {
-                        seen.stamp = settled;
-                    }
-                }
-                if keep {
-                    held.push(path);
-                }
-                result
-            }
-            Outcome::Parsed(bytes, result) => {
-                parsed += 1;
-                match bytes {
-                    Some((bytes, stamp)) => {
-                        let file = ParsedFile {
-                            bytes,
-                            stamp,
-                            result: result.clone(),
-                        };
-                        old.insert(path.clone(), file);
-                        held.push(path);
-                    }
-                    // Unreadable now: nothing to remember of it.
-                    None => {
-                        old.remove(path);
-                    }
-                }
-                result
-            }
-        });
+        results.push(outcome.settle(path, &mut old, &mut held, &mut parsed));
     }
     cache.finish_in_place(old, held.into_iter(), parsed);
     results

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::cache::{Looked, ParsedTranslation, TranslationMemo};
+use super::cache::{Looked, Outcome, ParsedTranslation, TranslationMemo};
 use super::fingerprint::Stamp;
 use super::incident::{read_plain_translation, split_front_matter, PlainTranslation};
 use super::markdown;
@@ -108,19 +108,11 @@ pub fn original_path(path: &Path, base: &str) -> PathBuf {
     path.with_file_name(format!("{base}.md"))
 }
 
-/// What a load does with one translation file.
-enum Outcome {
-    /// Nothing: its original did not parse (its errors come first).
-    Skipped,
-    /// From the cache: the same bytes, the same parse of the original; with the file's
-    /// settled metadata now, to remember, when it is not what the cache has.
-    Remembered(Read, Option<Option<Stamp>>),
-    /// Read now; with what the cache keeps of it, when it keeps.
-    Parsed(Read, Option<ParsedTranslation>),
-}
-
 /// A translation file read: its translation, or what is wrong with it.
 type Read = Result<Arc<Translation>, Vec<Diagnostic>>;
+
+/// What a load did with one translation file.
+type FileOutcome = Outcome<Read, ParsedTranslation>;
 
 /// Reads the translation files `files`, each beside its original among `incidents`, into
 /// the site's translations; every problem becomes a diagnostic. `failed` are the
@@ -150,7 +142,8 @@ pub(super) fn read_all(
     let listed = std::mem::take(&mut files.stamps);
     let listed = |n: usize| listed.get(n).copied().flatten();
     let looked_at = std::time::SystemTime::now();
-    let outcomes: Vec<(Outcome, Option<Stamp>)> = files
+    // `None` for a file left alone: its original did not parse (its errors come first).
+    let outcomes: Vec<(Option<FileOutcome>, Option<Stamp>)> = files
         .paths
         .par_iter()
         .enumerate()
@@ -170,16 +163,16 @@ pub(super) fn read_all(
                 match super::cache::look(root, path, listed(n), seen, looked_at) {
                     Looked::Same(seen, stamp, changed) => {
                         let outcome = Outcome::Remembered(seen.result.clone(), changed);
-                        return (outcome, Some(stamp));
+                        return (Some(outcome), Some(stamp));
                     }
-                    Looked::Unreadable(d) => return (Outcome::Parsed(Err(d), None), None),
+                    Looked::Unreadable(d) => return (Some(Outcome::Made(Err(d), None)), None),
                     Looked::New(bytes, stamp, settled) => (bytes, stamp, settled),
                 };
             let Some((lang, original, original_path)) = original else {
-                return (Outcome::Skipped, Some(stamp));
+                return (None, Some(stamp));
             };
             if failed.contains(&original_path) {
-                return (Outcome::Skipped, Some(stamp));
+                return (None, Some(stamp));
             }
             // The bytes are kept for the next load only with the parse of an original.
             let store = keep && original.is_some();
@@ -207,7 +200,7 @@ pub(super) fn read_all(
                 }),
                 _ => None,
             };
-            (Outcome::Parsed(read, kept), Some(stamp))
+            (Some(Outcome::Made(read, kept)), Some(stamp))
         })
         .collect();
     files.stamps.clear();
@@ -217,32 +210,10 @@ pub(super) fn read_all(
     let mut held = Vec::new();
     for (path, (outcome, stamp)) in files.paths.iter().zip(outcomes) {
         files.stamps.push(stamp);
-        let read = match outcome {
-            Outcome::Skipped => continue,
-            Outcome::Remembered(read, settled) => {
-                if let Some(settled) = settled {
-                    if let Some(seen) = old.get_mut(path) {
-                        seen.stamp = settled;
-                    }
-                }
-                held.push(path);
-                read
-            }
-            Outcome::Parsed(read, kept) => {
-                parsed += 1;
-                match kept {
-                    Some(kept) => {
-                        old.insert(path.clone(), kept);
-                        held.push(path);
-                    }
-                    None => {
-                        old.remove(path);
-                    }
-                }
-                read
-            }
+        let Some(outcome) = outcome else {
+            continue;
         };
-        match read {
+        match outcome.settle(path, &mut old, &mut held, &mut parsed) {
             Ok(t) => translations.push(t),
             Err(mut d) => errors.append(&mut d),
         }
