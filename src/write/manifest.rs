@@ -130,8 +130,8 @@ pub(super) struct Manifest {
     /// Whether every entry was found true since the folder last left vigie's hands.
     pub(super) checked: bool,
     /// Keyed by path, with a fast hash: ten thousand lookups a build.
-    pub(super) files: rustc_hash::FxHashMap<String, (Meta, u128)>,
-    pub(super) dirs: rustc_hash::FxHashMap<String, Meta>,
+    pub(super) files: Entries<(Meta, u128)>,
+    pub(super) dirs: Entries<Meta>,
     /// The manifest file's own metadata, as read: when it was written.
     saved: Option<Meta>,
     /// The lines of the entries as last written, with the [`Manifest::digest`] of the
@@ -157,6 +157,106 @@ fn settle_nanos(saved_nanos: i64) -> i64 {
 }
 
 const HEADER: &str = "vigie-manifest 3";
+
+/// A manifest's entries of one kind (files or folders) by path, with the sum of their
+/// digests ([`Entry::digest`]) kept as they change: the digest of the whole manifest
+/// ([`Manifest::digest`]) without going over every entry. Read through `Deref`; changed
+/// only through [`Entries::insert`] and [`Entries::remove`].
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Entries<V> {
+    map: rustc_hash::FxHashMap<String, V>,
+    sum: u128,
+}
+
+impl<V> Default for Entries<V> {
+    fn default() -> Self {
+        Entries {
+            map: Default::default(),
+            sum: 0,
+        }
+    }
+}
+
+impl<V: Entry> FromIterator<(String, V)> for Entries<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(entries: I) -> Self {
+        let mut all = Entries::default();
+        for (path, entry) in entries {
+            all.insert(path, entry);
+        }
+        all
+    }
+}
+
+/// An entry of a manifest, with its path: a file's metadata and hash, or a folder's
+/// metadata.
+pub(super) trait Entry {
+    /// A hash of the entry, its path included: the manifest's digest is their sum.
+    fn digest(&self, path: &str) -> u128;
+}
+
+/// A hash of one entry, from its path, its metadata, its file's hash and its kind.
+fn entry_digest(path: &str, m: &Meta, hash: u128, dir: bool) -> u128 {
+    use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
+    let mut fields = [0u8; 49];
+    fields[..8].copy_from_slice(&m.ino.to_le_bytes());
+    fields[8..16].copy_from_slice(&m.len.to_le_bytes());
+    fields[16..24].copy_from_slice(&m.secs.to_le_bytes());
+    fields[24..32].copy_from_slice(&m.nanos.to_le_bytes());
+    fields[32..48].copy_from_slice(&hash.to_le_bytes());
+    // A folder's entry apart from a file's of the same path.
+    fields[48] = u8::from(dir);
+    xxh3_128_with_seed(path.as_bytes(), xxh3_64(&fields))
+}
+
+impl Entry for (Meta, u128) {
+    fn digest(&self, path: &str) -> u128 {
+        entry_digest(path, &self.0, self.1, false)
+    }
+}
+
+impl Entry for Meta {
+    fn digest(&self, path: &str) -> u128 {
+        entry_digest(path, self, 0, true)
+    }
+}
+
+impl<V: Entry> Entries<V> {
+    /// Sets the entry of `path`; gives the one it replaces.
+    pub(super) fn insert(&mut self, path: String, entry: V) -> Option<V> {
+        let digest = entry.digest(&path);
+        self.insert_digested(path, entry, digest)
+    }
+
+    /// [`Entries::insert`], the entry's digest already known.
+    fn insert_digested(&mut self, path: String, entry: V, digest: u128) -> Option<V> {
+        let old = self.map.get(&path).map(|old| old.digest(&path));
+        self.sum = self.sum.wrapping_add(digest);
+        let replaced = self.map.insert(path, entry);
+        if let Some(old) = old {
+            self.sum = self.sum.wrapping_sub(old);
+        }
+        replaced
+    }
+
+    /// Removes the entry of `path`; gives it.
+    pub(super) fn remove(&mut self, path: &str) -> Option<V> {
+        let old = self.map.remove(path)?;
+        self.sum = self.sum.wrapping_sub(old.digest(path));
+        Some(old)
+    }
+
+    pub(super) fn reserve(&mut self, more: usize) {
+        self.map.reserve(more);
+    }
+}
+
+impl<V> std::ops::Deref for Entries<V> {
+    type Target = rustc_hash::FxHashMap<String, V>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.map
+    }
+}
 
 /// The manifest of the output folder `out`.
 pub fn manifest_path(out: &Path) -> PathBuf {
@@ -203,7 +303,7 @@ impl Manifest {
         // Lines read in parallel, then put in place.
         use rayon::prelude::*;
         let lines: Vec<&str> = lines.collect();
-        let entries: Vec<(String, Meta, Option<u128>)> = lines
+        let entries: Vec<(String, Meta, Option<u128>, u128)> = lines
             .par_iter()
             .with_min_len(1024)
             .map(|line| {
@@ -211,23 +311,24 @@ impl Manifest {
                 let mut words = meta.split(' ');
                 let m = Meta::parse(&mut words)?;
                 let entry = match path.strip_suffix('/') {
-                    Some(dir) => (dir.to_string(), m, None),
+                    Some(dir) => (dir.to_string(), m, None, m.digest(dir)),
                     None => {
                         let hash = u128::from_str_radix(words.next()?, 16).ok()?;
-                        (path.to_string(), m, Some(hash))
+                        let digest = (m, hash).digest(path);
+                        (path.to_string(), m, Some(hash), digest)
                     }
                 };
                 words.next().is_none().then_some(entry)
             })
             .collect::<Option<_>>()?;
         manifest.files.reserve(entries.len());
-        for (path, m, hash) in entries {
+        for (path, m, hash, digest) in entries {
             match hash {
                 Some(hash) => {
-                    manifest.files.insert(path, (m, hash));
+                    manifest.files.insert_digested(path, (m, hash), digest);
                 }
                 None => {
-                    manifest.dirs.insert(path, m);
+                    manifest.dirs.insert_digested(path, m, digest);
                 }
             }
         }
@@ -263,30 +364,7 @@ impl Manifest {
     /// A digest of every entry (path, metadata and hash), in no order: equal digests mean
     /// the same entries.
     fn digest(&self) -> u128 {
-        use rayon::prelude::*;
-        use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
-        let entry = |path: &str, m: &Meta, hash: u128, dir: bool| -> u128 {
-            let mut fields = [0u8; 49];
-            fields[..8].copy_from_slice(&m.ino.to_le_bytes());
-            fields[8..16].copy_from_slice(&m.len.to_le_bytes());
-            fields[16..24].copy_from_slice(&m.secs.to_le_bytes());
-            fields[24..32].copy_from_slice(&m.nanos.to_le_bytes());
-            fields[32..48].copy_from_slice(&hash.to_le_bytes());
-            fields[48] = u8::from(dir);
-            xxh3_128_with_seed(path.as_bytes(), xxh3_64(&fields))
-        };
-        let files = self
-            .files
-            .par_iter()
-            .map(|(p, (m, hash))| entry(p, m, *hash, false))
-            .reduce(|| 0, u128::wrapping_add);
-        // A folder's entry apart from a file's of the same path.
-        let dirs = self
-            .dirs
-            .par_iter()
-            .map(|(p, m)| entry(p, m, 0, true))
-            .reduce(|| 0, u128::wrapping_add);
-        files.wrapping_add(dirs)
+        self.files.sum.wrapping_add(self.dirs.sum)
     }
 
     /// The entries' lines as last written, when they are still those of the entries: the
@@ -748,15 +826,26 @@ mod tests {
         assert_eq!(m.text(), first.replace("unchecked", "checked"));
         // Each kind of change to an entry is written.
         let changes: [&dyn Fn(&mut Manifest); 5] = [
-            &|m| m.files.get_mut("a.html").unwrap().0.secs = 11,
-            &|m| m.files.get_mut("a.html").unwrap().1 = 7,
+            &|m| {
+                let (mut meta, hash) = m.files["a.html"];
+                meta.secs = 11;
+                m.files.insert("a.html".into(), (meta, hash));
+            },
+            &|m| {
+                let (meta, _) = m.files["a.html"];
+                m.files.insert("a.html".into(), (meta, 7));
+            },
             &|m| {
                 m.files.remove("b.html");
             },
             &|m| {
                 m.dirs.insert("x".into(), meta(4, 10));
             },
-            &|m| m.dirs.get_mut(".").unwrap().ino = 9,
+            &|m| {
+                let mut meta = m.dirs["."];
+                meta.ino = 9;
+                m.dirs.insert(".".into(), meta);
+            },
         ];
         for change in changes {
             let before = m.text();

@@ -99,7 +99,7 @@ impl KeptManifests {
     }
 }
 
-/// Makes `out` hold exactly `files` (sorted by path), atomically.
+/// Makes `out` hold exactly `files` (sorted by path, each path once), atomically.
 pub fn write<S: Source>(out: &Path, files: &[S]) -> Result<WriteReport, Error> {
     write_with(out, files, None, &mut KeptManifests::unused())
 }
@@ -156,6 +156,13 @@ fn write_with<S: Source>(
     stamp: Option<Stamp>,
     kept: &mut KeptManifests,
 ) -> Result<WriteReport, Error> {
+    debug_assert!(
+        {
+            let mut seen = HashSet::default();
+            files.iter().all(|f| seen.insert(f.path()))
+        },
+        "each path is written once"
+    );
     let out = resolve(out)?;
     let _lock = OutputLock::take(&out)?;
     check_is_ours(&out)?;
@@ -250,13 +257,15 @@ fn write_with<S: Source>(
         match trusted.filter(|_| linked) {
             // The same files (the same inodes), in new folders of the same names.
             Some(mut m) => {
-                for (d, meta) in m.dirs.iter_mut() {
+                let dirs: Vec<String> = m.dirs.keys().cloned().collect();
+                for d in dirs {
                     let path = if d == "." {
                         staging.clone()
                     } else {
-                        staging.join(d)
+                        staging.join(&d)
                     };
-                    *meta = Meta::read(&path).map_err(|e| Error::io(&path, e))?;
+                    let meta = Meta::read(&path).map_err(|e| Error::io(&path, e))?;
+                    m.dirs.insert(d, meta);
                 }
                 Some(m)
             }
@@ -560,11 +569,11 @@ pub(super) fn folders(path: &str) -> impl Iterator<Item = &str> {
     std::iter::successors(parent(path), |d| parent(d))
 }
 
-/// The folders that `files` need, each once.
-fn wanted_dirs<S: Source>(files: &[S]) -> HashSet<&str> {
+/// The folders that the files at `paths` need, each once.
+fn wanted_dirs<'f>(paths: impl Iterator<Item = &'f str>) -> HashSet<&'f str> {
     let mut wanted: HashSet<&str> = HashSet::default();
-    for f in files {
-        for d in folders(f.path()) {
+    for path in paths {
+        for d in folders(path) {
             // A folder already in brought the folders above it.
             if !wanted.insert(d) {
                 break;
@@ -597,8 +606,35 @@ fn sync_known<S: Source>(
 ) -> Result<(WriteReport, Manifest), Error> {
     use rayon::prelude::*;
     let mut report = WriteReport::default();
-    let wanted: HashSet<&str> = files.iter().map(|f| f.path()).collect();
-    let wanted_dirs = wanted_dirs(files);
+    // The files new or changed, by index: each looked up once.
+    let differ: Vec<usize> = files
+        .par_iter()
+        .zip(hashed)
+        .enumerate()
+        .with_max_len(crate::parallel::SMALL_TASKS)
+        .filter(|(_, (f, h))| known.files.get(f.path()).is_none_or(|k| k.1 != h.hash))
+        .map(|(n, _)| n)
+        .collect();
+    let new: Vec<&str> = differ
+        .iter()
+        .map(|&n| files[n].path())
+        .filter(|p| !known.files.contains_key(*p))
+        .collect();
+    // Every file known is still wanted when as many known ones are wanted (each path is
+    // there once): nothing to remove, and only the new files' folders can be new (a
+    // manifest's folders are those of its files). Else the sets of every path wanted
+    // tell what goes.
+    let keeps_all = files.len() - new.len() == known.files.len();
+    let wanted: HashSet<&str> = if keeps_all {
+        HashSet::default()
+    } else {
+        files.iter().map(|f| f.path()).collect()
+    };
+    let wanted_dirs = if keeps_all {
+        wanted_dirs(new.iter().copied())
+    } else {
+        wanted_dirs(files.iter().map(|f| f.path()))
+    };
     // The manifest's lines as they are now, and the entries changed from here on: its
     // new lines are these, with those lines written again.
     let base = known.current_lines();
@@ -610,12 +646,16 @@ fn sync_known<S: Source>(
     };
     // Files first, so that a file never blocks a folder of the same name, then folders,
     // deepest first.
-    let stale: Vec<String> = known
-        .files
-        .keys()
-        .filter(|p| !wanted.contains(p.as_str()))
-        .cloned()
-        .collect();
+    let stale: Vec<String> = if keeps_all {
+        Vec::new()
+    } else {
+        known
+            .files
+            .keys()
+            .filter(|p| !wanted.contains(p.as_str()))
+            .cloned()
+            .collect()
+    };
     for p in stale {
         let path = dir.join(&p);
         fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
@@ -624,12 +664,17 @@ fn sync_known<S: Source>(
         report.removed += 1;
         changed_files.push(p);
     }
-    let mut stale_dirs: Vec<String> = known
-        .dirs
-        .keys()
-        .filter(|d| *d != "." && !wanted_dirs.contains(d.as_str()))
-        .cloned()
-        .collect();
+    // With no file removed, every folder keeps a file.
+    let mut stale_dirs: Vec<String> = if keeps_all {
+        Vec::new()
+    } else {
+        known
+            .dirs
+            .keys()
+            .filter(|d| *d != "." && !wanted_dirs.contains(d.as_str()))
+            .cloned()
+            .collect()
+    };
     stale_dirs.sort_unstable_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
     for d in stale_dirs {
         let path = dir.join(&d);
@@ -650,13 +695,11 @@ fn sync_known<S: Source>(
         touch(parent(d));
         touch(Some(d));
     }
-    let changes: Vec<(usize, Meta, bool)> = files
+    let changes: Vec<(usize, Meta, bool)> = differ
         .par_iter()
-        .zip(hashed)
-        .enumerate()
-        .with_max_len(crate::parallel::SMALL_TASKS)
-        .filter(|(_, (f, h))| known.files.get(f.path()).is_none_or(|k| k.1 != h.hash))
-        .map(|(n, (f, h))| {
+        .with_max_len(1)
+        .map(|&n| {
+            let (f, h) = (&files[n], &hashed[n]);
             let path = dir.join(f.path());
             if let Some((out, m)) = live {
                 if let Some((meta, _)) = m.file_true(out, f.path()).filter(|l| l.1 == h.hash) {
@@ -680,7 +723,7 @@ fn sync_known<S: Source>(
         changed_files.push(p.to_string());
     }
     for d in touched {
-        if d != "." && !wanted_dirs.contains(d.as_str()) {
+        if d != "." && !known.dirs.contains_key(d.as_str()) && !wanted_dirs.contains(d.as_str()) {
             continue; // removed
         }
         let path = if d == "." {
@@ -711,7 +754,7 @@ fn sync_unknown<S: Source>(
     use rayon::prelude::*;
     let mut report = WriteReport::default();
     let wanted: HashSet<&str> = files.iter().map(|f| f.path()).collect();
-    let wanted_dirs = wanted_dirs(files);
+    let wanted_dirs = wanted_dirs(files.iter().map(|f| f.path()));
     // Remove what is not wanted first, so that a file never blocks a folder of the same name.
     let mut stale_dirs = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
