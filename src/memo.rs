@@ -6,6 +6,7 @@
 //! `vigie build` passes memos that keep nothing, so that both commands run the same code.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The map of a memo's entries: keyed by paths and ids, which need no protection from
 /// crafted collisions, and looked up ten thousand times a rebuild.
@@ -118,5 +119,220 @@ impl<K: Eq + Hash, V, S: PartialEq> Memo<K, V, S> {
     /// How many results the last run computed; the others were remembered.
     pub fn computed(&self) -> usize {
         self.computed
+    }
+}
+
+/// Something a [`ListMemo`] remembers results of: known by its id.
+pub trait Identified {
+    fn id(&self) -> &str;
+}
+
+/// A memo of one result per item of a list (the site's incidents), kept in the list's
+/// order when they were made: a rebuild finds the result of the item at position `n` at
+/// position `n` (the same item, as long as none was added or removed before it) without
+/// hashing its id, and looks by id only when the item there is another. Scoped, checked
+/// and counted as a [`Memo`].
+#[derive(Debug)]
+pub struct ListMemo<T, V, S> {
+    keep: bool,
+    scope: Option<S>,
+    /// The last run's results, at the positions of their items then.
+    slots: Vec<Option<(Arc<T>, V)>>,
+    computed: usize,
+}
+
+impl<T, V, S> Default for ListMemo<T, V, S> {
+    fn default() -> Self {
+        ListMemo {
+            keep: false,
+            scope: None,
+            slots: Vec::new(),
+            computed: 0,
+        }
+    }
+}
+
+/// The results a [`ListMemo`] remembered, as a run looks them up.
+#[derive(Debug)]
+pub struct Recalled<T, V> {
+    slots: Vec<Option<(Arc<T>, V)>>,
+    /// The position of each item's result by id, made at the first lookup that needs
+    /// it.
+    by_id: std::sync::OnceLock<rustc_hash::FxHashMap<String, usize>>,
+}
+
+impl<T: Identified, V> Recalled<T, V> {
+    /// The remembered result of item `i`, at position `n` in this run, with where
+    /// it is kept (for [`Recalled::take`]). The result is the item's own, by id: it
+    /// is right for the item only if the stage's own check says so.
+    pub(crate) fn get(&self, n: usize, i: &Arc<T>) -> Option<(usize, &V)> {
+        if let Some(Some((seen, v))) = self.slots.get(n) {
+            if Arc::ptr_eq(seen, i) || seen.id() == i.id() {
+                return Some((n, v));
+            }
+        }
+        let by_id = self.by_id.get_or_init(|| {
+            self.slots
+                .iter()
+                .enumerate()
+                .filter_map(|(k, slot)| Some((slot.as_ref()?.0.id().to_string(), k)))
+                .collect()
+        });
+        let k = *by_id.get(i.id())?;
+        self.slots[k].as_ref().map(|(_, v)| (k, v))
+    }
+
+    /// Takes the result kept at `k` (as [`Recalled::get`] gave it), to keep it for the
+    /// next run as the result of `i`.
+    pub(crate) fn take(&mut self, k: usize, i: &Arc<T>) -> Option<(Arc<T>, V)> {
+        let (seen, v) = self.slots.get_mut(k)?.take()?;
+        // The item as this run has it, which the next run compares by address.
+        let seen = if Arc::ptr_eq(&seen, i) {
+            seen
+        } else {
+            Arc::clone(i)
+        };
+        Some((seen, v))
+    }
+}
+
+impl<T, V, S: PartialEq> ListMemo<T, V, S> {
+    /// A memo that remembers results from one run to the next.
+    pub fn new() -> Self {
+        ListMemo {
+            keep: true,
+            ..ListMemo::default()
+        }
+    }
+
+    /// A memo that remembers nothing.
+    pub fn unused() -> Self {
+        ListMemo::default()
+    }
+
+    /// Whether results are remembered.
+    pub(crate) fn keeps(&self) -> bool {
+        self.keep
+    }
+
+    /// Starts a run under `scope` (made only when the memo keeps results): the results
+    /// remembered, or none if the scope changed.
+    pub(crate) fn start(&mut self, scope: impl FnOnce() -> S) -> Recalled<T, V> {
+        self.computed = 0;
+        let slots = std::mem::take(&mut self.slots);
+        let slots = if !self.keep {
+            Vec::new()
+        } else {
+            let scope = scope();
+            if self.scope.as_ref() == Some(&scope) {
+                slots
+            } else {
+                self.scope = Some(scope);
+                Vec::new()
+            }
+        };
+        Recalled {
+            slots,
+            by_id: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Ends a run: `results` are this run's, at the positions of their items (none
+    /// where an item has no result); `computed` of them were computed now.
+    pub(crate) fn finish(&mut self, results: Vec<Option<(Arc<T>, V)>>, computed: usize) {
+        if self.keep {
+            self.slots = results;
+        }
+        self.computed = computed;
+    }
+
+    /// How many results are remembered.
+    pub fn len(&self) -> usize {
+        self.slots.iter().filter(|s| s.is_some()).count()
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many results the last run computed; the others were remembered.
+    pub fn computed(&self) -> usize {
+        self.computed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Item(&'static str);
+
+    impl Identified for Item {
+        fn id(&self) -> &str {
+            self.0
+        }
+    }
+
+    /// One run over `items`: each item's remembered value (by the item's id) or `made`,
+    /// and the memo keeps `made` for all of them.
+    fn run(
+        memo: &mut ListMemo<Item, String, ()>,
+        items: &[Arc<Item>],
+        made: &str,
+    ) -> Vec<Option<String>> {
+        let mut old = memo.start(|| ());
+        let found: Vec<Option<(usize, String)>> = items
+            .iter()
+            .enumerate()
+            .map(|(n, i)| old.get(n, i).map(|(k, v)| (k, v.clone())))
+            .collect();
+        let mut kept = Vec::new();
+        for (i, f) in items.iter().zip(&found) {
+            let taken = f.as_ref().and_then(|(k, _)| old.take(*k, i));
+            if let Some((seen, _)) = &taken {
+                assert!(Arc::ptr_eq(seen, i), "kept as the item this run has");
+            }
+            kept.push(Some((Arc::clone(i), format!("{made} {}", i.0))));
+        }
+        memo.finish(kept, 0);
+        found.into_iter().map(|f| f.map(|(_, v)| v)).collect()
+    }
+
+    #[test]
+    fn finds_each_items_result_whether_or_not_the_list_moved() {
+        let (a, b, c) = (
+            Arc::new(Item("a")),
+            Arc::new(Item("b")),
+            Arc::new(Item("c")),
+        );
+        let mut memo = ListMemo::new();
+        assert_eq!(run(&mut memo, &[a.clone(), b.clone()], "1"), [None, None]);
+        // The same list: each at its place.
+        let found = run(&mut memo, &[a.clone(), b.clone()], "2");
+        assert_eq!(found, [Some("1 a".into()), Some("1 b".into())]);
+        // An item added before them, and `b` as another parse of the same id.
+        let b2 = Arc::new(Item("b"));
+        let found = run(&mut memo, &[c.clone(), a.clone(), b2.clone()], "3");
+        assert_eq!(found, [None, Some("2 a".into()), Some("2 b".into())]);
+        // One removed: the others found by id.
+        let found = run(&mut memo, &[b2, c], "4");
+        assert_eq!(found, [Some("3 b".into()), Some("3 c".into())]);
+        assert_eq!(memo.len(), 2);
+    }
+
+    #[test]
+    fn remembers_nothing_when_unused_or_when_the_scope_changes() {
+        let a = Arc::new(Item("a"));
+        let mut unused: ListMemo<Item, String, ()> = ListMemo::unused();
+        run(&mut unused, std::slice::from_ref(&a), "1");
+        assert_eq!(run(&mut unused, std::slice::from_ref(&a), "2"), [None]);
+        let mut memo: ListMemo<Item, String, u8> = ListMemo::new();
+        assert!(memo.start(|| 1).get(0, &a).is_none());
+        memo.finish(vec![Some((a.clone(), "x".into()))], 1);
+        assert!(memo.start(|| 1).get(0, &a).is_some());
+        memo.finish(vec![Some((a.clone(), "x".into()))], 0);
+        assert!(memo.start(|| 2).get(0, &a).is_none());
     }
 }

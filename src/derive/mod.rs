@@ -11,7 +11,7 @@ pub mod warnings;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::model::{Config, Incident, Phase, Severity, Site, Status, UpdateStatus};
-use timeline::{is_announced, over_at};
+use timeline::over_at;
 use uptime::{day_bounds, local_date, Interval};
 
 /// How many days of uptime the pages show.
@@ -118,6 +118,11 @@ pub struct IncidentState {
     pub post_statuses: Vec<UpdateStatus>,
     /// From start to end (or to `now` while ongoing); `None` before it starts.
     pub duration_seconds: Option<i64>,
+    /// Whether it is announced at `now` ([`timeline::is_announced`]), and the time of its
+    /// newest post public then: at hand beside the other states for the loops over every
+    /// incident, which then need not read the incident itself.
+    pub announced: bool,
+    pub newest_post: Option<DateTime<Utc>>,
 }
 
 /// Derives the model of `site` at `now`.
@@ -161,7 +166,7 @@ pub fn derive_later<'s>(base: &StatusModel<'s>, t: DateTime<Utc>) -> StatusModel
 fn derive_with(site: &Site, incidents: Vec<IncidentState>, now: DateTime<Utc>) -> StatusModel<'_> {
     use rayon::prelude::*;
     let today = local_date(site.config.tz, now);
-    let touched = incidents_by_component(site, now);
+    let touched = incidents_by_component(site, &incidents);
     let components: Vec<ComponentState> = site
         .config
         .components
@@ -270,6 +275,10 @@ pub fn incident_state(incident: &Incident, config: &Config, now: DateTime<Utc>) 
         status,
         post_statuses,
         duration_seconds,
+        announced: timeline::is_announced(incident, now),
+        newest_post: timeline::public_posts(incident, now)
+            .map(|k| incident.posts[k].at)
+            .max(),
     }
 }
 
@@ -296,7 +305,7 @@ pub fn component_status<'a>(
 
 /// For each component (in `site.yaml` order), the announced incidents that name it, in
 /// the incidents' order: what is not announced yet has no effect on anything shown.
-fn incidents_by_component(site: &Site, now: DateTime<Utc>) -> Vec<Vec<usize>> {
+fn incidents_by_component(site: &Site, states: &[IncidentState]) -> Vec<Vec<usize>> {
     let components = &site.config.components;
     let index: rustc_hash::FxHashMap<&str, usize> = components
         .iter()
@@ -305,7 +314,7 @@ fn incidents_by_component(site: &Site, now: DateTime<Utc>) -> Vec<Vec<usize>> {
         .collect();
     let mut mine = vec![Vec::new(); components.len()];
     for (n, i) in site.incidents.iter().enumerate() {
-        if !is_announced(i, now) {
+        if !states[n].announced {
             continue;
         }
         for impact in &i.impacts {
@@ -371,11 +380,15 @@ fn touching(
         .filter_map(|&n| {
             let i = &site.incidents[n];
             let end = i.end.unwrap_or(now).min(now);
+            // The window first: most of a long history lies before it.
+            if !(i.start < now && end > window_start && i.start <= end) {
+                return None;
+            }
             // A notice is information, not an incident: it takes no part in the bars.
             let severity = i
                 .severity_on(component)
                 .filter(|s| *s != Severity::Notice && !i.is_notice())?;
-            (i.start < now && end > window_start && i.start <= end).then_some((
+            Some((
                 n,
                 Interval {
                     start: i.start,

@@ -19,7 +19,19 @@ use crate::model::{Config, Incident, Site};
 /// Every instant at which something may change goes in one list; the answer is the
 /// earliest of those still ahead. A new kind of transition is one more entry.
 pub fn next_change(site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    earliest(site.incidents.iter().map(|i| &**i), &site.config, now)
+    use rayon::prelude::*;
+    // Side by side in pieces: ten thousand incidents are a few milliseconds of one core.
+    let config = &site.config;
+    let incidents = site
+        .incidents
+        .par_chunks(1024)
+        .map(|chunk| earliest(chunk.iter().map(|i| &**i), config, now))
+        .reduce(|| None, |a, b| a.into_iter().chain(b).min());
+    // Midnight, with no incident at all.
+    incidents
+        .into_iter()
+        .chain(earliest(std::iter::empty(), config, now))
+        .min()
 }
 
 /// The earliest instant after `now` among those of `incidents` and midnight.

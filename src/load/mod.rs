@@ -91,6 +91,7 @@ pub fn load_listed(
 ) -> Result<Site, Error> {
     cache.begin();
     let (config_bytes, config) = read_config(root)?;
+
     let files = &mut files.0;
     let mut diagnostics = std::mem::take(&mut files.errors);
     // The translation files aside: each is read once its original is.
@@ -98,6 +99,7 @@ pub fn load_listed(
     let mut incidents = Vec::with_capacity(originals.paths.len());
     let mut failed = Vec::new();
     let parsed = parse_all(root, &config, &config_bytes, cache, &mut originals);
+
     for (result, path) in parsed.into_iter().zip(&originals.paths) {
         match result {
             Ok(incident) => incidents.push(incident),
@@ -118,6 +120,7 @@ pub fn load_listed(
     diagnostics.append(&mut errors);
     merge_translations(files, originals, translated, &order);
     diagnostics.extend(duplicate_ids(&incidents));
+
     if !diagnostics.is_empty() {
         return Err(Error::Content(diagnostics));
     }
@@ -126,6 +129,7 @@ pub fn load_listed(
     }
     sort_incidents(&mut incidents);
     let files = static_files(root, &config.theme)?;
+
     let mut config = config;
     config.brand.custom_css = files.iter().any(|(path, _)| path == CUSTOM_CSS);
     config.translations = Arc::new(crate::model::translation::Translations::new(translations));
@@ -290,8 +294,22 @@ fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, Erro
 }
 
 /// Newest start first, then id: the one order every list starts from.
-pub fn sort_incidents(incidents: &mut [Arc<Incident>]) {
-    incidents.par_sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));
+pub fn sort_incidents(incidents: &mut Vec<Arc<Incident>>) {
+    // The starts side by side, read once each: sorting them touches each incident only
+    // where two start together.
+    let mut keys: Vec<(std::cmp::Reverse<chrono::DateTime<chrono::Utc>>, usize)> = incidents
+        .iter()
+        .enumerate()
+        .map(|(n, i)| (std::cmp::Reverse(i.start), n))
+        .collect();
+    keys.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| incidents[a.1].id.cmp(&incidents[b.1].id))
+            .then(a.1.cmp(&b.1))
+    });
+    let mut slots: Vec<Option<Arc<Incident>>> =
+        std::mem::take(incidents).into_iter().map(Some).collect();
+    incidents.extend(keys.iter().filter_map(|&(_, n)| slots[n].take()));
 }
 
 /// Reads and validates `site.yaml`.

@@ -248,6 +248,13 @@ impl Incident {
     }
 }
 
+/// An incident's results are remembered by its id (`vigie watch`'s page memos).
+impl crate::memo::Identified for Incident {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 /// A whole site: the output of the load stage.
 #[derive(Debug, Clone)]
 pub struct Site {

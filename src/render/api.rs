@@ -282,7 +282,7 @@ fn build(model: &StatusModel) -> Api {
     let mut incidents = Vec::new();
     let mut maintenances = Vec::new();
     for (n, i) in site.incidents.iter().enumerate() {
-        if !is_announced(i, model.now) {
+        if !model.incidents[n].announced {
             continue;
         }
         let (list, closed) = if i.is_maintenance() {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::derive::IncidentState;
-use crate::memo::Memo;
+use crate::memo::{ListMemo, Memo};
 use crate::model::{Config, Incident, Phase, UpdateStatus};
 use crate::render::live::incident_instants;
 
@@ -27,6 +27,8 @@ pub struct PageKey {
     pub state: IncidentState,
     pub published: usize,
     pub coming: Vec<DateTime<Utc>>,
+    /// The first of `coming`, at hand: ten thousand pages are checked at each rebuild.
+    pub next: Option<DateTime<Utc>>,
     /// The moment it was rendered at.
     pub at: DateTime<Utc>,
 }
@@ -40,7 +42,7 @@ impl PageKey {
         config: &Config,
         now: DateTime<Utc>,
     ) -> bool {
-        if Arc::ptr_eq(&self.incident, i) && unchanged_since(self.at, &self.coming, now) {
+        if Arc::ptr_eq(&self.incident, i) && unchanged_since(self.at, self.next.as_slice(), now) {
             return true;
         }
         self.published == published_posts(i, now)
@@ -56,11 +58,13 @@ impl PageKey {
         config: &Config,
         now: DateTime<Utc>,
     ) -> PageKey {
+        let coming = incident_instants(i, config, now);
         PageKey {
             incident: Arc::clone(i),
             state: st.clone(),
             published: published_posts(i, now),
-            coming: incident_instants(i, config, now),
+            next: coming.first().copied(),
+            coming,
             at: now,
         }
     }
@@ -149,10 +153,10 @@ pub struct PageCache {
 }
 
 /// The incident pages of a [`PageCache`].
-pub(crate) type PageMemo = Memo<String, Page, String>;
+pub(crate) type PageMemo = ListMemo<Incident, Page, String>;
 
 /// The history's summaries of a [`PageCache`].
-pub(crate) type SummaryMemo = Memo<String, Summaries, String>;
+pub(crate) type SummaryMemo = ListMemo<Incident, Summaries, String>;
 
 /// The pages of the archive of a [`PageCache`].
 pub(crate) type ArchiveMemo = Memo<String, crate::render::history::ArchivePageSeen, String>;
@@ -164,8 +168,8 @@ impl PageCache {
     /// A cache that remembers pages from one render to the next.
     pub fn new() -> PageCache {
         PageCache {
-            pages: Memo::new(),
-            summaries: Memo::new(),
+            pages: ListMemo::new(),
+            summaries: ListMemo::new(),
             archive: Memo::new(),
             events: Memo::new(),
             others: Default::default(),

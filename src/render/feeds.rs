@@ -56,14 +56,10 @@ type PostKey = (DateTime<Utc>, usize, usize);
 /// older than every post it already keeps.
 fn by_newest_post(model: &StatusModel) -> Vec<(DateTime<Utc>, usize)> {
     let mut order: Vec<(DateTime<Utc>, usize)> = model
-        .site
         .incidents
         .iter()
         .enumerate()
-        .filter_map(|(n, i)| {
-            let newest = public_posts(i, model.now).map(|k| i.posts[k].at).max()?;
-            Some((newest, n))
-        })
+        .filter_map(|(n, st)| Some((st.newest_post?, n)))
         .collect();
     order.sort_unstable_by_key(|o| std::cmp::Reverse(o.0));
     order

@@ -18,7 +18,6 @@ use super::chrome::chrome;
 use super::file::{content_hash, Body as FileBody, Planned};
 use super::views::{incident_summary, Chrome, IncidentSummary, LinkView};
 use super::{page, root_of, OutputFile};
-use crate::derive::timeline::is_announced;
 use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::model::lang::Lang;
@@ -137,14 +136,14 @@ pub fn history<'m>(
         .map(|p| archive.plan(p))
         .collect();
     // Which depths of page list each incident: one bit per depth.
-    let mut wanted: BTreeMap<usize, u8> = BTreeMap::new();
+    let mut wanted = vec![0u8; model.site.incidents.len()];
     for p in &plans {
         let depth = depth(&p.root);
         for n in p.months.iter().flat_map(|m| &m.entries) {
-            *wanted.entry(*n).or_default() |= 1 << depth;
+            wanted[*n] |= 1 << depth;
         }
     }
-    let summaries = summaries(model, memo, wanted)?;
+    let summaries = summaries(model, memo, &wanted)?;
     let mut old = pages.start(|| format!("{:?}", model.site.config));
     pages.begin();
     let keep = pages.keeps();
@@ -156,11 +155,14 @@ pub fn history<'m>(
             if !keep {
                 return Ok((Planned::file(archive.render(p, &summaries)?), None));
             }
-            let shown = Shown::of(&p, &summaries);
-            if let Some(seen) = old.get(&p.path).filter(|seen| seen.shown == shown) {
+            if let Some(seen) = old
+                .get(&p.path)
+                .filter(|seen| seen.shown.is_of(&p, &summaries))
+            {
                 let body = FileBody::Shared(seen.bytes.clone(), seen.hash);
                 return Ok((Planned { path: p.path, body }, None));
             }
+            let shown = Shown::of(&p, &summaries);
             let file = archive.render(p, &summaries)?;
             let hash = content_hash(&file.bytes);
             let bytes: Arc<[u8]> = file.bytes.into();
@@ -211,24 +213,42 @@ struct Shown {
     rest: String,
 }
 
-impl PartialEq for Shown {
-    fn eq(&self, other: &Shown) -> bool {
-        self.rest == other.rest
-            && self.summaries.len() == other.summaries.len()
-            && self
-                .summaries
-                .iter()
-                .zip(&other.summaries)
-                .all(|(a, b)| Arc::ptr_eq(a, b))
-    }
-}
-
 impl Shown {
     /// What page `p` shows, its summaries taken from `summaries` as [`Archive::render`]
     /// takes them.
     fn of(p: &PagePlan, summaries: &[Option<Html>]) -> Shown {
-        use std::fmt::Write;
+        Shown {
+            summaries: Shown::listed(p, summaries).cloned().collect(),
+            rest: Shown::rest(p),
+        }
+    }
+
+    /// Whether page `p` shows this, its summaries taken from `summaries`: [`Shown::of`]
+    /// compared, without a copy of each summary.
+    fn is_of(&self, p: &PagePlan, summaries: &[Option<Html>]) -> bool {
+        let mut listed = Shown::listed(p, summaries);
+        self.summaries
+            .iter()
+            .all(|a| listed.next().is_some_and(|b| Arc::ptr_eq(a, b)))
+            && listed.next().is_none()
+            && self.rest == Shown::rest(p)
+    }
+
+    /// The summaries page `p` lists, in order.
+    fn listed<'s>(
+        p: &'s PagePlan,
+        summaries: &'s [Option<Html>],
+    ) -> impl Iterator<Item = &'s Arc<str>> + 's {
         let d = depth(&p.root);
+        p.months
+            .iter()
+            .flat_map(|m| &m.entries)
+            .filter_map(move |&n| summaries[n].as_ref()?[d].as_ref())
+    }
+
+    /// Everything page `p` shows but its summaries, written out.
+    fn rest(p: &PagePlan) -> String {
+        use std::fmt::Write;
         let mut rest = String::new();
         let _ = writeln!(rest, "{}\n{}\n{}", p.path, p.root, p.heading);
         for y in &p.years {
@@ -237,22 +257,13 @@ impl Shown {
         for l in p.month_links.iter().chain(&p.pages) {
             let _ = writeln!(rest, "l {} {} {:?} {}", l.label, l.href, l.count, l.current);
         }
-        let mut shown = Vec::new();
         for m in &p.months {
             let _ = writeln!(rest, "m {} {}", m.heading, m.entries.len());
             if let Some(more) = &m.more {
                 let _ = writeln!(rest, "more {} {}", more.label, more.href);
             }
-            shown.extend(
-                m.entries
-                    .iter()
-                    .filter_map(|&n| summaries[n].as_ref()?[d].clone()),
-            );
         }
-        Shown {
-            summaries: shown,
-            rest,
-        }
+        rest
     }
 }
 
@@ -261,36 +272,50 @@ fn depth(root: &str) -> usize {
     (root.len() / 3).clamp(1, SUMMARY_DEPTHS) - 1
 }
 
-/// The summaries of the incidents in `wanted` (with the depths of the pages that list
-/// them), by incident: those of `memo` while they hold, the others rendered; `memo` then
-/// keeps exactly these.
+/// The summaries of the incidents wanted (`wanted[n]`: one bit for each depth of page
+/// that lists incident `n`), by incident: those of `memo` while they hold, the others
+/// rendered; `memo` then keeps exactly these.
 fn summaries(
     model: &StatusModel,
     memo: &mut SummaryMemo,
-    wanted: BTreeMap<usize, u8>,
+    wanted: &[u8],
 ) -> Result<Vec<Option<Html>>, Error> {
     let site = model.site;
     let mut old = memo.start(|| format!("{:?}", site.config));
-    memo.begin();
     let keep = memo.keeps();
     let t = site.config.lang.strings();
-    let wanted: Vec<(usize, u8)> = wanted.into_iter().collect();
+    let wanted: Vec<(usize, u8)> = wanted
+        .iter()
+        .enumerate()
+        .filter(|(_, depths)| **depths != 0)
+        .map(|(n, &depths)| (n, depths))
+        .collect();
     let needs = |depths: u8, html: &Html| {
         (0..SUMMARY_DEPTHS).any(|d| depths & (1 << d) != 0 && html[d].is_none())
     };
-    // Each incident's summaries, with what the memo keeps of them when some were
-    // rendered now.
-    let made: Vec<(usize, Html, Option<Summaries>, usize)> = wanted
+    // What the memo keeps of an incident's summaries: those remembered (where they are
+    // kept), or those made now.
+    enum Kept {
+        Remembered(usize),
+        Made(Summaries),
+    }
+    let made: Vec<(usize, Html, Kept, usize)> = wanted
         .par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|&(n, depths)| {
             let i = &site.incidents[n];
-            let seen = old.get(&i.id).filter(|s| s.holds(i, model.now));
-            if let Some(seen) = seen.filter(|s| !needs(depths, &s.value)) {
-                return Ok((n, seen.value.clone(), None, 0));
+            let seen = old.get(n, i).filter(|(_, s)| s.holds(i, model.now));
+            if let Some((k, seen)) = seen.filter(|(_, s)| !needs(depths, &s.value)) {
+                // Only the depths listed: each summary is one more reference to count.
+                let html = std::array::from_fn(|d| {
+                    (depths & (1 << d) != 0)
+                        .then(|| seen.value[d].clone())
+                        .flatten()
+                });
+                return Ok((n, html, Kept::Remembered(k), 0));
             }
             let mut summaries = match seen {
-                Some(seen) => seen.clone(),
+                Some((_, seen)) => seen.clone(),
                 None => Summaries::new(i, &site.config, model.now, Default::default()),
             };
             let mut rendered = 0;
@@ -308,21 +333,28 @@ fn summaries(
                 summaries.value[d] = Some(html.into());
                 rendered += 1;
             }
-            Ok((n, summaries.value.clone(), Some(summaries), rendered))
+            Ok((n, summaries.value.clone(), Kept::Made(summaries), rendered))
         })
         .collect::<Result<_, Error>>()?;
-    // The summaries still right stay where they are; the new ones take their place.
+    // What the memo keeps, at the incidents' positions in this build.
+    let mut kept = Vec::new();
+    if keep {
+        kept.resize_with(site.incidents.len(), || None);
+    }
     let mut by_incident = vec![None; site.incidents.len()];
     let mut rendered = 0;
     for (n, html, summaries, r) in made {
         rendered += r;
-        if let Some(summaries) = summaries.filter(|_| keep) {
-            old.insert(site.incidents[n].id.clone(), summaries);
+        let i = &site.incidents[n];
+        if let Some(slot) = kept.get_mut(n) {
+            *slot = match summaries {
+                Kept::Remembered(k) => old.take(k, i),
+                Kept::Made(summaries) => Some((Arc::clone(i), summaries)),
+            };
         }
         by_incident[n] = Some(html);
     }
-    let listed = wanted.iter().map(|&(n, _)| site.incidents[n].id.as_str());
-    memo.finish_in_place(old, listed, rendered);
+    memo.finish(kept, rendered);
     Ok(by_incident)
 }
 
@@ -337,7 +369,7 @@ impl<'m> Archive<'m> {
         // announced yet is not in it.
         let mut by_year: BTreeMap<i32, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
         for (n, i) in site.incidents.iter().enumerate() {
-            if !is_announced(i, model.now) {
+            if !model.incidents[n].announced {
                 continue;
             }
             let local = i.start.with_timezone(&tz);

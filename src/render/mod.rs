@@ -32,7 +32,6 @@ use std::sync::Arc;
 use askama::Template;
 use rayon::prelude::*;
 
-use crate::derive::timeline::is_announced;
 use crate::derive::StatusModel;
 use crate::error::Error;
 use crate::memo::Memo;
@@ -124,7 +123,7 @@ pub fn plan<'m>(models: &'m [StatusModel<'m>]) -> Result<Vec<Planned<'m>>, Error
     for model in models {
         let parts = incident_parts(model)?;
         let memos = Memos {
-            summaries: &mut Memo::unused(),
+            summaries: &mut crate::memo::ListMemo::unused(),
             archive: &mut Memo::unused(),
             events: &mut Memo::unused(),
         };
@@ -135,9 +134,9 @@ pub fn plan<'m>(models: &'m [StatusModel<'m>]) -> Result<Vec<Planned<'m>>, Error
                 .incidents
                 .iter()
                 .enumerate()
-                .filter(|(_, i)| is_announced(i, model.now))
+                .filter(|(n, _)| model.incidents[*n].announced)
                 .map(|(n, i)| Planned {
-                    path: format!("{prefix}incidents/{}/index.html", i.id),
+                    path: incident_path(prefix, &i.id),
                     body: Body::Incident(model, n, parts.clone()),
                 })
                 .collect())
@@ -290,31 +289,34 @@ fn incident_pages<'m>(
 ) -> Result<Vec<Planned<'m>>, Error> {
     let site = model.site;
     let mut old = cache.start(|| format!("{:?}", site.config));
-    cache.begin();
     let keep = cache.keeps();
     let parts = incident_parts(model)?;
     let announced: Vec<usize> = (0..site.incidents.len())
-        .filter(|&n| is_announced(&site.incidents[n], model.now))
+        .filter(|&n| model.incidents[n].announced)
         .collect();
-    // Each page, whether it was rendered now, and what the cache keeps of it then.
-    type Made<'m> = (usize, Planned<'m>, bool, Option<cache::Page>);
-    let pages: Vec<Made> = announced
+    // Each page, and what the memo keeps of it: the page remembered (where it is kept),
+    // or the page rendered now.
+    enum Kept {
+        Remembered(usize),
+        Rendered(Option<cache::Page>),
+    }
+    let pages: Vec<(usize, Planned<'m>, Kept)> = announced
         .par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|&n| {
             let (i, st) = (&site.incidents[n], &model.incidents[n]);
-            let path = format!("{}incidents/{}/index.html", site.config.prefix(), i.id);
-            if let Some(seen) = old
-                .get(&i.id)
-                .filter(|p| p.key.matches(i, st, &site.config, model.now))
+            let path = incident_path(site.config.prefix(), &i.id);
+            if let Some((k, seen)) = old
+                .get(n, i)
+                .filter(|(_, p)| p.key.matches(i, st, &site.config, model.now))
             {
                 let body = Body::Shared(seen.bytes.clone(), seen.hash);
-                return Ok((n, Planned { path, body }, false, None));
+                return Ok((n, Planned { path, body }, Kept::Remembered(k)));
             }
             let file = incident_page(&path, model, n, &parts)?;
             if !keep {
                 let body = Body::Bytes(file.bytes);
-                return Ok((n, Planned { path, body }, true, None));
+                return Ok((n, Planned { path, body }, Kept::Rendered(None)));
             }
             let hash = content_hash(&file.bytes);
             let bytes: Arc<[u8]> = file.bytes.into();
@@ -324,22 +326,45 @@ fn incident_pages<'m>(
                 hash,
             };
             let body = Body::Shared(bytes, hash);
-            Ok((n, Planned { path, body }, true, Some(seen)))
+            Ok((n, Planned { path, body }, Kept::Rendered(Some(seen))))
         })
         .collect::<Result<_, Error>>()?;
-    // The remembered pages stay where they are; the new ones take their place.
+    // What the memo keeps, at the incidents' positions in this build.
+    let mut kept: Vec<Option<(Arc<crate::model::Incident>, cache::Page)>> = Vec::new();
+    if keep {
+        kept.resize_with(site.incidents.len(), || None);
+    }
     let mut rendered = 0;
     let mut files = Vec::with_capacity(pages.len());
-    for (n, file, now_rendered, seen) in pages {
-        if let Some(seen) = seen {
-            old.insert(site.incidents[n].id.clone(), seen);
+    for (n, file, page) in pages {
+        let i = &site.incidents[n];
+        let page = match page {
+            Kept::Remembered(k) => old.take(k, i),
+            Kept::Rendered(page) => {
+                rendered += 1;
+                page.map(|page| (Arc::clone(i), page))
+            }
+        };
+        if let Some(slot) = kept.get_mut(n) {
+            *slot = page;
         }
-        rendered += usize::from(now_rendered);
         files.push(file);
     }
-    let ids = announced.iter().map(|&n| site.incidents[n].id.as_str());
-    cache.finish_in_place(old, ids, rendered);
+    cache.finish(kept, rendered);
     Ok(files)
+}
+
+/// The output path of the page of the incident `id`, under `prefix` (the language's folder):
+/// `<prefix>incidents/<id>/index.html`, made at its exact size (ten thousand of them per
+/// build).
+fn incident_path(prefix: &str, id: &str) -> String {
+    const FOLDER: &str = "incidents/";
+    const PAGE: &str = "/index.html";
+    let mut path = String::with_capacity(prefix.len() + FOLDER.len() + id.len() + PAGE.len());
+    for part in [prefix, FOLDER, id, PAGE] {
+        path.push_str(part);
+    }
+    path
 }
 
 /// The page of incident `n` at `path`, with the layout parts all incident pages share;
