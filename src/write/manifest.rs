@@ -227,15 +227,22 @@ impl<V: Entry> Entries<V> {
         self.insert_digested(path, entry, digest)
     }
 
-    /// [`Entries::insert`], the entry's digest already known.
-    fn insert_digested(&mut self, path: String, entry: V, digest: u128) -> Option<V> {
-        let old = self.map.get(&path).map(|old| old.digest(&path));
+    /// [`Entries::insert`], the entry's digest already known (made where the entries are
+    /// made, side by side).
+    pub(super) fn insert_digested(&mut self, path: String, entry: V, digest: u128) -> Option<V> {
+        use std::collections::hash_map::Entry as Slot;
         self.sum = self.sum.wrapping_add(digest);
-        let replaced = self.map.insert(path, entry);
-        if let Some(old) = old {
-            self.sum = self.sum.wrapping_sub(old);
+        match self.map.entry(path) {
+            Slot::Occupied(mut slot) => {
+                let old = slot.get().digest(slot.key());
+                self.sum = self.sum.wrapping_sub(old);
+                Some(slot.insert(entry))
+            }
+            Slot::Vacant(slot) => {
+                slot.insert(entry);
+                None
+            }
         }
-        replaced
     }
 
     /// Removes the entry of `path`; gives it.

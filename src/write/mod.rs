@@ -28,7 +28,7 @@ use crate::error::Error;
 use crate::render::{content_hash, Source};
 use lock::OutputLock;
 pub use manifest::{current_stamp, manifest_path, Stamp};
-use manifest::{staging_manifest_path, Manifest, Meta};
+use manifest::{staging_manifest_path, Entry, Manifest, Meta};
 
 /// Suffix of files being written; a killed build may leave some in the staging directory,
 /// and the next build removes them.
@@ -478,7 +478,8 @@ fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Manifest, Error> {
     let groups: Vec<&[S]> = files
         .chunk_by(|a, b| parent(a.path()) == parent(b.path()))
         .collect();
-    type Entries = (Vec<(String, Meta, u128)>, Option<(String, Meta)>);
+    // Each file's entry with its digest, and a folder's.
+    type Entries = (Vec<(String, Meta, u128, u128)>, Option<(String, Meta)>);
     let entries: Vec<Entries> = groups
         .par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
@@ -494,7 +495,8 @@ fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Manifest, Error> {
                 let bytes = f.bytes()?;
                 let hash = f.known_hash().unwrap_or_else(|| content_hash(&bytes));
                 let meta = write_new(&path, &bytes).map_err(|e| Error::io(&path, e))?;
-                written.push((f.path().to_string(), meta, hash));
+                let digest = (meta, hash).digest(f.path());
+                written.push((f.path().to_string(), meta, hash, digest));
             }
             // A folder of files only: done once its files are in.
             let leaf = match leaf {
@@ -511,8 +513,8 @@ fn fill<S: Source>(dir: &Path, files: &[S]) -> Result<Manifest, Error> {
     let mut manifest = Manifest::default();
     manifest.files.reserve(files.len());
     for (written, leaf) in entries {
-        for (path, meta, hash) in written {
-            manifest.files.insert(path, (meta, hash));
+        for (path, meta, hash, digest) in written {
+            manifest.files.insert_digested(path, (meta, hash), digest);
         }
         if let Some((d, meta)) = leaf {
             manifest.dirs.insert(d, meta);
