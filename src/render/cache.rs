@@ -147,6 +147,8 @@ pub struct PageCache {
     /// The pages of the archive, by path.
     pub(crate) archive: ArchiveMemo,
     pub(crate) events: EventMemo,
+    /// The sitemap and `robots.txt` as last made (the default language's cache only).
+    pub(crate) sitemap: SitemapMemo,
     /// The caches of the pages in the site's other languages: a page of one language is
     /// never taken for another's.
     pub(crate) others: std::collections::BTreeMap<crate::model::lang::Lang, PageCache>,
@@ -164,6 +166,11 @@ pub(crate) type ArchiveMemo = Memo<String, crate::render::history::ArchivePageSe
 /// The calendar's events of a [`PageCache`].
 pub(crate) type EventMemo = Memo<String, Event, String>;
 
+/// The sitemap's files of a [`PageCache`] (path, bytes and their hash), with a digest of
+/// what they were made from: the configuration and every output path. Ten thousand pages
+/// in two languages make a sitemap of three megabytes, each page with its alternates.
+pub(crate) type SitemapMemo = Option<(u128, Vec<(String, Arc<[u8]>, u128)>)>;
+
 impl PageCache {
     /// A cache that remembers pages from one render to the next.
     pub fn new() -> PageCache {
@@ -172,6 +179,7 @@ impl PageCache {
             summaries: ListMemo::new(),
             archive: Memo::new(),
             events: Memo::new(),
+            sitemap: None,
             others: Default::default(),
         }
     }

@@ -88,7 +88,8 @@ fn cached<'m>(
             incident_pages(model, pages)
         })?);
     }
-    Ok(finish(models, all))
+    let sitemap = cache.keeps().then_some(&mut cache.sitemap);
+    Ok(finish(models, all, sitemap))
 }
 
 /// [`sites_with`] of a site of one language.
@@ -142,7 +143,7 @@ pub fn plan<'m>(models: &'m [StatusModel<'m>]) -> Result<Vec<Planned<'m>>, Error
                 .collect())
         })?);
     }
-    Ok(finish(models, all))
+    Ok(finish(models, all, None))
 }
 
 /// The memos of the aggregate files, for [`language_files`].
@@ -252,8 +253,13 @@ fn language_files<'m>(
 }
 
 /// The files of every language together, with the sitemap, `robots.txt` and `_headers`
-/// (unless the site brings its own), sorted by path.
-fn finish<'m>(models: &[StatusModel], mut files: Vec<Planned<'m>>) -> Vec<Planned<'m>> {
+/// (unless the site brings its own), sorted by path; the sitemap's files from `memo` when
+/// it has them for the same paths.
+fn finish<'m>(
+    models: &[StatusModel],
+    mut files: Vec<Planned<'m>>,
+    memo: Option<&mut cache::SitemapMemo>,
+) -> Vec<Planned<'m>> {
     let Some(model) = models.first() else {
         return files;
     };
@@ -265,18 +271,63 @@ fn finish<'m>(models: &[StatusModel], mut files: Vec<Planned<'m>>) -> Vec<Planne
     // sitemap.xml or robots.txt of their own; and the headers of every page, unless the
     // site brings a `_headers` of its own. Side by side: each reads every path.
     let (sitemap, rules) = rayon::join(
-        || crate::render::sitemap::all(site, files.iter().map(|f| f.path.as_str())),
+        || sitemap_files(site, &files, memo),
         || {
             find(&files, headers::PATH)
                 .is_err()
                 .then(|| headers::file(files.iter().map(|f| f.path.as_str())))
+                .map(Planned::file)
         },
     );
     for f in sitemap.into_iter().chain(rules) {
         if let Err(at) = find(&files, &f.path) {
-            files.insert(at, Planned::file(f));
+            files.insert(at, f);
         }
     }
+    files
+}
+
+/// The sitemap and `robots.txt` of the site whose files are `files` (sorted by path): from
+/// `memo` when it made them from the same configuration and paths (a digest of both), else
+/// made now (and kept in `memo`).
+fn sitemap_files<'m>(
+    site: &Site,
+    files: &[Planned],
+    memo: Option<&mut cache::SitemapMemo>,
+) -> Vec<Planned<'m>> {
+    let paths = || files.iter().map(|f| f.path.as_str());
+    let Some(memo) = memo else {
+        let made = crate::render::sitemap::all(site, paths());
+        return made.into_iter().map(Planned::file).collect();
+    };
+    let mut digest = xxhash_rust::xxh3::Xxh3::new();
+    digest.update(format!("{:?}", site.config).as_bytes());
+    for path in paths() {
+        // Each path after its length: no two lists of paths give the same bytes.
+        digest.update(&(path.len() as u64).to_le_bytes());
+        digest.update(path.as_bytes());
+    }
+    let digest = digest.digest128();
+    let planned = |made: &[(String, Arc<[u8]>, u128)]| -> Vec<Planned<'m>> {
+        made.iter()
+            .map(|(path, bytes, hash)| Planned {
+                path: path.clone(),
+                body: Body::Shared(Arc::clone(bytes), *hash),
+            })
+            .collect()
+    };
+    if let Some((_, made)) = memo.as_ref().filter(|(seen, _)| *seen == digest) {
+        return planned(made);
+    }
+    let made: Vec<(String, Arc<[u8]>, u128)> = crate::render::sitemap::all(site, paths())
+        .into_iter()
+        .map(|f| {
+            let hash = content_hash(&f.bytes);
+            (f.path, f.bytes.into(), hash)
+        })
+        .collect();
+    let files = planned(&made);
+    *memo = Some((digest, made));
     files
 }
 
