@@ -2,9 +2,11 @@
 //! incident, its state at `now` (phase, status, duration unless still running), which of
 //! its posts are already published at `now`, its own next changes, and the whole
 //! configuration; and each incident's summary as the history lists it, and each
-//! maintenance's event in the calendar, under the same rule. Used by [`crate::render::site_with`];
-//! see [`crate::memo`]. The other aggregate pages (front page, components, feeds, API,
-//! badges, sitemap) are always rendered again.
+//! maintenance's event in the calendar, under the same rule; the history's pages while
+//! they list the same summaries; and the sitemap while the configuration and the output's
+//! paths are the same. Used by [`crate::render::site_with`]; see [`crate::memo`]. The
+//! other aggregate pages (front page, components, feeds, API, badges) are always rendered
+//! again.
 
 use std::sync::Arc;
 
