@@ -16,72 +16,43 @@ use crate::model::Incident;
 /// The outcome of parsing one incident file, as a clean load would report it.
 pub type Parsed = Result<std::sync::Arc<Incident>, Vec<Diagnostic>>;
 
-/// One remembered incident file.
+/// One remembered file: its exact bytes when it was parsed, its metadata when it was
+/// read if it was settled then (old enough to be trusted to change with the bytes, see
+/// `digest.rs`: the same metadata listed later means the same bytes, and the file is not
+/// read again), and what was made of it.
 #[derive(Debug)]
-pub struct ParsedFile {
-    /// The file's exact bytes when it was parsed.
+pub struct ParsedFrom<T> {
     pub bytes: Vec<u8>,
-    /// The file's metadata when it was read, if it was settled then (old enough to be
-    /// trusted to change with the bytes, see `digest.rs`): the same metadata listed later
-    /// means the same bytes, and the file is not read again.
     pub(super) stamp: Option<Stamp>,
-    pub result: Parsed,
+    pub made: T,
 }
 
-/// One remembered translation file: as [`ParsedFile`], and right only for the very parse
-/// of the original it was read with.
+/// One remembered incident file.
+pub type ParsedFile = ParsedFrom<Parsed>;
+
+/// One remembered translation file, right only for the very parse of the original it was
+/// read with.
+pub type ParsedTranslation = ParsedFrom<TranslationParse>;
+
+/// What a translation file was made into, and from which parse of its original.
 #[derive(Debug)]
-pub struct ParsedTranslation {
-    pub bytes: Vec<u8>,
-    pub(super) stamp: Option<Stamp>,
+pub struct TranslationParse {
     pub original: std::sync::Arc<Incident>,
     pub result: Result<std::sync::Arc<Translation>, Vec<Diagnostic>>,
 }
 
-/// An entry of a parse memo: the bytes it was made from and the file's settled metadata
-/// then.
-pub(super) trait Remembered {
-    fn bytes(&self) -> &[u8];
-    fn stamp(&self) -> Option<Stamp>;
-    fn set_stamp(&mut self, stamp: Option<Stamp>);
-}
-
-impl Remembered for ParsedFile {
-    fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-    fn stamp(&self) -> Option<Stamp> {
-        self.stamp
-    }
-    fn set_stamp(&mut self, stamp: Option<Stamp>) {
-        self.stamp = stamp;
-    }
-}
-
-impl Remembered for ParsedTranslation {
-    fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-    fn stamp(&self) -> Option<Stamp> {
-        self.stamp
-    }
-    fn set_stamp(&mut self, stamp: Option<Stamp>) {
-        self.stamp = stamp;
-    }
-}
-
 /// What a load did with one file that a memo may remember, to put back in the memo once
 /// every file is done ([`Outcome::settle`]).
-pub(super) enum Outcome<R, V> {
+pub(super) enum Outcome<R, T> {
     /// The memo's result; with the file's settled metadata to remember instead of the
     /// entry's, when it changed.
     Remembered(R, Option<Option<Stamp>>),
     /// Made now; with the memo's new entry for the file, when it keeps one (not for a file
     /// that could not be read).
-    Made(R, Option<V>),
+    Made(R, Option<ParsedFrom<T>>),
 }
 
-impl<R, V: Remembered> Outcome<R, V> {
+impl<R, T> Outcome<R, T> {
     /// The result, with the memo's entries `old` brought up to date for the file `path`
     /// (the entries still right stay where they are; the new ones take their place, and a
     /// file made now without an entry loses the one it had); `path` is added to `held`
@@ -89,7 +60,7 @@ impl<R, V: Remembered> Outcome<R, V> {
     pub(super) fn settle<'p>(
         self,
         path: &'p PathBuf,
-        old: &mut crate::memo::Entries<PathBuf, V>,
+        old: &mut crate::memo::Entries<PathBuf, ParsedFrom<T>>,
         held: &mut Vec<&'p PathBuf>,
         made: &mut usize,
     ) -> R {
@@ -97,7 +68,7 @@ impl<R, V: Remembered> Outcome<R, V> {
             Outcome::Remembered(result, settled) => {
                 if let Some(settled) = settled {
                     if let Some(seen) = old.get_mut(path) {
-                        seen.set_stamp(settled);
+                        seen.stamp = settled;
                     }
                 }
                 held.push(path);
@@ -137,16 +108,16 @@ pub(super) enum Looked<'c, V> {
 /// when the listing found it with the settled metadata the entry has (`listed`), or after
 /// reading it when its bytes are the same; else the file as read. `looked_at` is when the
 /// load started, which tells settled metadata (see `digest.rs`).
-pub(super) fn look<'c, V: Remembered>(
+pub(super) fn look<'c, T>(
     root: &Path,
     path: &Path,
     listed: Option<Stamp>,
-    seen: Option<&'c V>,
+    seen: Option<&'c ParsedFrom<T>>,
     looked_at: std::time::SystemTime,
-) -> Looked<'c, V> {
+) -> Looked<'c, ParsedFrom<T>> {
     // Listed with the settled metadata it had when it was read: the same bytes.
     if let (Some(stamp), Some(seen)) = (listed, seen) {
-        if seen.stamp() == Some(stamp) {
+        if seen.stamp == Some(stamp) {
             return Looked::Same(seen, stamp, None);
         }
     }
@@ -155,9 +126,9 @@ pub(super) fn look<'c, V: Remembered>(
         Err(d) => return Looked::Unreadable(d),
     };
     let settled = super::digest::settled(&stamp, looked_at).then_some(stamp);
-    match seen.filter(|seen| seen.bytes() == bytes) {
+    match seen.filter(|seen| seen.bytes == bytes) {
         Some(seen) => {
-            let changed = (seen.stamp() != settled).then_some(settled);
+            let changed = (seen.stamp != settled).then_some(settled);
             Looked::Same(seen, stamp, changed)
         }
         None => Looked::New(bytes, stamp, settled),

@@ -208,7 +208,7 @@ fn parse_all(
     let looked_at = std::time::SystemTime::now();
     // Small pieces of work (see `crate::parallel::SMALL_TASKS`), so that both threads
     // finish together.
-    let outcomes: Vec<(Outcome<Parsed, ParsedFile>, Option<Stamp>)> = files
+    let outcomes: Vec<(Outcome<Parsed, Parsed>, Option<Stamp>)> = files
         .paths
         .par_iter()
         .enumerate()
@@ -217,7 +217,7 @@ fn parse_all(
             let (bytes, stamp, settled) =
                 match cache::look(root, path, listed(n), old.get(path), looked_at) {
                     Looked::Same(seen, stamp, changed) => {
-                        let outcome = Outcome::Remembered(seen.result.clone(), changed);
+                        let outcome = Outcome::Remembered(seen.made.clone(), changed);
                         return (outcome, Some(stamp));
                     }
                     Looked::Unreadable(d) => return (Outcome::Made(Err(d), None), None),
@@ -228,7 +228,7 @@ fn parse_all(
                 let file = ParsedFile {
                     bytes,
                     stamp: settled,
-                    result: result.clone(),
+                    made: result.clone(),
                 };
                 (Outcome::Made(result, Some(file)), Some(stamp))
             } else {

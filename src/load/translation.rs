@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::cache::{Looked, Outcome, ParsedTranslation, TranslationMemo};
+use super::cache::{Looked, Outcome, ParsedTranslation, TranslationMemo, TranslationParse};
 use super::fingerprint::Stamp;
 use super::incident::{read_plain_translation, split_front_matter, PlainTranslation};
 use super::markdown;
@@ -112,7 +112,7 @@ pub fn original_path(path: &Path, base: &str) -> PathBuf {
 type Read = Result<Arc<Translation>, Vec<Diagnostic>>;
 
 /// What a load did with one translation file.
-type FileOutcome = Outcome<Read, ParsedTranslation>;
+type FileOutcome = Outcome<Read, TranslationParse>;
 
 /// Reads the translation files `files`, each beside its original among `incidents`, into
 /// the site's translations; every problem becomes a diagnostic. `failed` are the
@@ -156,13 +156,13 @@ pub(super) fn read_all(
             });
             // Remembered for the very parse of its original only.
             let seen = match &original {
-                Some((_, Some(i), _)) => old.get(path).filter(|s| Arc::ptr_eq(&s.original, i)),
+                Some((_, Some(i), _)) => old.get(path).filter(|s| Arc::ptr_eq(&s.made.original, i)),
                 _ => None,
             };
             let (mut bytes, stamp, settled) =
                 match super::cache::look(root, path, listed(n), seen, looked_at) {
                     Looked::Same(seen, stamp, changed) => {
-                        let outcome = Outcome::Remembered(seen.result.clone(), changed);
+                        let outcome = Outcome::Remembered(seen.made.result.clone(), changed);
                         return (Some(outcome), Some(stamp));
                     }
                     Looked::Unreadable(d) => return (Some(Outcome::Made(Err(d), None)), None),
@@ -195,8 +195,10 @@ pub(super) fn read_all(
                 Some(i) if store => Some(ParsedTranslation {
                     bytes,
                     stamp: settled,
-                    original: Arc::clone(i),
-                    result: read.clone(),
+                    made: TranslationParse {
+                        original: Arc::clone(i),
+                        result: read.clone(),
+                    },
                 }),
                 _ => None,
             };
