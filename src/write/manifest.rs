@@ -613,6 +613,24 @@ fn patch_lines(m: &Manifest, base: &str, mut files: Vec<&str>, mut dirs: Vec<&st
     dirs.dedup();
     let mut text = String::with_capacity(base.len() + (files.len() + dirs.len()) * 100);
     let (mut files, mut dirs) = (files.into_iter().peekable(), dirs.into_iter().peekable());
+    // The changed entries of one kind before `path`, then `path`'s line: its entry's when it
+    // changed, else `line` as it was.
+    fn merge(
+        text: &mut String,
+        changed: &mut std::iter::Peekable<std::vec::IntoIter<&str>>,
+        path: &str,
+        line: &str,
+        push: impl Fn(&mut String, &str),
+    ) {
+        while let Some(p) = changed.next_if(|p| *p < path) {
+            push(text, p);
+        }
+        if changed.next_if(|p| *p == path).is_some() {
+            push(text, path);
+        } else {
+            text.push_str(line);
+        }
+    }
     let mut in_dirs = false;
     for line in base.split_inclusive('\n') {
         let path = line
@@ -628,25 +646,13 @@ fn patch_lines(m: &Manifest, base: &str, mut files: Vec<&str>, mut dirs: Vec<&st
                     }
                     in_dirs = true;
                 }
-                while let Some(d) = dirs.next_if(|d| *d < dir) {
-                    m.push_dir_line(&mut text, d);
-                }
-                if dirs.next_if(|d| *d == dir).is_some() {
-                    m.push_dir_line(&mut text, dir);
-                } else {
-                    text.push_str(line);
-                }
+                merge(&mut text, &mut dirs, dir, line, |t, d| {
+                    m.push_dir_line(t, d)
+                });
             }
-            None => {
-                while let Some(f) = files.next_if(|f| *f < path) {
-                    m.push_file_line(&mut text, f);
-                }
-                if files.next_if(|f| *f == path).is_some() {
-                    m.push_file_line(&mut text, path);
-                } else {
-                    text.push_str(line);
-                }
-            }
+            None => merge(&mut text, &mut files, path, line, |t, f| {
+                m.push_file_line(t, f)
+            }),
         }
     }
     for f in files {
