@@ -106,6 +106,33 @@ impl<K: Eq + Hash, V, S: PartialEq> Memo<K, V, S> {
         self.finish(entries, computed);
     }
 
+    /// Ends a run whose results are `made`, in order, each with the entry to remember for
+    /// it when it was computed now: those entries take their place in `entries` (where the
+    /// ones still right were left), the entries of no result are dropped, and the results
+    /// are given back. `key` is a result's key; the entries put in are counted as computed.
+    pub(crate) fn finish_with<T, Q>(
+        &mut self,
+        mut entries: Entries<K, V>,
+        made: Vec<(T, Option<V>)>,
+        key: impl Fn(&T) -> &Q,
+    ) -> Vec<T>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        let mut computed = 0;
+        let mut results = Vec::with_capacity(made.len());
+        for (result, entry) in made {
+            if let Some(entry) = entry {
+                entries.insert(key(&result).to_owned(), entry);
+                computed += 1;
+            }
+            results.push(result);
+        }
+        self.finish_in_place(entries, results.iter().map(&key), computed);
+        results
+    }
+
     /// How many results are remembered.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -152,6 +179,13 @@ impl<T, V, S> Default for ListMemo<T, V, S> {
     }
 }
 
+/// What a run keeps of one item's result in a [`ListMemo`]: the result remembered, where
+/// [`Recalled::get`] found it, or the one made now (none when the memo keeps nothing).
+pub(crate) enum Kept<V> {
+    Remembered(usize),
+    Made(Option<V>),
+}
+
 /// The results a [`ListMemo`] remembered, as a run looks them up.
 #[derive(Debug)]
 pub struct Recalled<T, V> {
@@ -181,10 +215,12 @@ impl<T: Identified, V> Recalled<T, V> {
         let k = *by_id.get(i.id())?;
         self.slots[k].as_ref().map(|(_, v)| (k, v))
     }
+}
 
+impl<T, V> Recalled<T, V> {
     /// Takes the result kept at `k` (as [`Recalled::get`] gave it), to keep it for the
     /// next run as the result of `i`.
-    pub(crate) fn take(&mut self, k: usize, i: &Arc<T>) -> Option<(Arc<T>, V)> {
+    fn take(&mut self, k: usize, i: &Arc<T>) -> Option<(Arc<T>, V)> {
         let (seen, v) = self.slots.get_mut(k)?.take()?;
         // The item as this run has it, which the next run compares by address.
         let seen = if Arc::ptr_eq(&seen, i) {
@@ -237,13 +273,30 @@ impl<T, V, S: PartialEq> ListMemo<T, V, S> {
         }
     }
 
-    /// Ends a run: `results` are this run's, at the positions of their items (none
-    /// where an item has no result); `computed` of them were computed now.
-    pub(crate) fn finish(&mut self, results: Vec<Option<(Arc<T>, V)>>, computed: usize) {
-        if self.keep {
-            self.slots = results;
-        }
+    /// Ends a run over `items`, this run's list: `kept` says, for each item with a result
+    /// (by position), what the memo keeps of it; the others keep nothing. `computed`
+    /// results were computed now.
+    pub(crate) fn finish(
+        &mut self,
+        mut old: Recalled<T, V>,
+        items: &[Arc<T>],
+        kept: impl IntoIterator<Item = (usize, Kept<V>)>,
+        computed: usize,
+    ) {
         self.computed = computed;
+        if !self.keep {
+            return;
+        }
+        let mut slots = Vec::new();
+        slots.resize_with(items.len(), || None);
+        for (n, kept) in kept {
+            let i = &items[n];
+            slots[n] = match kept {
+                Kept::Remembered(k) => old.take(k, i),
+                Kept::Made(v) => v.map(|v| (Arc::clone(i), v)),
+            };
+        }
+        self.slots = slots;
     }
 
     /// How many results are remembered.
@@ -275,28 +328,30 @@ mod tests {
         }
     }
 
-    /// One run over `items`: each item's remembered value (by the item's id) or `made`,
-    /// and the memo keeps `made` for all of them.
+    /// One run over `items`: each item's remembered value (by the item's id) or none;
+    /// the memo keeps the remembered values and `made` for the others.
     fn run(
         memo: &mut ListMemo<Item, String, ()>,
         items: &[Arc<Item>],
         made: &str,
     ) -> Vec<Option<String>> {
-        let mut old = memo.start(|| ());
+        let old = memo.start(|| ());
         let found: Vec<Option<(usize, String)>> = items
             .iter()
             .enumerate()
             .map(|(n, i)| old.get(n, i).map(|(k, v)| (k, v.clone())))
             .collect();
-        let mut kept = Vec::new();
-        for (i, f) in items.iter().zip(&found) {
-            let taken = f.as_ref().and_then(|(k, _)| old.take(*k, i));
-            if let Some((seen, _)) = &taken {
-                assert!(Arc::ptr_eq(seen, i), "kept as the item this run has");
-            }
-            kept.push(Some((Arc::clone(i), format!("{made} {}", i.0))));
-        }
-        memo.finish(kept, 0);
+        let kept: Vec<(usize, Kept<String>)> = items
+            .iter()
+            .zip(&found)
+            .enumerate()
+            .map(|(n, (i, f))| match f {
+                Some((k, _)) => (n, Kept::Remembered(*k)),
+                None => (n, Kept::Made(Some(format!("{made} {}", i.0)))),
+            })
+            .collect();
+        let computed = found.iter().filter(|f| f.is_none()).count();
+        memo.finish(old, items, kept, computed);
         found.into_iter().map(|f| f.map(|(_, v)| v)).collect()
     }
 
@@ -309,30 +364,38 @@ mod tests {
         );
         let mut memo = ListMemo::new();
         assert_eq!(run(&mut memo, &[a.clone(), b.clone()], "1"), [None, None]);
+        assert_eq!(memo.computed(), 2);
         // The same list: each at its place.
         let found = run(&mut memo, &[a.clone(), b.clone()], "2");
         assert_eq!(found, [Some("1 a".into()), Some("1 b".into())]);
+        assert_eq!(memo.computed(), 0);
         // An item added before them, and `b` as another parse of the same id.
         let b2 = Arc::new(Item("b"));
         let found = run(&mut memo, &[c.clone(), a.clone(), b2.clone()], "3");
-        assert_eq!(found, [None, Some("2 a".into()), Some("2 b".into())]);
+        assert_eq!(found, [None, Some("1 a".into()), Some("1 b".into())]);
+        // Kept as the item this run has, which the next run compares by address.
+        let kept = memo.slots[2].as_ref().map(|(i, _)| Arc::clone(i));
+        assert!(kept.is_some_and(|i| Arc::ptr_eq(&i, &b2)));
         // One removed: the others found by id.
         let found = run(&mut memo, &[b2, c], "4");
-        assert_eq!(found, [Some("3 b".into()), Some("3 c".into())]);
+        assert_eq!(found, [Some("1 b".into()), Some("3 c".into())]);
         assert_eq!(memo.len(), 2);
     }
 
     #[test]
     fn remembers_nothing_when_unused_or_when_the_scope_changes() {
         let a = Arc::new(Item("a"));
+        let items = std::slice::from_ref(&a);
         let mut unused: ListMemo<Item, String, ()> = ListMemo::unused();
-        run(&mut unused, std::slice::from_ref(&a), "1");
-        assert_eq!(run(&mut unused, std::slice::from_ref(&a), "2"), [None]);
+        run(&mut unused, items, "1");
+        assert_eq!(run(&mut unused, items, "2"), [None]);
         let mut memo: ListMemo<Item, String, u8> = ListMemo::new();
-        assert!(memo.start(|| 1).get(0, &a).is_none());
-        memo.finish(vec![Some((a.clone(), "x".into()))], 1);
-        assert!(memo.start(|| 1).get(0, &a).is_some());
-        memo.finish(vec![Some((a.clone(), "x".into()))], 0);
+        let old = memo.start(|| 1);
+        assert!(old.get(0, &a).is_none());
+        memo.finish(old, items, [(0, Kept::Made(Some("x".into())))], 1);
+        let old = memo.start(|| 1);
+        assert!(old.get(0, &a).is_some());
+        memo.finish(old, items, [(0, Kept::Remembered(0))], 0);
         assert!(memo.start(|| 2).get(0, &a).is_none());
     }
 }

@@ -189,7 +189,7 @@ impl Site {
         // Each incident in `lang`, side by side, as ten thousand incidents are made.
         use rayon::prelude::*;
         let memo = cache.of(lang);
-        let mut old = memo.start(|| ());
+        let old = memo.start(|| ());
         memo.begin();
         let keep = memo.keeps();
         let translations = &self.config.translations;
@@ -222,17 +222,7 @@ impl Site {
                 (incident, seen)
             })
             .collect();
-        let mut computed = 0;
-        let mut incidents = Vec::with_capacity(made.len());
-        for (i, seen) in made {
-            if let Some(seen) = seen {
-                old.insert(i.id.clone(), seen);
-                computed += 1;
-            }
-            incidents.push(i);
-        }
-        let ids = self.incidents.iter().map(|i| i.id.as_str());
-        memo.finish_in_place(old, ids, computed);
+        let incidents = memo.finish_with(old, made, |i| i.id.as_str());
         Site {
             config,
             incidents,

@@ -20,6 +20,7 @@ use super::views::{incident_summary, Chrome, IncidentSummary, LinkView};
 use super::{page, root_of, OutputFile};
 use crate::derive::StatusModel;
 use crate::error::Error;
+use crate::memo::Kept;
 use crate::model::lang::Lang;
 
 /// A year with more incidents than this gets a page per month, and its own page lists
@@ -144,7 +145,7 @@ pub fn history<'m>(
         }
     }
     let summaries = summaries(model, memo, &wanted)?;
-    let mut old = pages.start(|| format!("{:?}", model.site.config));
+    let old = pages.start(|| format!("{:?}", model.site.config));
     pages.begin();
     let keep = pages.keeps();
     // Each page, and what the memo keeps of it when it was rendered now.
@@ -181,17 +182,7 @@ pub fn history<'m>(
             ))
         })
         .collect::<Result<_, Error>>()?;
-    let mut rendered = 0;
-    let mut files = Vec::with_capacity(made.len());
-    for (file, seen) in made {
-        if let Some(seen) = seen {
-            old.insert(file.path.clone(), seen);
-            rendered += 1;
-        }
-        files.push(file);
-    }
-    pages.finish_in_place(old, files.iter().map(|f| f.path.as_str()), rendered);
-    Ok(files)
+    Ok(pages.finish_with(old, made, |f| f.path.as_str()))
 }
 
 /// One page of the archive as last rendered: what it showed, and its bytes.
@@ -281,7 +272,7 @@ fn summaries(
     wanted: &[u8],
 ) -> Result<Vec<Option<Html>>, Error> {
     let site = model.site;
-    let mut old = memo.start(|| format!("{:?}", site.config));
+    let old = memo.start(|| format!("{:?}", site.config));
     let keep = memo.keeps();
     let t = site.config.lang.strings();
     let wanted: Vec<(usize, u8)> = wanted
@@ -293,13 +284,8 @@ fn summaries(
     let needs = |depths: u8, html: &Html| {
         (0..SUMMARY_DEPTHS).any(|d| depths & (1 << d) != 0 && html[d].is_none())
     };
-    // What the memo keeps of an incident's summaries: those remembered (where they are
-    // kept), or those made now.
-    enum Kept {
-        Remembered(usize),
-        Made(Summaries),
-    }
-    let made: Vec<(usize, Html, Kept, usize)> = wanted
+    // Each incident's summaries, what the memo keeps of them, and how many were rendered.
+    let made: Vec<(usize, Html, Kept<Summaries>, usize)> = wanted
         .par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|&(n, depths)| {
@@ -333,28 +319,20 @@ fn summaries(
                 summaries.value[d] = Some(html.into());
                 rendered += 1;
             }
-            Ok((n, summaries.value.clone(), Kept::Made(summaries), rendered))
+            let html = summaries.value.clone();
+            Ok((n, html, Kept::Made(keep.then_some(summaries)), rendered))
         })
         .collect::<Result<_, Error>>()?;
-    // What the memo keeps, at the incidents' positions in this build.
-    let mut kept = Vec::new();
-    if keep {
-        kept.resize_with(site.incidents.len(), || None);
-    }
+    let rendered = made.iter().map(|(_, _, _, r)| r).sum();
     let mut by_incident = vec![None; site.incidents.len()];
-    let mut rendered = 0;
-    for (n, html, summaries, r) in made {
-        rendered += r;
-        let i = &site.incidents[n];
-        if let Some(slot) = kept.get_mut(n) {
-            *slot = match summaries {
-                Kept::Remembered(k) => old.take(k, i),
-                Kept::Made(summaries) => Some((Arc::clone(i), summaries)),
-            };
-        }
-        by_incident[n] = Some(html);
-    }
-    memo.finish(kept, rendered);
+    let kept: Vec<_> = made
+        .into_iter()
+        .map(|(n, html, kept, _)| {
+            by_incident[n] = Some(html);
+            (n, kept)
+        })
+        .collect();
+    memo.finish(old, &site.incidents, kept, rendered);
     Ok(by_incident)
 }
 

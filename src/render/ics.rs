@@ -106,7 +106,7 @@ pub(crate) fn calendar_with(model: &StatusModel, memo: &mut EventMemo) -> Output
         ),
         format!("X-WR-TIMEZONE:{}", cfg.tz.name()),
     ];
-    let mut old = memo.start(|| format!("{:?}", site.config));
+    let old = memo.start(|| format!("{:?}", site.config));
     memo.begin();
     let keep = memo.keeps();
     // Each event folded on its own, in parallel; in the incidents' order.
@@ -115,28 +115,24 @@ pub(crate) fn calendar_with(model: &StatusModel, memo: &mut EventMemo) -> Output
         .iter()
         .filter(|i| i.is_maintenance() && is_announced(i, model.now))
         .collect();
-    let events: Vec<(Arc<str>, Option<Event>)> = maintenances
+    type Made<'i> = ((&'i Arc<Incident>, Arc<str>), Option<Event>);
+    let events: Vec<Made> = maintenances
         .par_iter()
         .map(|&i| {
             if let Some(seen) = old.get(&i.id).filter(|e| e.holds(i, model.now)) {
-                return (Arc::clone(&seen.value), None);
+                return ((i, Arc::clone(&seen.value)), None);
             }
             let text: Arc<str> = event(model, i).into();
             let seen = keep.then(|| Event::new(i, cfg, model.now, Arc::clone(&text)));
-            (text, seen)
+            ((i, text), seen)
         })
         .collect();
-    let mut text: String = lines.iter().map(|l| fold(l)).collect();
     // The events still right stay where they are; the new ones take their place.
-    let mut rendered = 0;
-    for (i, (event, seen)) in maintenances.iter().zip(events) {
+    let events = memo.finish_with(old, events, |(i, _)| i.id.as_str());
+    let mut text: String = lines.iter().map(|l| fold(l)).collect();
+    for (_, event) in events {
         text.push_str(&event);
-        if let Some(seen) = seen {
-            rendered += 1;
-            old.insert(i.id.clone(), seen);
-        }
     }
-    memo.finish_in_place(old, maintenances.iter().map(|i| i.id.as_str()), rendered);
     text.push_str(&fold("END:VCALENDAR"));
     OutputFile::new("maintenance.ics", text.into_bytes())
 }

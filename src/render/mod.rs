@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 use crate::derive::StatusModel;
 use crate::error::Error;
-use crate::memo::Memo;
+use crate::memo::{Kept, Memo};
 use crate::model::Site;
 use cache::{ArchiveMemo, EventMemo, PageCache, PageKey, PageMemo, SummaryMemo};
 use chrome::incident_parts;
@@ -339,19 +339,14 @@ fn incident_pages<'m>(
     cache: &mut PageMemo,
 ) -> Result<Vec<Planned<'m>>, Error> {
     let site = model.site;
-    let mut old = cache.start(|| format!("{:?}", site.config));
+    let old = cache.start(|| format!("{:?}", site.config));
     let keep = cache.keeps();
     let parts = incident_parts(model)?;
     let announced: Vec<usize> = (0..site.incidents.len())
         .filter(|&n| model.incidents[n].announced)
         .collect();
-    // Each page, and what the memo keeps of it: the page remembered (where it is kept),
-    // or the page rendered now.
-    enum Kept {
-        Remembered(usize),
-        Rendered(Option<cache::Page>),
-    }
-    let pages: Vec<(usize, Planned<'m>, Kept)> = announced
+    // Each page, and what the memo keeps of it.
+    let pages: Vec<(usize, Planned<'m>, Kept<cache::Page>)> = announced
         .par_iter()
         .with_max_len(crate::parallel::SMALL_TASKS)
         .map(|&n| {
@@ -367,7 +362,7 @@ fn incident_pages<'m>(
             let file = incident_page(&path, model, n, &parts)?;
             if !keep {
                 let body = Body::Bytes(file.bytes);
-                return Ok((n, Planned { path, body }, Kept::Rendered(None)));
+                return Ok((n, Planned { path, body }, Kept::Made(None)));
             }
             let hash = content_hash(&file.bytes);
             let bytes: Arc<[u8]> = file.bytes.into();
@@ -377,31 +372,18 @@ fn incident_pages<'m>(
                 hash,
             };
             let body = Body::Shared(bytes, hash);
-            Ok((n, Planned { path, body }, Kept::Rendered(Some(seen))))
+            Ok((n, Planned { path, body }, Kept::Made(Some(seen))))
         })
         .collect::<Result<_, Error>>()?;
-    // What the memo keeps, at the incidents' positions in this build.
-    let mut kept: Vec<Option<(Arc<crate::model::Incident>, cache::Page)>> = Vec::new();
-    if keep {
-        kept.resize_with(site.incidents.len(), || None);
-    }
-    let mut rendered = 0;
-    let mut files = Vec::with_capacity(pages.len());
-    for (n, file, page) in pages {
-        let i = &site.incidents[n];
-        let page = match page {
-            Kept::Remembered(k) => old.take(k, i),
-            Kept::Rendered(page) => {
-                rendered += 1;
-                page.map(|page| (Arc::clone(i), page))
-            }
-        };
-        if let Some(slot) = kept.get_mut(n) {
-            *slot = page;
-        }
-        files.push(file);
-    }
-    cache.finish(kept, rendered);
+    let rendered = pages
+        .iter()
+        .filter(|(_, _, kept)| matches!(kept, Kept::Made(_)))
+        .count();
+    let (files, kept): (Vec<Planned>, Vec<_>) = pages
+        .into_iter()
+        .map(|(n, file, kept)| (file, (n, kept)))
+        .unzip();
+    cache.finish(old, &site.incidents, kept, rendered);
     Ok(files)
 }
 
